@@ -1,0 +1,112 @@
+// A small two-franchise world written straight into D1 for API tests: franchise A has a
+// Spanish and a US branch, a read-write and a read-only key; franchise B has one branch and a key.
+import { env, exports } from "cloudflare:workers";
+import { API_KEY_PREFIX, sha256Hex } from "../../workers/auth/secrets.ts";
+
+export const A = {
+  franchiseId: "fr_000000000000000000000000aa",
+  madrid: "br_000000000000000000000000a1",
+  newYork: "br_000000000000000000000000a2",
+  cleaning: "st_000000000000000000000000a1",
+  books: "st_000000000000000000000000a2",
+  key: `${API_KEY_PREFIX}test-franchise-a-read-write-key-000000000000`,
+  readOnlyKey: `${API_KEY_PREFIX}test-franchise-a-read-only-key-0000000000000`,
+};
+export const B = {
+  franchiseId: "fr_000000000000000000000000bb",
+  london: "br_000000000000000000000000b1",
+  key: `${API_KEY_PREFIX}test-franchise-b-read-write-key-000000000000`,
+};
+
+const now = "2026-01-01T00:00:00.000Z";
+
+export async function seedFixtures(): Promise<void> {
+  const db = env.DB;
+  const statements = [
+    db.prepare("INSERT INTO franchises (id, name, created_at) VALUES (?, ?, ?), (?, ?, ?)").bind(A.franchiseId, "Alpha Cleaning", now, B.franchiseId, "Beta Fitness", now),
+    db
+      .prepare(
+        `INSERT INTO branches (id, franchise_id, code, name, timezone, currency, jurisdiction, tax_id, created_at) VALUES
+         (?, ?, 'MAD1', 'Madrid Centro', 'Europe/Madrid', 'EUR', 'ES', 'B12345674', ?),
+         (?, ?, 'NYC1', 'New York', 'America/New_York', 'USD', 'US-NY', NULL, ?),
+         (?, ?, 'LON1', 'London', 'Europe/London', 'GBP', 'GB', 'GB123456789', ?)`,
+      )
+      .bind(A.madrid, A.franchiseId, now, A.newYork, A.franchiseId, now, B.london, B.franchiseId, now),
+    db
+      .prepare(
+        `INSERT INTO service_types (id, franchise_id, code, name, default_tax_category, cost_rate_bps, created_at) VALUES
+         (?, ?, 'CLEAN', 'Cleaning', 'standard', 6000, ?), (?, ?, 'BOOKS', 'Manuals', 'super_reduced', 3000, ?)`,
+      )
+      .bind(A.cleaning, A.franchiseId, now, A.books, A.franchiseId, now),
+    db
+      .prepare(
+        `INSERT INTO tax_rates (id, jurisdiction, category, rate_ppm, effective_from, effective_to, source, created_at) VALUES
+         ('tax_es_std', 'ES', 'standard', 210000, '2012-09-01', NULL, 'Ley 37/1992 art. 90', ?),
+         ('tax_es_red', 'ES', 'reduced', 100000, '2012-09-01', NULL, 'Ley 37/1992 art. 91.1', ?),
+         ('tax_es_sup', 'ES', 'super_reduced', 40000, '1995-01-01', NULL, 'Ley 37/1992 art. 91.2', ?),
+         ('tax_ny_std', 'US-NY', 'standard', 40000, '2005-06-01', NULL, 'NY state rate', ?),
+         ('tax_gb_std', 'GB', 'standard', 200000, '2011-01-04', NULL, 'VATA 1994 s.2', ?)`,
+      )
+      .bind(now, now, now, now, now),
+  ];
+  const keys: Array<[string, string, string, string]> = [
+    ["key_a_rw", A.franchiseId, A.key, "read write"],
+    ["key_a_ro", A.franchiseId, A.readOnlyKey, "read"],
+    ["key_b_rw", B.franchiseId, B.key, "read write"],
+  ];
+  for (const [id, franchiseId, key, scopes] of keys) {
+    statements.push(
+      db.prepare("INSERT INTO api_keys (id, franchise_id, name, prefix, key_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(id, franchiseId, id, key.slice(0, 12), await sha256Hex(key), scopes, now),
+    );
+  }
+  await db.batch(statements);
+}
+
+export interface CallOptions {
+  key?: string | null;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Calls the Worker like a partner would. */
+export async function call(method: string, path: string, opts: CallOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...opts.headers };
+  const key = opts.key === undefined ? A.key : opts.key;
+  if (key !== null) headers.authorization = `Bearer ${key}`;
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
+    headers["content-type"] ??= "application/json";
+  }
+  return exports.default.fetch(new Request(`http://ledgerline.test${path}`, { method, headers, body }));
+}
+
+export async function callJson<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<{ status: number; body: T; headers: Headers }> {
+  const res = await call(method, path, opts);
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T, headers: res.headers };
+}
+
+export async function createCustomer(overrides: Record<string, unknown> = {}, key = A.key): Promise<string> {
+  const res = await callJson("POST", "/v1/customers", {
+    key,
+    body: { name: "Lucía Pérez", email: "lucia@example.es", segment: "smb", language: "es", timezone: "Europe/Madrid", ...overrides },
+  });
+  if (res.status !== 201) throw new Error(`customer not created: ${JSON.stringify(res.body)}`);
+  return res.body.id;
+}
+
+export async function createDraft(customerId: string, overrides: Record<string, unknown> = {}, key = A.key): Promise<any> {
+  const res = await callJson("POST", "/v1/invoices", {
+    key,
+    body: {
+      customerId,
+      branchId: A.madrid,
+      currency: "EUR",
+      lines: [{ description: "Office cleaning, January", quantity: 10, unitPrice: 2500, serviceTypeId: A.cleaning }],
+      ...overrides,
+    },
+  });
+  if (res.status !== 201) throw new Error(`draft not created: ${JSON.stringify(res.body)}`);
+  return res.body;
+}

@@ -1,0 +1,64 @@
+// The single place errors become responses: domain errors, HTTP problems, zod validation errors
+// (chanfana runs with passthroughErrors), Hono's HTTPException and database constraint
+// violations all map to RFC 9457 problem+json. A 5xx never carries internals.
+import { ApiException, InputValidationException, MultiException } from "chanfana";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { ZodError } from "zod";
+import { DomainError, type FieldIssue } from "../domain/errors.ts";
+import type { AppEnv } from "../env.ts";
+import { HttpProblem, problemOf, problemResponse } from "./problem.ts";
+
+/** Trigger/constraint names from migrations → what the client is told. */
+const CONSTRAINT_PROBLEMS: ReadonlyArray<[needle: string, status: number, code: string, detail: string]> = [
+  ["invoice_not_open", 409, "invoice_not_open", "the invoice is no longer open for payments or credits"],
+  ["payment_over_allocated", 409, "allocations_exceed_payment", "the allocations exceed the payment amount"],
+  ["allocation_mismatch", 409, "allocation_mismatch", "the payment and invoice differ in customer or currency"],
+  ["invoices_settlement_within_total", 409, "over_settlement", "the invoice was settled concurrently; this would exceed its total"],
+  ["invoice_immutable", 409, "invoice_immutable", "issued invoices cannot be changed; issue a credit note instead"],
+  ["credit_note_immutable", 409, "credit_note_immutable", "credit notes cannot be changed"],
+  ["UNIQUE constraint failed", 409, "duplicate", "a record with the same unique key already exists"],
+];
+
+function zodIssues(error: ZodError): FieldIssue[] {
+  return error.issues.map((issue) => {
+    // chanfana prefixes paths with the request part ("body", "query", "params"); keep the field.
+    const path = issue.path.map(String);
+    const field = ["body", "query", "params", "headers"].includes(path[0] ?? "") ? path.slice(1) : path;
+    return { field: field.join(".") || path[0] || "(root)", message: issue.message };
+  });
+}
+
+/** chanfana reports schema failures as InputValidationExceptions (one per issue). */
+function chanfanaIssues(error: ApiException): FieldIssue[] {
+  const all = error instanceof MultiException ? error.errors : [error];
+  return all.map((e) => {
+    const path = e instanceof InputValidationException && Array.isArray((e as { path?: unknown }).path) ? ((e as unknown as { path: string[] }).path) : [];
+    const field = ["body", "query", "params", "headers"].includes(path[0] ?? "") ? path.slice(1) : path;
+    return { field: field.join(".") || path[0] || "(root)", message: e.message };
+  });
+}
+
+export function toProblemResponse(err: unknown, c: Context<AppEnv>): Response {
+  const ctx = { instance: new URL(c.req.url).pathname, requestId: c.get("requestId") };
+  if (err instanceof DomainError || err instanceof HttpProblem) return problemResponse(problemOf(err), ctx);
+  if (err instanceof ZodError) {
+    const issues = zodIssues(err);
+    const detail = issues.map((i) => `${i.field}: ${i.message}`).join("; ");
+    return problemResponse({ status: 400, code: "invalid_request", detail, issues }, ctx);
+  }
+  if (err instanceof ApiException && (err.status === 400 || err instanceof MultiException || err instanceof InputValidationException)) {
+    const issues = chanfanaIssues(err);
+    const detail = issues.map((i) => `${i.field}: ${i.message}`).join("; ");
+    return problemResponse({ status: 400, code: "invalid_request", detail, issues }, ctx);
+  }
+  if (err instanceof HTTPException) {
+    return problemResponse({ status: err.status, code: `http_${err.status}`, detail: err.message || "request failed" }, ctx);
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  for (const [needle, status, code, detail] of CONSTRAINT_PROBLEMS) {
+    if (message.includes(needle)) return problemResponse({ status, code, detail }, ctx);
+  }
+  c.get("logger")?.error("unhandled error", { error: message, stack: err instanceof Error ? (err.stack ?? null) : null });
+  return problemResponse({ status: 500, code: "internal_error", detail: "an unexpected error occurred; quote the requestId when reporting it" }, ctx);
+}

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import type { BranchRow, ServiceTypeRow } from "../../db/reference-data.ts";
+import { TAX_CATEGORIES } from "../../domain/tax.ts";
+import { Currency, Id } from "./common.ts";
+
+export const Branch = z.object({
+  id: Id("br"),
+  code: z.string(),
+  name: z.string(),
+  timezone: z.string(),
+  currency: Currency,
+  jurisdiction: z.string(),
+  taxId: z.string().nullable(),
+  address: z.string().nullable(),
+});
+
+export const branchResource = (b: BranchRow): z.infer<typeof Branch> => ({
+  id: b.id,
+  code: b.code,
+  name: b.name,
+  timezone: b.timezone,
+  currency: b.currency,
+  jurisdiction: b.jurisdiction,
+  taxId: b.taxId,
+  address: b.address,
+});
+
+export const ServiceType = z.object({
+  id: Id("st"),
+  code: z.string(),
+  name: z.string(),
+  defaultTaxCategory: z.enum(TAX_CATEGORIES),
+  costRatePercent: z.number().describe("direct cost as a share of net revenue"),
+});
+
+export const serviceTypeResource = (s: ServiceTypeRow): z.infer<typeof ServiceType> => ({
+  id: s.id,
+  code: s.code,
+  name: s.name,
+  defaultTaxCategory: s.defaultTaxCategory as (typeof TAX_CATEGORIES)[number],
+  costRatePercent: s.costRateBps / 100,
+});

@@ -1,0 +1,66 @@
+import { OpenAPIRoute } from "chanfana";
+import { z } from "zod";
+import { getCreditNote, listCreditNotes } from "../../db/credit-notes.ts";
+import { notFound } from "../../domain/errors.ts";
+import { createCreditNote } from "../../billing/credit-notes.ts";
+import { decodeCursor, Id, IdempotencyHeader, IdParams, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
+import { CreateCreditNoteBody, CreditNote, creditNoteResource } from "../resources/credit-note.ts";
+import { billing, type AppContext } from "./route-context.ts";
+
+const tags = ["Credit notes"];
+const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
+
+async function loadOr404(c: AppContext, id: string) {
+  const ctx = billing(c);
+  const found = await getCreditNote(ctx.db, ctx.franchiseId, id);
+  if (!found) throw notFound("credit_note", id);
+  return found;
+}
+
+export class CreateCreditNote extends OpenAPIRoute {
+  schema = {
+    tags,
+    summary: "Credit an issued invoice (at most its open amount), numbered in the branch's credit-note series",
+    request: { headers: IdempotencyHeader, body: { content: { "application/json": { schema: CreateCreditNoteBody } } } },
+    responses: { "201": json(CreditNote, "Credit note issued"), ...problemResponses(400, 401, 403, 409, 422) },
+  };
+
+  async handle(c: AppContext) {
+    const { body } = await this.getValidatedData<typeof this.schema>();
+    const id = await createCreditNote(billing(c), body);
+    c.header("location", `/v1/credit-notes/${id}`);
+    return c.json(creditNoteResource(await loadOr404(c, id)), 201);
+  }
+}
+
+export class GetCreditNote extends OpenAPIRoute {
+  schema = {
+    tags,
+    summary: "Get a credit note",
+    request: { params: IdParams("cn") },
+    responses: { "200": json(CreditNote, "The credit note"), ...problemResponses(400, 401, 404) },
+  };
+
+  async handle(c: AppContext) {
+    const { params } = await this.getValidatedData<typeof this.schema>();
+    return creditNoteResource(await loadOr404(c, params.id));
+  }
+}
+
+export class ListCreditNotes extends OpenAPIRoute {
+  schema = {
+    tags,
+    summary: "List credit notes, newest first",
+    request: { query: z.object({ ...PageQuery, invoiceId: Id("inv").optional() }) },
+    responses: { "200": json(listOf(CreditNote), "A page of credit notes"), ...problemResponses(400, 401) },
+  };
+
+  async handle(c: AppContext) {
+    const { query } = await this.getValidatedData<typeof this.schema>();
+    const ctx = billing(c);
+    const rows = await listCreditNotes(ctx.db, ctx.franchiseId, { invoiceId: query.invoiceId, before: decodeCursor(query.cursor), limit: query.limit });
+    const visible = rows.slice(0, query.limit);
+    const full = await Promise.all(visible.map((r) => loadOr404(c, r.id)));
+    return page(rows.map((r, i) => ({ id: r.id, full: full[i] })), query.limit, (r) => creditNoteResource(r.full!));
+  }
+}

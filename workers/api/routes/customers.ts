@@ -1,0 +1,100 @@
+import { OpenAPIRoute } from "chanfana";
+import { z } from "zod";
+import { getCustomer, listCustomers } from "../../db/customers.ts";
+import { notFound } from "../../domain/errors.ts";
+import { createCustomer, updateCustomer } from "../../billing/customers.ts";
+import { HttpProblem } from "../problem.ts";
+import { decodeCursor, IdempotencyHeader, IdParams, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
+import { CreateCustomerBody, Customer, customerETag, customerResource, UpdateCustomerBody } from "../resources/customer.ts";
+import { billing, type AppContext } from "./route-context.ts";
+
+const tags = ["Customers"];
+const json = (schema: z.ZodType, description: string, headers?: z.ZodObject) => ({ description, content: { "application/json": { schema } }, ...(headers ? { headers } : {}) });
+
+async function loadOr404(c: AppContext, id: string) {
+  const found = await getCustomer(billing(c).db, c.get("principal").franchiseId, id);
+  if (!found) throw notFound("customer", id);
+  return found;
+}
+
+function respondWith(c: AppContext, found: Awaited<ReturnType<typeof loadOr404>>, status: 200 | 201) {
+  c.header("etag", customerETag(found.customer.version));
+  if (status === 201) c.header("location", `/v1/customers/${found.customer.id}`);
+  return c.json(customerResource(found), status);
+}
+
+export class CreateCustomer extends OpenAPIRoute {
+  schema = {
+    tags,
+    summary: "Create a customer",
+    request: { headers: IdempotencyHeader, body: { content: { "application/json": { schema: CreateCustomerBody } } } },
+    responses: { "201": json(Customer, "Created"), ...problemResponses(400, 401, 403, 422) },
+  };
+
+  async handle(c: AppContext) {
+    const { body } = await this.getValidatedData<typeof this.schema>();
+    const id = await createCustomer(billing(c), body);
+    return respondWith(c, await loadOr404(c, id), 201);
+  }
+}
+
+export class GetCustomer extends OpenAPIRoute {
+  schema = {
+    tags,
+    summary: "Get a customer (ETag for If-Match on update)",
+    request: { params: IdParams("cus") },
+    responses: { "200": json(Customer, "The customer"), ...problemResponses(400, 401, 404) },
+  };
+
+  async handle(c: AppContext) {
+    const { params } = await this.getValidatedData<typeof this.schema>();
+    return respondWith(c, await loadOr404(c, params.id), 200);
+  }
+}
+
+export class ListCustomers extends OpenAPIRoute {
+  schema = {
+    tags,
+    summary: "List customers, newest first",
+    request: { query: z.object({ ...PageQuery, segment: z.enum(["consumer", "smb", "enterprise"]).optional() }) },
+    responses: { "200": json(listOf(Customer), "A page of customers"), ...problemResponses(400, 401) },
+  };
+
+  async handle(c: AppContext) {
+    const { query } = await this.getValidatedData<typeof this.schema>();
+    const rows = await listCustomers(billing(c).db, c.get("principal").franchiseId, { before: decodeCursor(query.cursor), limit: query.limit, segment: query.segment });
+    return page(rows.map((r) => ({ ...r, id: r.customer.id })), query.limit, customerResource);
+  }
+}
+
+export class UpdateCustomer extends OpenAPIRoute {
+  schema = {
+    tags,
+    summary: "Update a customer; requires If-Match with the ETag you read",
+    request: {
+      params: IdParams("cus"),
+      headers: z.object({ "if-match": z.string().nullish().describe("ETag from GET; required") }),
+      body: { content: { "application/json": { schema: UpdateCustomerBody } } },
+    },
+    responses: { "200": json(Customer, "Updated"), ...problemResponses(400, 401, 403, 404, 412, 422, 428) },
+  };
+
+  async handle(c: AppContext) {
+    const { params, headers, body } = await this.getValidatedData<typeof this.schema>();
+    const current = await loadOr404(c, params.id);
+    const ifMatch = headers["if-match"];
+    if (!ifMatch) throw new HttpProblem(428, "if_match_required", "send If-Match with the customer's ETag to update it");
+    const currentTag = customerETag(current.customer.version);
+    if (ifMatch !== "*" && ifMatch.replace(/^W\//, "") !== currentTag) {
+      throw new HttpProblem(412, "etag_mismatch", `the customer changed since it was read (current ETag ${currentTag})`);
+    }
+    const { channels, ...changes } = body;
+    try {
+      await updateCustomer(billing(c), current, current.customer.version, changes, channels ?? {});
+    } catch (error) {
+      if (error instanceof Error && "code" in error && error.code === "version_mismatch") throw new HttpProblem(412, "etag_mismatch", "the customer changed since it was read");
+      throw error;
+    }
+    return respondWith(c, await loadOr404(c, params.id), 200);
+  }
+}

@@ -1,0 +1,24 @@
+import { OpenAPIRoute } from "chanfana";
+import { z } from "zod";
+import type { AppContext } from "./route-context.ts";
+
+export class Health extends OpenAPIRoute {
+  schema = {
+    tags: ["Operations"],
+    summary: "Liveness and database reachability",
+    security: [],
+    responses: {
+      "200": { description: "The Worker and D1 answer", content: { "application/json": { schema: z.object({ status: z.literal("ok"), database: z.literal("ok"), time: z.string() }) } } },
+      "503": { description: "D1 does not answer" },
+    },
+  };
+
+  async handle(c: AppContext) {
+    try {
+      await c.env.DB.prepare("SELECT 1").first();
+    } catch {
+      return c.json({ status: "degraded", database: "unreachable", time: new Date().toISOString() }, 503);
+    }
+    return { status: "ok" as const, database: "ok" as const, time: new Date().toISOString() };
+  }
+}

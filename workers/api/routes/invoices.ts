@@ -1,0 +1,122 @@
+import { OpenAPIRoute } from "chanfana";
+import { z } from "zod";
+import { getInvoice, listInvoices } from "../../db/invoices.ts";
+import { localDateAt } from "../../domain/dates.ts";
+import { notFound } from "../../domain/errors.ts";
+import { INVOICE_STATUSES } from "../../domain/settlement.ts";
+import { createDraftInvoice, issueInvoice, voidInvoice } from "../../billing/invoices.ts";
+import { getBranch } from "../../db/reference-data.ts";
+import { decodeCursor, Id, IdempotencyHeader, IdParams, IsoDate, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
+import { CreateInvoiceBody, Invoice, invoiceResource, VoidInvoiceBody } from "../resources/invoice.ts";
+import { billing, branchTodays, type AppContext } from "./route-context.ts";
+
+const tags = ["Invoices"];
+const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
+
+async function respondWithInvoice(c: AppContext, id: string, status: 200 | 201) {
+  const ctx = billing(c);
+  const found = await getInvoice(ctx.db, ctx.franchiseId, id);
+  if (!found) throw notFound("invoice", id);
+  const branch = await getBranch(ctx.db, ctx.franchiseId, found.invoice.branchId);
+  const today = localDateAt(ctx.clock.now(), branch?.timezone ?? "UTC");
+  c.header("etag", `"v${found.invoice.version}"`);
+  if (status === 201) c.header("location", `/v1/invoices/${id}`);
+  return c.json(invoiceResource(found, today), status);
+}
+
+export class CreateInvoice extends OpenAPIRoute {
+  schema = {
+    tags,
+    summary: "Create a draft invoice (priced, not numbered)",
+    description:
+      "Lines are priced in integer minor units: line net = quantity × unitPrice − discounts, rounded half-up to the minor unit; tax is computed once per (category, rate) group with the rate in force in the branch's jurisdiction on the issue date (today while undated), per EN 16931.",
+    request: { headers: IdempotencyHeader, body: { content: { "application/json": { schema: CreateInvoiceBody } } } },
+    responses: { "201": json(Invoice, "Draft created"), ...problemResponses(400, 401, 403, 422) },
+  };
+
+  async handle(c: AppContext) {
+    const { body } = await this.getValidatedData<typeof this.schema>();
+    const id = await createDraftInvoice(billing(c), body);
+    return respondWithInvoice(c, id, 201);
+  }
+}
+
+export class GetInvoice extends OpenAPIRoute {
+  schema = {
+    tags,
+    summary: "Get an invoice with its lines, balance and aging",
+    request: { params: IdParams("inv") },
+    responses: { "200": json(Invoice, "The invoice"), ...problemResponses(400, 401, 404) },
+  };
+
+  async handle(c: AppContext) {
+    const { params } = await this.getValidatedData<typeof this.schema>();
+    return respondWithInvoice(c, params.id, 200);
+  }
+}
+
+export class ListInvoices extends OpenAPIRoute {
+  schema = {
+    tags,
+    summary: "List invoices, newest first, with filters",
+    request: {
+      query: z.object({
+        ...PageQuery,
+        status: z.enum(INVOICE_STATUSES).optional(),
+        branchId: Id("br").optional(),
+        customerId: Id("cus").optional(),
+        dueFrom: IsoDate.optional(),
+        dueTo: IsoDate.optional(),
+        overdue: z.enum(["true", "false"]).optional().describe("true: open invoices past their due date in the branch's timezone"),
+      }),
+    },
+    responses: { "200": json(listOf(Invoice), "A page of invoices"), ...problemResponses(400, 401) },
+  };
+
+  async handle(c: AppContext) {
+    const { query } = await this.getValidatedData<typeof this.schema>();
+    const ctx = billing(c);
+    const todays = await branchTodays(ctx);
+    const rows = await listInvoices(ctx.db, ctx.franchiseId, {
+      status: query.status,
+      branchId: query.branchId,
+      customerId: query.customerId,
+      dueFrom: query.dueFrom,
+      dueTo: query.dueTo,
+      overdueAsOf: query.overdue === "true" ? todays : undefined,
+      before: decodeCursor(query.cursor),
+      limit: query.limit,
+    });
+    return page(rows.map((r) => ({ ...r, id: r.invoice.id })), query.limit, (r) => invoiceResource(r, todays.get(r.invoice.branchId) ?? localDateAt(ctx.clock.now(), "UTC")));
+  }
+}
+
+export class IssueInvoice extends OpenAPIRoute {
+  schema = {
+    tags,
+    summary: "Issue a draft: gives it the next number of its branch's gapless series",
+    request: { headers: IdempotencyHeader, params: IdParams("inv") },
+    responses: { "200": json(Invoice, "Issued"), ...problemResponses(400, 401, 403, 404, 409, 422) },
+  };
+
+  async handle(c: AppContext) {
+    const { params } = await this.getValidatedData<typeof this.schema>();
+    await issueInvoice(billing(c), params.id);
+    return respondWithInvoice(c, params.id, 200);
+  }
+}
+
+export class VoidInvoice extends OpenAPIRoute {
+  schema = {
+    tags,
+    summary: "Void a draft, or an issued invoice with nothing paid or credited",
+    request: { headers: IdempotencyHeader, params: IdParams("inv"), body: { content: { "application/json": { schema: VoidInvoiceBody } } } },
+    responses: { "200": json(Invoice, "Voided"), ...problemResponses(400, 401, 403, 404, 409) },
+  };
+
+  async handle(c: AppContext) {
+    const { params, body } = await this.getValidatedData<typeof this.schema>();
+    await voidInvoice(billing(c), params.id, body.reason);
+    return respondWithInvoice(c, params.id, 200);
+  }
+}

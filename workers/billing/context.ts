@@ -1,0 +1,14 @@
+// What an application service needs: the bindings, the acting franchise and the clock.
+import type { Clock } from "../domain/clock.ts";
+import { database, type Db } from "../db/client.ts";
+
+export interface BillingContext {
+  env: Env;
+  db: Db;
+  franchiseId: string;
+  clock: Clock;
+}
+
+export function billingContext(env: Env, franchiseId: string, clock: Clock): BillingContext {
+  return { env, db: database(env.DB), franchiseId, clock };
+}

@@ -1,0 +1,39 @@
+// Credit notes: priced against the invoice they correct, numbered in the branch's credit series.
+import { invalid } from "../domain/errors.ts";
+import { planCreditNote, type CreditLineInput } from "../domain/credit-note.ts";
+import type { InvoiceStatus } from "../domain/settlement.ts";
+import type { TaxCategory } from "../domain/tax.ts";
+import { newId } from "../db/ids.ts";
+import { getInvoice } from "../db/invoices.ts";
+import { loadPricingBranch } from "./branch-context.ts";
+import type { BillingContext } from "./context.ts";
+import { sequenceFor, unwrapSequenceResult } from "./sequence-client.ts";
+
+export async function createCreditNote(ctx: BillingContext, input: { invoiceId: string; reason: string; lines: CreditLineInput[] }): Promise<string> {
+  const found = await getInvoice(ctx.db, ctx.franchiseId, input.invoiceId);
+  if (!found) throw invalid("unknown_invoice", "invoiceId", `invoice ${input.invoiceId} does not exist`);
+  const { invoice } = found;
+  const taxGroups = (JSON.parse(invoice.taxBreakdown) as Array<{ category: TaxCategory; ratePpm: number }>).map((g) => ({ category: g.category, ratePpm: g.ratePpm }));
+  const plan = planCreditNote(
+    { status: invoice.status as InvoiceStatus, total: invoice.total, amountPaid: invoice.amountPaid, amountCredited: invoice.amountCredited, taxGroups },
+    input.lines,
+  );
+  const { branch, today } = await loadPricingBranch(ctx, invoice.branchId);
+  const now = ctx.clock.now();
+  const creditNoteId = newId("cn", now.getTime());
+  const result = await sequenceFor(ctx.env, branch.id).issueCreditNote(branch.code, {
+    franchiseId: ctx.franchiseId,
+    creditNoteId,
+    invoiceId: invoice.id,
+    branchId: branch.id,
+    customerId: invoice.customerId,
+    currency: invoice.currency,
+    reason: input.reason,
+    issueDate: today,
+    lines: plan.lines,
+    totals: plan.totals,
+    now: now.toISOString(),
+  });
+  unwrapSequenceResult(result);
+  return creditNoteId;
+}

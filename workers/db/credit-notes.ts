@@ -1,0 +1,102 @@
+// Credit notes: the statements that record one (numbered by the branch's InvoiceSequence) and
+// the reads. The credit_notes_guard / settle triggers keep the invoice's balance right.
+import { and, asc, desc, eq, lt } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import type { Statement } from "./batch.ts";
+import { newId } from "./ids.ts";
+import { outboxInsert } from "./outbox.ts";
+import { creditNoteLines, creditNotes } from "./schema.ts";
+import type { CreditNoteLine } from "../domain/credit-note.ts";
+import type { InvoiceTotals } from "../domain/invoice-totals.ts";
+
+export type CreditNoteRow = typeof creditNotes.$inferSelect;
+export type CreditNoteLineRow = typeof creditNoteLines.$inferSelect;
+
+export interface CreditNoteCommand {
+  franchiseId: string;
+  creditNoteId: string;
+  invoiceId: string;
+  branchId: string;
+  customerId: string;
+  currency: string;
+  reason: string;
+  issueDate: string;
+  lines: CreditNoteLine[];
+  totals: InvoiceTotals;
+  now: string;
+}
+
+export function creditNoteStatements(db: Db, cmd: CreditNoteCommand, seq: number, number: string): Statement[] {
+  const statements: Statement[] = [
+    db.insert(creditNotes).values({
+      id: cmd.creditNoteId,
+      franchiseId: cmd.franchiseId,
+      invoiceId: cmd.invoiceId,
+      branchId: cmd.branchId,
+      customerId: cmd.customerId,
+      seq,
+      number,
+      currency: cmd.currency,
+      reason: cmd.reason,
+      issueDate: cmd.issueDate,
+      subtotal: cmd.totals.subtotal,
+      taxTotal: cmd.totals.taxTotal,
+      total: cmd.totals.total,
+      taxBreakdown: JSON.stringify(cmd.totals.taxBreakdown),
+      createdAt: cmd.now,
+    }),
+  ];
+  for (let i = 0; i < cmd.lines.length; i += 9) {
+    statements.push(
+      db.insert(creditNoteLines).values(
+        cmd.lines.slice(i, i + 9).map((l) => ({
+          id: newId("cnl"),
+          franchiseId: cmd.franchiseId,
+          creditNoteId: cmd.creditNoteId,
+          position: l.position,
+          description: l.description,
+          quantityMilli: l.quantityMilli,
+          unitPrice: l.unitPrice,
+          netAmount: l.netAmount,
+          taxCategory: l.taxCategory,
+          taxRatePpm: l.taxRatePpm,
+        })),
+      ),
+    );
+  }
+  statements.push(
+    outboxInsert(db, {
+      franchiseId: cmd.franchiseId,
+      type: "credit_note.issued",
+      aggregateType: "credit_note",
+      aggregateId: cmd.creditNoteId,
+      payload: { creditNoteId: cmd.creditNoteId, number, invoiceId: cmd.invoiceId, total: cmd.totals.total, currency: cmd.currency },
+      occurredAt: cmd.now,
+    }),
+  );
+  return statements;
+}
+
+export interface CreditNoteWithLines {
+  creditNote: CreditNoteRow;
+  lines: CreditNoteLineRow[];
+}
+
+export async function getCreditNote(db: Db, franchiseId: string, id: string): Promise<CreditNoteWithLines | undefined> {
+  const creditNote = await db.select().from(creditNotes).where(and(eq(creditNotes.franchiseId, franchiseId), eq(creditNotes.id, id))).get();
+  if (!creditNote) return undefined;
+  const lines = await db
+    .select()
+    .from(creditNoteLines)
+    .where(and(eq(creditNoteLines.franchiseId, franchiseId), eq(creditNoteLines.creditNoteId, id)))
+    .orderBy(asc(creditNoteLines.position))
+    .all();
+  return { creditNote, lines };
+}
+
+export async function listCreditNotes(db: Db, franchiseId: string, opts: { invoiceId?: string | undefined; before?: string | undefined; limit: number }): Promise<CreditNoteRow[]> {
+  const conditions = [eq(creditNotes.franchiseId, franchiseId)];
+  if (opts.invoiceId) conditions.push(eq(creditNotes.invoiceId, opts.invoiceId));
+  if (opts.before) conditions.push(lt(creditNotes.id, opts.before));
+  return db.select().from(creditNotes).where(and(...conditions)).orderBy(desc(creditNotes.id)).limit(opts.limit + 1).all();
+}

@@ -1,0 +1,236 @@
+// Invoices and their lines: reads scoped by franchise, and the statements of each change
+// (draft, issue, void) for the caller to run as one batch.
+import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import { assertInBatch, type Statement } from "./batch.ts";
+import { outboxInsert } from "./outbox.ts";
+import { newId } from "./ids.ts";
+import { invoiceLines, invoices } from "./schema.ts";
+import type { DraftLine, PricedDraft } from "../domain/invoice-draft.ts";
+import type { InvoiceTotals } from "../domain/invoice-totals.ts";
+import type { InvoiceStatus } from "../domain/settlement.ts";
+
+export type InvoiceRow = typeof invoices.$inferSelect;
+export type InvoiceLineRow = typeof invoiceLines.$inferSelect;
+
+export interface InvoiceWithLines {
+  invoice: InvoiceRow;
+  lines: InvoiceLineRow[];
+}
+
+export async function getInvoice(db: Db, franchiseId: string, id: string): Promise<InvoiceWithLines | undefined> {
+  const invoice = await db.select().from(invoices).where(and(eq(invoices.franchiseId, franchiseId), eq(invoices.id, id))).get();
+  if (!invoice) return undefined;
+  const lines = await db
+    .select()
+    .from(invoiceLines)
+    .where(and(eq(invoiceLines.franchiseId, franchiseId), eq(invoiceLines.invoiceId, id)))
+    .orderBy(asc(invoiceLines.position))
+    .all();
+  return { invoice, lines };
+}
+
+export async function getInvoicesByIds(db: Db, franchiseId: string, ids: string[]): Promise<InvoiceRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(invoices).where(and(eq(invoices.franchiseId, franchiseId), inArray(invoices.id, ids))).all();
+}
+
+export interface InvoiceFilters {
+  status?: InvoiceStatus | undefined;
+  branchId?: string | undefined;
+  customerId?: string | undefined;
+  dueFrom?: string | undefined;
+  dueTo?: string | undefined;
+  /** Overdue = open and due before "today" in each branch's timezone: branchId → today. */
+  overdueAsOf?: ReadonlyMap<string, string> | undefined;
+  before?: string | undefined;
+  limit: number;
+}
+
+export async function listInvoices(db: Db, franchiseId: string, f: InvoiceFilters): Promise<InvoiceWithLines[]> {
+  const conditions: SQL[] = [eq(invoices.franchiseId, franchiseId)];
+  if (f.status) conditions.push(eq(invoices.status, f.status));
+  if (f.branchId) conditions.push(eq(invoices.branchId, f.branchId));
+  if (f.customerId) conditions.push(eq(invoices.customerId, f.customerId));
+  if (f.dueFrom) conditions.push(gte(invoices.dueDate, f.dueFrom));
+  if (f.dueTo) conditions.push(lte(invoices.dueDate, f.dueTo));
+  if (f.before) conditions.push(lt(invoices.id, f.before));
+  if (f.overdueAsOf) {
+    conditions.push(inArray(invoices.status, ["issued", "partially_paid"]));
+    const perBranch = [...f.overdueAsOf].map(([branchId, today]) => and(eq(invoices.branchId, branchId), lt(invoices.dueDate, today))!);
+    conditions.push(perBranch.length > 0 ? or(...perBranch)! : sql`0`);
+  }
+  const rows = await db.select().from(invoices).where(and(...conditions)).orderBy(desc(invoices.id)).limit(f.limit + 1).all();
+  if (rows.length === 0) return [];
+  const lines = await db
+    .select()
+    .from(invoiceLines)
+    .where(and(eq(invoiceLines.franchiseId, franchiseId), inArray(invoiceLines.invoiceId, rows.map((r) => r.id))))
+    .orderBy(asc(invoiceLines.position))
+    .all();
+  return rows.map((invoice) => ({ invoice, lines: lines.filter((l) => l.invoiceId === invoice.id) }));
+}
+
+function lineValues(franchiseId: string, invoiceId: string, line: DraftLine) {
+  return {
+    id: newId("il"),
+    franchiseId,
+    invoiceId,
+    position: line.position,
+    description: line.description,
+    quantityMilli: line.quantityMilli,
+    unitPrice: line.unitPrice,
+    discountBps: line.discountBps,
+    discountAmount: line.discountAmount,
+    netAmount: line.netAmount,
+    serviceTypeId: line.serviceTypeId,
+    taxCategory: line.taxCategory,
+    taxRatePpm: line.taxRatePpm,
+    servicePeriodStart: line.servicePeriodStart,
+    servicePeriodEnd: line.servicePeriodEnd,
+  };
+}
+
+/** Stored lines back into the domain's shape, for re-pricing at issue time. */
+export function toDraftLine(row: InvoiceLineRow): DraftLine {
+  return {
+    position: row.position,
+    description: row.description,
+    quantityMilli: row.quantityMilli,
+    unitPrice: row.unitPrice,
+    discountBps: row.discountBps,
+    discountAmount: row.discountAmount,
+    netAmount: row.netAmount,
+    serviceTypeId: row.serviceTypeId,
+    taxCategory: row.taxCategory as DraftLine["taxCategory"],
+    taxRatePpm: row.taxRatePpm,
+    servicePeriodStart: row.servicePeriodStart,
+    servicePeriodEnd: row.servicePeriodEnd,
+  };
+}
+
+export interface NewDraft {
+  id: string;
+  franchiseId: string;
+  branchId: string;
+  customerId: string;
+  currency: string;
+  memo: string | null;
+  priced: PricedDraft;
+}
+
+export function draftStatements(db: Db, d: NewDraft, now: string): Statement[] {
+  const { totals } = d.priced;
+  const statements: Statement[] = [
+    db.insert(invoices).values({
+      id: d.id,
+      franchiseId: d.franchiseId,
+      branchId: d.branchId,
+      customerId: d.customerId,
+      status: "draft",
+      currency: d.currency,
+      issueDate: d.priced.issueDate,
+      dueDate: d.priced.dueDate,
+      dueInDays: d.priced.dueInDays,
+      subtotal: totals.subtotal,
+      taxTotal: totals.taxTotal,
+      total: totals.total,
+      taxBreakdown: JSON.stringify(totals.taxBreakdown),
+      memo: d.memo,
+      createdAt: now,
+      updatedAt: now,
+    }),
+  ];
+  // 15 columns per line: 6 lines per INSERT keeps each statement under 100 bound parameters.
+  for (let i = 0; i < d.priced.lines.length; i += 6) {
+    statements.push(db.insert(invoiceLines).values(d.priced.lines.slice(i, i + 6).map((l) => lineValues(d.franchiseId, d.id, l))));
+  }
+  statements.push(
+    outboxInsert(db, {
+      franchiseId: d.franchiseId,
+      type: "invoice.drafted",
+      aggregateType: "invoice",
+      aggregateId: d.id,
+      payload: { invoiceId: d.id, branchId: d.branchId, customerId: d.customerId, total: totals.total, currency: d.currency },
+      occurredAt: now,
+    }),
+  );
+  return statements;
+}
+
+export interface IssueCommand {
+  franchiseId: string;
+  invoiceId: string;
+  branchId: string;
+  customerId: string;
+  currency: string;
+  expectedVersion: number;
+  issueDate: string;
+  dueDate: string;
+  lines: DraftLine[];
+  totals: InvoiceTotals;
+  now: string;
+}
+
+/** Draft → issued with its number. Aborts unless the invoice is still the draft that was priced. */
+export function issueStatements(db: Db, cmd: IssueCommand, seq: number, number: string): Statement[] {
+  const { franchiseId, invoiceId, totals } = cmd;
+  return [
+    assertInBatch(db, "invoice_still_draft", sql`EXISTS (SELECT 1 FROM invoices WHERE id = ${invoiceId} AND franchise_id = ${franchiseId} AND status = 'draft' AND version = ${cmd.expectedVersion})`),
+    ...cmd.lines.map((line) =>
+      db
+        .update(invoiceLines)
+        .set({ taxRatePpm: line.taxRatePpm, netAmount: line.netAmount })
+        .where(and(eq(invoiceLines.invoiceId, invoiceId), eq(invoiceLines.position, line.position))),
+    ),
+    db
+      .update(invoices)
+      .set({
+        status: totals.total === 0 ? "paid" : "issued",
+        seq,
+        number,
+        issueDate: cmd.issueDate,
+        dueDate: cmd.dueDate,
+        subtotal: totals.subtotal,
+        taxTotal: totals.taxTotal,
+        total: totals.total,
+        taxBreakdown: JSON.stringify(totals.taxBreakdown),
+        issuedAt: cmd.now,
+        updatedAt: cmd.now,
+        version: sql`${invoices.version} + 1`,
+      })
+      .where(and(eq(invoices.franchiseId, franchiseId), eq(invoices.id, invoiceId))),
+    outboxInsert(db, {
+      franchiseId,
+      type: "invoice.issued",
+      aggregateType: "invoice",
+      aggregateId: invoiceId,
+      payload: { invoiceId, number, branchId: cmd.branchId, customerId: cmd.customerId, issueDate: cmd.issueDate, dueDate: cmd.dueDate, total: totals.total, currency: cmd.currency },
+      occurredAt: cmd.now,
+    }),
+  ];
+}
+
+/** Void: only a draft, or an issued invoice nothing has been paid or credited against. */
+export function voidStatements(db: Db, franchiseId: string, invoice: InvoiceRow, reason: string, now: string): Statement[] {
+  return [
+    assertInBatch(
+      db,
+      "invoice_voidable",
+      sql`EXISTS (SELECT 1 FROM invoices WHERE id = ${invoice.id} AND franchise_id = ${franchiseId} AND version = ${invoice.version}
+          AND status IN ('draft', 'issued') AND amount_paid = 0 AND amount_credited = 0)`,
+    ),
+    db
+      .update(invoices)
+      .set({ status: "void", voidReason: reason, voidedAt: now, updatedAt: now, version: sql`${invoices.version} + 1` })
+      .where(and(eq(invoices.franchiseId, franchiseId), eq(invoices.id, invoice.id))),
+    outboxInsert(db, {
+      franchiseId,
+      type: "invoice.voided",
+      aggregateType: "invoice",
+      aggregateId: invoice.id,
+      payload: { invoiceId: invoice.id, number: invoice.number, reason },
+      occurredAt: now,
+    }),
+  ];
+}

@@ -1,0 +1,36 @@
+// Domain events are written in the same batch as the change they describe (transactional
+// outbox), then relayed to the domain-events queue by the cron (queues/outbox-relay.ts).
+import type { Db } from "./client.ts";
+import type { Statement } from "./batch.ts";
+import { outboxEvents } from "./schema.ts";
+import { newId } from "./ids.ts";
+
+export type DomainEventType =
+  | "customer.created"
+  | "customer.updated"
+  | "invoice.drafted"
+  | "invoice.issued"
+  | "invoice.voided"
+  | "credit_note.issued"
+  | "payment.recorded";
+
+export interface DomainEvent {
+  franchiseId: string;
+  type: DomainEventType;
+  aggregateType: "customer" | "invoice" | "credit_note" | "payment";
+  aggregateId: string;
+  payload: Record<string, unknown>;
+  occurredAt: string;
+}
+
+export function outboxInsert(db: Db, event: DomainEvent): Statement {
+  return db.insert(outboxEvents).values({
+    id: newId("evt"),
+    franchiseId: event.franchiseId,
+    type: event.type,
+    aggregateType: event.aggregateType,
+    aggregateId: event.aggregateId,
+    payload: JSON.stringify(event.payload),
+    occurredAt: event.occurredAt,
+  });
+}

@@ -1,0 +1,340 @@
+// D1 schema (drizzle). Every table holding tenant data carries franchise_id; money columns are
+// integer minor units of the row's ISO 4217 currency. Invariants that must hold even under
+// concurrent writers are CHECK constraints or triggers (see migrations/0001_invariants.sql),
+// because D1 offers batches, not interactive transactions.
+import { sql } from "drizzle-orm";
+import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () => text("created_at").notNull();
+
+export const franchises = sqliteTable("franchises", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const branches = sqliteTable(
+  "branches",
+  {
+    id: text("id").primaryKey(),
+    franchiseId: text("franchise_id").notNull().references(() => franchises.id),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    timezone: text("timezone").notNull(),
+    currency: text("currency").notNull(),
+    /** Tax jurisdiction the branch invoices under, e.g. "ES", "GB", "US-CA". */
+    jurisdiction: text("jurisdiction").notNull(),
+    taxId: text("tax_id"),
+    address: text("address"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("branches_franchise_code").on(t.franchiseId, t.code)],
+);
+
+export const serviceTypes = sqliteTable(
+  "service_types",
+  {
+    id: text("id").primaryKey(),
+    franchiseId: text("franchise_id").notNull().references(() => franchises.id),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    defaultTaxCategory: text("default_tax_category").notNull(),
+    /** Direct cost as a share of net revenue, in basis points (6200 = 62 %): drives profitability. */
+    costRateBps: integer("cost_rate_bps").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("service_types_franchise_code").on(t.franchiseId, t.code),
+    check("service_types_cost_rate", sql`${t.costRateBps} BETWEEN 0 AND 100000`),
+  ],
+);
+
+export const customers = sqliteTable(
+  "customers",
+  {
+    id: text("id").primaryKey(),
+    franchiseId: text("franchise_id").notNull().references(() => franchises.id),
+    /** Branch that owns the relationship (optional: a customer may buy from several branches). */
+    homeBranchId: text("home_branch_id").references(() => branches.id),
+    externalRef: text("external_ref"),
+    name: text("name").notNull(),
+    email: text("email"),
+    phone: text("phone"),
+    segment: text("segment").notNull(),
+    language: text("language").notNull(),
+    timezone: text("timezone").notNull(),
+    taxId: text("tax_id"),
+    status: text("status").notNull().default("active"),
+    version: integer("version").notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("customers_franchise_id").on(t.franchiseId, t.id),
+    uniqueIndex("customers_franchise_external_ref").on(t.franchiseId, t.externalRef),
+  ],
+);
+
+/** One row per customer and channel: where to reach them, and whether we may. */
+export const customerChannels = sqliteTable(
+  "customer_channels",
+  {
+    franchiseId: text("franchise_id").notNull().references(() => franchises.id),
+    customerId: text("customer_id").notNull().references(() => customers.id),
+    channel: text("channel").notNull(), // email | sms | whatsapp
+    address: text("address").notNull(),
+    consent: text("consent").notNull(), // granted | not_given
+    consentAt: text("consent_at"),
+    optedOutAt: text("opted_out_at"),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("customer_channels_pk").on(t.customerId, t.channel)],
+);
+
+/**
+ * Tax rates are reference data per jurisdiction, not tenant data. A rate is in force on
+ * [effective_from, effective_to): effective_to is exclusive, null means open-ended.
+ * rate_ppm is parts per million (21 % = 210000, 8.875 % = 88750).
+ */
+export const taxRates = sqliteTable(
+  "tax_rates",
+  {
+    id: text("id").primaryKey(),
+    jurisdiction: text("jurisdiction").notNull(),
+    category: text("category").notNull(),
+    ratePpm: integer("rate_ppm").notNull(),
+    effectiveFrom: text("effective_from").notNull(),
+    effectiveTo: text("effective_to"),
+    source: text("source").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("tax_rates_lookup").on(t.jurisdiction, t.category, t.effectiveFrom),
+    check("tax_rates_rate", sql`${t.ratePpm} BETWEEN 0 AND 1000000`),
+  ],
+);
+
+export const invoices = sqliteTable(
+  "invoices",
+  {
+    id: text("id").primaryKey(),
+    franchiseId: text("franchise_id").notNull().references(() => franchises.id),
+    branchId: text("branch_id").notNull().references(() => branches.id),
+    customerId: text("customer_id").notNull().references(() => customers.id),
+    /** Position in the branch's gapless series; null while draft. */
+    seq: integer("seq"),
+    number: text("number"),
+    status: text("status").notNull(), // draft | issued | partially_paid | paid | void
+    currency: text("currency").notNull(),
+    issueDate: text("issue_date"),
+    dueDate: text("due_date"),
+    /** For drafts without a fixed due date: due = issue date + this many days. */
+    dueInDays: integer("due_in_days"),
+    subtotal: integer("subtotal").notNull(),
+    taxTotal: integer("tax_total").notNull(),
+    total: integer("total").notNull(),
+    /** Maintained by triggers on payment_allocations / credit_notes (migration 0001). */
+    amountPaid: integer("amount_paid").notNull().default(0),
+    amountCredited: integer("amount_credited").notNull().default(0),
+    /** JSON: [{ category, ratePpm, taxableAmount, taxAmount }] */
+    taxBreakdown: text("tax_breakdown").notNull(),
+    memo: text("memo"),
+    voidReason: text("void_reason"),
+    version: integer("version").notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+    issuedAt: text("issued_at"),
+    voidedAt: text("voided_at"),
+  },
+  (t) => [
+    uniqueIndex("invoices_branch_seq").on(t.branchId, t.seq),
+    index("invoices_franchise_id").on(t.franchiseId, t.id),
+    index("invoices_franchise_customer").on(t.franchiseId, t.customerId, t.id),
+    index("invoices_franchise_status_due").on(t.franchiseId, t.status, t.dueDate),
+    index("invoices_franchise_branch_issue").on(t.franchiseId, t.branchId, t.issueDate),
+    check("invoices_amounts_non_negative", sql`${t.subtotal} >= 0 AND ${t.taxTotal} >= 0 AND ${t.total} = ${t.subtotal} + ${t.taxTotal}`),
+    check(
+      "invoices_settlement_within_total",
+      sql`${t.amountPaid} >= 0 AND ${t.amountCredited} >= 0 AND ${t.amountPaid} + ${t.amountCredited} <= ${t.total}`,
+    ),
+    check("invoices_status", sql`${t.status} IN ('draft','issued','partially_paid','paid','void')`),
+    check("invoices_number_when_issued", sql`(${t.status} = 'draft') = (${t.seq} IS NULL) OR ${t.status} = 'void'`),
+  ],
+);
+
+export const invoiceLines = sqliteTable(
+  "invoice_lines",
+  {
+    id: text("id").primaryKey(),
+    franchiseId: text("franchise_id").notNull().references(() => franchises.id),
+    invoiceId: text("invoice_id").notNull().references(() => invoices.id),
+    position: integer("position").notNull(),
+    description: text("description").notNull(),
+    /** Quantity in thousandths (1.5 h = 1500), so line arithmetic stays in integers. */
+    quantityMilli: integer("quantity_milli").notNull(),
+    unitPrice: integer("unit_price").notNull(),
+    discountBps: integer("discount_bps").notNull().default(0),
+    discountAmount: integer("discount_amount").notNull().default(0),
+    netAmount: integer("net_amount").notNull(),
+    serviceTypeId: text("service_type_id").references(() => serviceTypes.id),
+    taxCategory: text("tax_category").notNull(),
+    taxRatePpm: integer("tax_rate_ppm").notNull(),
+    servicePeriodStart: text("service_period_start"),
+    servicePeriodEnd: text("service_period_end"),
+  },
+  (t) => [uniqueIndex("invoice_lines_position").on(t.invoiceId, t.position), index("invoice_lines_franchise").on(t.franchiseId, t.invoiceId)],
+);
+
+export const creditNotes = sqliteTable(
+  "credit_notes",
+  {
+    id: text("id").primaryKey(),
+    franchiseId: text("franchise_id").notNull().references(() => franchises.id),
+    invoiceId: text("invoice_id").notNull().references(() => invoices.id),
+    branchId: text("branch_id").notNull().references(() => branches.id),
+    customerId: text("customer_id").notNull().references(() => customers.id),
+    seq: integer("seq").notNull(),
+    number: text("number").notNull(),
+    currency: text("currency").notNull(),
+    reason: text("reason").notNull(),
+    issueDate: text("issue_date").notNull(),
+    subtotal: integer("subtotal").notNull(),
+    taxTotal: integer("tax_total").notNull(),
+    total: integer("total").notNull(),
+    taxBreakdown: text("tax_breakdown").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("credit_notes_branch_seq").on(t.branchId, t.seq),
+    index("credit_notes_franchise_invoice").on(t.franchiseId, t.invoiceId),
+    check("credit_notes_amounts", sql`${t.total} > 0 AND ${t.total} = ${t.subtotal} + ${t.taxTotal}`),
+  ],
+);
+
+export const creditNoteLines = sqliteTable(
+  "credit_note_lines",
+  {
+    id: text("id").primaryKey(),
+    franchiseId: text("franchise_id").notNull().references(() => franchises.id),
+    creditNoteId: text("credit_note_id").notNull().references(() => creditNotes.id),
+    position: integer("position").notNull(),
+    description: text("description").notNull(),
+    quantityMilli: integer("quantity_milli").notNull(),
+    unitPrice: integer("unit_price").notNull(),
+    netAmount: integer("net_amount").notNull(),
+    taxCategory: text("tax_category").notNull(),
+    taxRatePpm: integer("tax_rate_ppm").notNull(),
+  },
+  (t) => [uniqueIndex("credit_note_lines_position").on(t.creditNoteId, t.position)],
+);
+
+export const payments = sqliteTable(
+  "payments",
+  {
+    id: text("id").primaryKey(),
+    franchiseId: text("franchise_id").notNull().references(() => franchises.id),
+    customerId: text("customer_id").notNull().references(() => customers.id),
+    currency: text("currency").notNull(),
+    amount: integer("amount").notNull(),
+    receivedAt: text("received_at").notNull(),
+    method: text("method").notNull(),
+    reference: text("reference"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("payments_franchise_customer").on(t.franchiseId, t.customerId, t.id), check("payments_amount_positive", sql`${t.amount} > 0`)],
+);
+
+export const paymentAllocations = sqliteTable(
+  "payment_allocations",
+  {
+    id: text("id").primaryKey(),
+    franchiseId: text("franchise_id").notNull().references(() => franchises.id),
+    paymentId: text("payment_id").notNull().references(() => payments.id),
+    invoiceId: text("invoice_id").notNull().references(() => invoices.id),
+    amount: integer("amount").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("payment_allocations_payment_invoice").on(t.paymentId, t.invoiceId),
+    index("payment_allocations_invoice").on(t.invoiceId),
+    check("payment_allocations_amount_positive", sql`${t.amount} > 0`),
+  ],
+);
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    franchiseId: text("franchise_id").notNull().references(() => franchises.id),
+    name: text("name").notNull(),
+    /** The first characters of the key, shown in listings so a key can be recognised. */
+    prefix: text("prefix").notNull(),
+    /** SHA-256 of the full key, hex. Keys carry 256 bits of entropy, so a fast hash is enough. */
+    keyHash: text("key_hash").notNull(),
+    scopes: text("scopes").notNull(), // space-separated: "read write"
+    createdAt: createdAt(),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_hash").on(t.keyHash)],
+);
+
+export const staffUsers = sqliteTable(
+  "staff_users",
+  {
+    id: text("id").primaryKey(),
+    franchiseId: text("franchise_id").notNull().references(() => franchises.id),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    role: text("role").notNull(), // admin | staff
+    /** "pbkdf2-sha256$<iterations>$<salt b64url>$<hash b64url>" */
+    passwordHash: text("password_hash").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("staff_users_email").on(t.email)],
+);
+
+export const staffSessions = sqliteTable(
+  "staff_sessions",
+  {
+    id: text("id").primaryKey(),
+    franchiseId: text("franchise_id").notNull().references(() => franchises.id),
+    staffUserId: text("staff_user_id").notNull().references(() => staffUsers.id),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [uniqueIndex("staff_sessions_token").on(t.tokenHash)],
+);
+
+/** A POST's first response, replayed when the same Idempotency-Key comes again. */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    franchiseId: text("franchise_id").notNull().references(() => franchises.id),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    state: text("state").notNull(), // pending | done
+    statusCode: integer("status_code"),
+    responseBody: text("response_body"),
+    responseHeaders: text("response_headers"),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [uniqueIndex("idempotency_keys_pk").on(t.franchiseId, t.key)],
+);
+
+/** Domain events, written in the same batch as the change; relayed to the domain-events queue. */
+export const outboxEvents = sqliteTable(
+  "outbox_events",
+  {
+    id: text("id").primaryKey(),
+    franchiseId: text("franchise_id").notNull().references(() => franchises.id),
+    type: text("type").notNull(),
+    aggregateType: text("aggregate_type").notNull(),
+    aggregateId: text("aggregate_id").notNull(),
+    payload: text("payload").notNull(),
+    occurredAt: text("occurred_at").notNull(),
+    publishedAt: text("published_at"),
+  },
+  (t) => [index("outbox_unpublished").on(t.publishedAt, t.id), index("outbox_franchise_aggregate").on(t.franchiseId, t.aggregateId)],
+);

@@ -1,0 +1,51 @@
+// Legal dates (issue, due, service periods) are plain YYYY-MM-DD strings in the branch's
+// timezone. Instants are UTC ISO-8601 strings. This module converts between them.
+import { invalid } from "./errors.ts";
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+export function isIsoDate(value: string): boolean {
+  const m = DATE_RE.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === value;
+}
+
+export function assertIsoDate(value: string, field: string): string {
+  if (!isIsoDate(value)) throw invalid("invalid_date", field, `${field} must be a calendar date as YYYY-MM-DD`);
+  return value;
+}
+
+/** Days since 1970-01-01 of a YYYY-MM-DD date. */
+export function epochDay(date: string): number {
+  return Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+}
+
+export function fromEpochDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  return fromEpochDay(epochDay(date) + days);
+}
+
+export function daysBetween(from: string, to: string): number {
+  return epochDay(to) - epochDay(from);
+}
+
+export function isValidTimeZone(timezone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The calendar date at `instant` in `timezone` (e.g. what "today" is for a branch). */
+export function localDateAt(instant: Date, timezone: string): string {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("year")}-${get("month")}-${get("day")}`;
+}
