@@ -1,0 +1,70 @@
+// The staff dashboard: sign in, then the franchise's branches and overdue invoices, read
+// through the same /v1 API partners use (a staff session token is a Bearer token).
+const $ = (sel) => document.querySelector(sel);
+const tokenKey = "ledgerline.session";
+
+async function api(path) {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${sessionStorage.getItem(tokenKey)}` } });
+  if (res.status === 401) {
+    sessionStorage.removeItem(tokenKey);
+    show();
+    throw new Error("session expired");
+  }
+  return res.json();
+}
+
+const money = (minor, currency) => {
+  const format = new Intl.NumberFormat(undefined, { style: "currency", currency });
+  return format.format(minor / 10 ** format.resolvedOptions().maximumFractionDigits);
+};
+
+function row(cells) {
+  const tr = document.createElement("tr");
+  for (const [text, cls] of cells) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    if (cls) td.className = cls;
+    tr.append(td);
+  }
+  return tr;
+}
+
+async function loadOverview() {
+  const [branches, overdue] = await Promise.all([api("/v1/branches?limit=200"), api("/v1/invoices?overdue=true&limit=50")]);
+  $("#branches tbody").replaceChildren(...branches.data.map((b) => row([[b.code], [b.name], [b.timezone], [b.currency]])));
+  $("#overdue tbody").replaceChildren(
+    ...overdue.data.map((i) => row([[i.number], [i.dueDate], [String(i.daysPastDue)], [i.agingBucket], [money(i.balanceDue, i.currency), "num"]])),
+  );
+}
+
+function show() {
+  const signedIn = sessionStorage.getItem(tokenKey) !== null;
+  $("#login").hidden = signedIn;
+  $("#overview").hidden = !signedIn;
+  $("#logout").hidden = !signedIn;
+  if (signedIn) loadOverview().catch(() => {});
+}
+
+$("#login").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const res = await fetch("/auth/login", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: form.get("email"), password: form.get("password") }),
+  });
+  const body = await res.json();
+  if (!res.ok) {
+    $("#login-error").textContent = body.detail ?? "sign-in failed";
+    return;
+  }
+  sessionStorage.setItem(tokenKey, body.token);
+  show();
+});
+
+$("#logout").addEventListener("click", () => {
+  sessionStorage.removeItem(tokenKey);
+  show();
+});
+
+show();
