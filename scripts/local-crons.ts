@@ -11,7 +11,7 @@ function cronsFromWranglerToml(): string[] {
 /** True when a 5-field cron expression with "*" or plain numbers matches the UTC minute. */
 export function cronMatches(cron: string, at: Date): boolean {
   const [minute, hour, dom, month, dow] = cron.split(/\s+/);
-  const ok = (field: string | undefined, value: number) => field === "*" || field?.split(",").some((v) => Number(v) === value);
+  const ok = (field: string | undefined, value: number) => field === "*" || (field?.split(",").some((v) => Number(v) === value) ?? false);
   return ok(minute, at.getUTCMinutes()) && ok(hour, at.getUTCHours()) && ok(dom, at.getUTCDate()) && ok(month, at.getUTCMonth() + 1) && ok(dow, at.getUTCDay());
 }
 

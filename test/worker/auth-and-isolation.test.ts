@@ -39,7 +39,7 @@ const writeRoutes = () => [
 describe("authentication", () => {
   it("answers 401 problem+json without a key, with a malformed header, or with an unknown key", async () => {
     for (const path of [...readRoutes(), ...listRoutes]) {
-      for (const headers of [{}, { authorization: "Basic abc" }, { authorization: "Bearer llk_unknown" }]) {
+      for (const headers of [{}, { authorization: "Basic abc" }, { authorization: "Bearer llk_unknown" }] as Array<Record<string, string>>) {
         const res = await call("GET", path, { key: null, headers });
         expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(401);
         expect(res.headers.get("content-type")).toBe("application/problem+json");
