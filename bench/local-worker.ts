@@ -1,0 +1,82 @@
+// Starts the Worker under wrangler dev on a free port with its own throw-away state, migrated
+// and seeded with a small demo data set, for benchmarks that exercise the real HTTP path.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface LocalWorker {
+  baseUrl: string;
+  credentials: { apiKey: string; franchiseId: string; others: Array<{ franchiseId: string; apiKey: string }> };
+  stop(): Promise<void>;
+}
+
+const wrangler = "node_modules/.bin/wrangler";
+
+function must(args: string[], what: string) {
+  const r = spawnSync(args[0]!, args.slice(1), { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`${what} failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+export async function startLocalWorker(opts: { port: number; customers: string }): Promise<LocalWorker> {
+  const dir = mkdtempSync(join(tmpdir(), "ledgerline-bench-"));
+  must([wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", dir], "migrations");
+  must(["node", "scripts/seed/cli.ts", "--out", join(dir, "seed.sql"), "--credentials", join(dir, "cred.json"), "--customers", opts.customers], "seed generation");
+  must([wrangler, "d1", "execute", "DB", "--local", "--persist-to", dir, "--file", join(dir, "seed.sql"), "-y"], "seed load");
+  const child: ChildProcess = spawn(wrangler, ["dev", "--port", String(opts.port), "--ip", "127.0.0.1", "--persist-to", dir, "--log-level", "error"], {
+    stdio: "ignore",
+    detached: true,
+  });
+  const baseUrl = `http://127.0.0.1:${opts.port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${baseUrl}/health`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error("wrangler dev did not answer /health within 60 s");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    baseUrl,
+    credentials: JSON.parse(readFileSync(join(dir, "cred.json"), "utf8")),
+    async stop() {
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Runs `task` `total` times with `concurrency` in flight; returns per-call latencies in ms. */
+export async function load(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<{ latencies: number[]; seconds: number; errors: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        try {
+          await task(i);
+        } catch {
+          errors++;
+        }
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000, errors };
+}

@@ -1,0 +1,53 @@
+// Settlement under concurrent writers: D1 has no interactive transactions, so the database's
+// CHECK constraints and triggers must keep an invoice from being over-paid or over-credited.
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { callJson, createCustomer, createDraft, seedFixtures } from "./fixtures.ts";
+
+let customerId = "";
+beforeAll(async () => {
+  await seedFixtures();
+  customerId = await createCustomer();
+});
+
+async function issued() {
+  const draft = await createDraft(customerId); // total 30250
+  await callJson("POST", `/v1/invoices/${draft.id}/issue`);
+  return draft.id as string;
+}
+
+describe("concurrent settlement", () => {
+  it("lets only as many concurrent payments through as the balance allows", async () => {
+    const invoiceId = await issued();
+    const pay = () => callJson("POST", "/v1/payments", { body: { customerId, currency: "EUR", amount: 20000, allocations: [{ invoiceId, amount: 20000 }] } });
+    const results = await Promise.all([pay(), pay(), pay()]);
+    const ok = results.filter((r) => r.status === 201);
+    expect(ok).toHaveLength(1);
+    for (const r of results.filter((r) => r.status !== 201)) {
+      expect([409, 422]).toContain(r.status);
+      expect(r.headers.get("content-type")).toBe("application/problem+json");
+    }
+    const invoice = (await callJson("GET", `/v1/invoices/${invoiceId}`)).body;
+    expect(invoice).toMatchObject({ amountPaid: 20000, balanceDue: 10250, status: "partially_paid" });
+    const payments = await env.DB.prepare("SELECT count(*) AS n FROM payment_allocations WHERE invoice_id = ?").bind(invoiceId).first<{ n: number }>();
+    expect(payments!.n).toBe(1);
+  });
+
+  it("never lets a credit note and a payment together exceed the total", async () => {
+    const invoiceId = await issued();
+    const [payment, credit] = await Promise.all([
+      callJson("POST", "/v1/payments", { body: { customerId, currency: "EUR", amount: 25000, allocations: [{ invoiceId, amount: 25000 }] } }),
+      callJson("POST", "/v1/credit-notes", { body: { invoiceId, reason: "dispute", lines: [{ description: "part", quantity: 1, unitPrice: 10000 }] } }),
+    ]);
+    const invoice = (await callJson("GET", `/v1/invoices/${invoiceId}`)).body;
+    expect(invoice.amountPaid + invoice.amountCredited).toBeLessThanOrEqual(invoice.total);
+    expect([payment.status, credit.status].filter((s) => s === 201)).toHaveLength(1);
+  });
+
+  it("refuses at the database level a direct write that would break an issued invoice", async () => {
+    const invoiceId = await issued();
+    await expect(env.DB.prepare("UPDATE invoices SET total = 1 WHERE id = ?").bind(invoiceId).run()).rejects.toThrow(/invoice_immutable/);
+    await expect(env.DB.prepare("UPDATE invoice_lines SET unit_price = 1 WHERE invoice_id = ?").bind(invoiceId).run()).rejects.toThrow(/invoice_immutable/);
+    await expect(env.DB.prepare("UPDATE invoices SET amount_paid = total + 1 WHERE id = ?").bind(invoiceId).run()).rejects.toThrow(/CHECK constraint/);
+  });
+});
