@@ -51,3 +51,16 @@ describe("concurrent settlement", () => {
     await expect(env.DB.prepare("UPDATE invoices SET amount_paid = total + 1 WHERE id = ?").bind(invoiceId).run()).rejects.toThrow(/CHECK constraint/);
   });
 });
+
+describe("tax-rate table", () => {
+  it("refuses overlapping periods for one jurisdiction and category", async () => {
+    const insert = (id: string, from: string, to: string | null) =>
+      env.DB.prepare("INSERT INTO tax_rates (id, jurisdiction, category, rate_ppm, effective_from, effective_to, source, created_at) VALUES (?, 'XX', 'standard', 100000, ?, ?, 'test', '2026-01-01')")
+        .bind(id, from, to)
+        .run();
+    await insert("tax_xx_1", "2020-01-01", "2022-01-01");
+    await insert("tax_xx_2", "2022-01-01", null); // adjacent: fine
+    await expect(insert("tax_xx_3", "2021-06-01", "2021-07-01")).rejects.toThrow(/tax_rate_period_overlap/);
+    await expect(insert("tax_xx_4", "2030-01-01", null)).rejects.toThrow(/tax_rate_period_overlap/);
+  });
+});

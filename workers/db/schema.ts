@@ -109,7 +109,7 @@ export const taxRates = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index("tax_rates_lookup").on(t.jurisdiction, t.category, t.effectiveFrom),
+    uniqueIndex("tax_rates_jurisdiction_category_from").on(t.jurisdiction, t.category, t.effectiveFrom),
     check("tax_rates_rate", sql`${t.ratePpm} BETWEEN 0 AND 1000000`),
   ],
 );
