@@ -107,3 +107,25 @@ describe("outbox", () => {
     expect(result.retryMessages).toEqual([]);
   });
 });
+
+describe("API keys", () => {
+  it("lets a staff admin create a key shown once, which then works, and revoke it", async () => {
+    const session = (await callJson("POST", "/auth/login", { key: null, body: { email: "admin@alpha.example", password: "correct horse" } })).body.token;
+    const created = await callJson("POST", "/v1/api-keys", { key: session, body: { name: "POS integration", scopes: ["read"] } });
+    expect(created.status).toBe(201);
+    expect(created.body.key).toMatch(/^llk_/);
+    expect(created.body.prefix).toBe(created.body.key.slice(0, 12));
+    const listed = await callJson("GET", "/v1/api-keys", { key: session });
+    expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
+    expect((await call("GET", "/v1/branches", { key: created.body.key })).status).toBe(200);
+    expect((await call("POST", "/v1/customers", { key: created.body.key, body: { name: "x" } })).status).toBe(403);
+    expect((await call("POST", `/v1/api-keys/${created.body.id}/revoke`, { key: session })).status).toBe(204);
+    expect((await call("GET", "/v1/branches", { key: created.body.key })).status).toBe(401);
+  });
+
+  it("does not let a partner key manage keys", async () => {
+    const res = await callJson("POST", "/v1/api-keys", { body: { name: "sneaky" } });
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe("staff_admin_required");
+  });
+});

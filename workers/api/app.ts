@@ -8,6 +8,7 @@ import { idempotency } from "./middleware/idempotency.ts";
 import { jsonBody } from "./middleware/json-body.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { problemResponse } from "./problem.ts";
+import { CreateApiKey, ListApiKeys, RevokeApiKey } from "./routes/api-keys.ts";
 import { StaffLogin } from "./routes/auth-login.ts";
 import { GetBranch, GetServiceType, ListBranches, ListServiceTypes } from "./routes/branches.ts";
 import { CreateCreditNote, GetCreditNote, ListCreditNotes } from "./routes/credit-notes.ts";
@@ -69,6 +70,10 @@ export function createApp() {
   openapi.post("/v1/payments", CreatePayment);
   openapi.get("/v1/payments", ListPayments);
   openapi.get("/v1/payments/:id", GetPayment);
+
+  openapi.post("/v1/api-keys", CreateApiKey);
+  openapi.get("/v1/api-keys", ListApiKeys);
+  openapi.post("/v1/api-keys/:id/revoke", RevokeApiKey);
 
   return app;
 }

@@ -1,0 +1,23 @@
+// Partner API keys. Only a SHA-256 of the key is stored; the key itself is returned once, at creation.
+import { and, desc, eq, isNull } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import { apiKeys } from "./schema.ts";
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+export async function insertApiKey(db: Db, row: Omit<ApiKeyRow, "revokedAt">): Promise<void> {
+  await db.insert(apiKeys).values(row);
+}
+
+export async function listApiKeys(db: Db, franchiseId: string): Promise<ApiKeyRow[]> {
+  return db.select().from(apiKeys).where(eq(apiKeys.franchiseId, franchiseId)).orderBy(desc(apiKeys.id)).all();
+}
+
+export async function revokeApiKey(db: Db, franchiseId: string, id: string, now: string): Promise<boolean> {
+  const result = await db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.franchiseId, franchiseId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .run();
+  return result.meta.changes === 1;
+}
