@@ -12,7 +12,8 @@ export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
     c.set("bodyText", "");
     return next();
   }
-  const text = await c.req.raw.text();
+  // Bytes, not .text(): the content type is only checked once we know there is a body.
+  const text = new TextDecoder().decode(await c.req.raw.arrayBuffer());
   if (text.length > MAX_BODY_BYTES) throw new HttpProblem(413, "body_too_large", `the body exceeds ${MAX_BODY_BYTES} bytes`);
   if (text.trim() !== "") {
     const type = c.req.header("content-type") ?? "";
