@@ -76,3 +76,16 @@ describe("Idempotency-Key", () => {
     expect(again.headers.get("idempotent-replayed")).toBe("true");
   });
 });
+
+describe("Idempotency-Key expiry", () => {
+  it("treats an expired key as new", async () => {
+    const headers = { "idempotency-key": "expiring-1" };
+    const first = await callJson("POST", "/v1/customers", { body: { name: "First" }, headers });
+    await env.DB.prepare("UPDATE idempotency_keys SET expires_at = '2000-01-01T00:00:00.000Z' WHERE key = 'expiring-1'").run();
+    const second = await callJson("POST", "/v1/customers", { body: { name: "Second" }, headers });
+    expect(second.status).toBe(201);
+    expect(second.body.id).not.toBe(first.body.id);
+    const third = await callJson("POST", "/v1/customers", { body: { name: "Second" }, headers });
+    expect(third.body.id).toBe(second.body.id);
+  });
+});

@@ -4,31 +4,40 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { API_KEY_PREFIX, SESSION_TOKEN_PREFIX, sha256Hex } from "../../auth/secrets.ts";
 import { parseScopes, type Principal } from "../../auth/principal.ts";
+import { cachedPrincipal, rememberPrincipal } from "../../auth/principal-cache.ts";
 import { HttpProblem } from "../problem.ts";
 
 const unauthorized = (detail: string) =>
   new HttpProblem(401, "unauthorized", detail, { headers: { "www-authenticate": 'Bearer realm="ledgerline"' } });
 
-async function principalFor(db: D1Database, token: string, now: string): Promise<Principal | null> {
+async function principalFor(db: D1Database, token: string, nowMs: number): Promise<Principal | null> {
   const tokenHash = await sha256Hex(token);
+  const cached = cachedPrincipal(tokenHash, nowMs);
+  if (cached) return cached;
+  const found = await lookUpPrincipal(db, token, tokenHash, new Date(nowMs).toISOString());
+  if (found) rememberPrincipal(tokenHash, found.principal, nowMs, found.expiresAt);
+  return found?.principal ?? null;
+}
+
+async function lookUpPrincipal(db: D1Database, token: string, tokenHash: string, now: string): Promise<{ principal: Principal; expiresAt?: number } | null> {
   if (token.startsWith(API_KEY_PREFIX)) {
     const row = await db
       .prepare("SELECT id, franchise_id, scopes FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL")
       .bind(tokenHash)
       .first<{ id: string; franchise_id: string; scopes: string }>();
-    return row ? { kind: "api_key", id: row.id, franchiseId: row.franchise_id, scopes: parseScopes(row.scopes) } : null;
+    return row ? { principal: { kind: "api_key", id: row.id, franchiseId: row.franchise_id, scopes: parseScopes(row.scopes) } } : null;
   }
   if (token.startsWith(SESSION_TOKEN_PREFIX)) {
     const row = await db
       .prepare(
-        `SELECT u.id, u.franchise_id, u.role FROM staff_sessions s JOIN staff_users u ON u.id = s.staff_user_id
+        `SELECT u.id, u.franchise_id, u.role, s.expires_at FROM staff_sessions s JOIN staff_users u ON u.id = s.staff_user_id
          WHERE s.token_hash = ? AND s.expires_at > ?`,
       )
       .bind(tokenHash, now)
-      .first<{ id: string; franchise_id: string; role: string }>();
+      .first<{ id: string; franchise_id: string; role: string; expires_at: string }>();
     if (!row) return null;
     const scopes = parseScopes(row.role === "admin" ? "read write" : "read");
-    return { kind: "staff", id: row.id, franchiseId: row.franchise_id, scopes };
+    return { principal: { kind: "staff", id: row.id, franchiseId: row.franchise_id, scopes }, expiresAt: Date.parse(row.expires_at) };
   }
   return null;
 }
@@ -38,7 +47,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!header) throw unauthorized("send Authorization: Bearer <api key>");
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw unauthorized("the Authorization header must be 'Bearer <api key>'");
-  const principal = await principalFor(c.env.DB, match[1]!, new Date().toISOString());
+  const principal = await principalFor(c.env.DB, match[1]!, Date.now());
   if (!principal) throw unauthorized("the API key or session is not valid");
   const needed = c.req.method === "GET" || c.req.method === "HEAD" ? "read" : "write";
   if (!principal.scopes.has(needed)) throw new HttpProblem(403, "insufficient_scope", `this key lacks the '${needed}' scope`);

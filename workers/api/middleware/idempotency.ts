@@ -30,12 +30,15 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const now = new Date();
   const expiresAt = new Date(now.getTime() + IDEMPOTENCY_TTL_HOURS * 3_600_000).toISOString();
 
-  // Expired records are forgotten so the key can be used afresh.
-  await db.prepare("DELETE FROM idempotency_keys WHERE franchise_id = ? AND key = ? AND expires_at <= ?").bind(franchiseId, key, now.toISOString()).run();
+  // Reserve the key; an expired record under the same key is replaced in the same statement.
   const reserved = await db
     .prepare(
       `INSERT INTO idempotency_keys (franchise_id, key, request_hash, state, created_at, expires_at)
-       VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT (franchise_id, key) DO NOTHING`,
+       VALUES (?1, ?2, ?3, 'pending', ?4, ?5)
+       ON CONFLICT (franchise_id, key) DO UPDATE SET
+         request_hash = excluded.request_hash, state = 'pending', status_code = NULL, response_body = NULL,
+         response_headers = NULL, created_at = excluded.created_at, expires_at = excluded.expires_at
+       WHERE idempotency_keys.expires_at <= ?4`,
     )
     .bind(franchiseId, key, requestHash, now.toISOString(), expiresAt)
     .run();

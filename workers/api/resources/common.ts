@@ -38,6 +38,9 @@ export function page<R extends { id: string }, T>(rows: R[], limit: number, toRe
   };
 }
 
+/** An OpenAPI response entry with a JSON body. */
+export const jsonResponse = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
+
 export const Problem = z
   .object({
     type: z.string(),

@@ -3,7 +3,7 @@ import type { CreditNoteWithLines } from "../../db/credit-notes.ts";
 import { milliToQuantity } from "../../domain/invoice-totals.ts";
 import { TAX_CATEGORIES } from "../../domain/tax.ts";
 import { Amount, Currency, Id, IsoDate } from "./common.ts";
-import { ppmToPercent, TaxBreakdown } from "./invoice.ts";
+import { ppmToPercent, TaxBreakdown, taxBreakdownResource } from "./invoice.ts";
 
 export const CreditNote = z.object({
   id: Id("cn"),
@@ -33,7 +33,6 @@ export const CreditNote = z.object({
 });
 
 export function creditNoteResource({ creditNote: c, lines }: CreditNoteWithLines): z.infer<typeof CreditNote> {
-  const breakdown = JSON.parse(c.taxBreakdown) as Array<{ category: (typeof TAX_CATEGORIES)[number]; ratePpm: number; taxableAmount: number; taxAmount: number }>;
   return {
     id: c.id,
     number: c.number,
@@ -46,7 +45,7 @@ export function creditNoteResource({ creditNote: c, lines }: CreditNoteWithLines
     subtotal: c.subtotal,
     taxTotal: c.taxTotal,
     total: c.total,
-    taxBreakdown: breakdown.map((g) => ({ category: g.category, taxRate: ppmToPercent(g.ratePpm), taxableAmount: g.taxableAmount, taxAmount: g.taxAmount })),
+    taxBreakdown: taxBreakdownResource(c.taxBreakdown),
     lines: lines.map((l) => ({
       position: l.position,
       description: l.description,

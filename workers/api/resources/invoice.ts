@@ -62,6 +62,12 @@ export function ppmToPercent(ppm: number): string {
   return frac === "" ? String(whole) : `${whole}.${frac}`;
 }
 
+/** The stored JSON breakdown ([{ category, ratePpm, taxableAmount, taxAmount }]) as the API shows it. */
+export function taxBreakdownResource(json: string): z.infer<typeof TaxBreakdown> {
+  const groups = JSON.parse(json) as Array<{ category: z.infer<typeof TaxCategory>; ratePpm: number; taxableAmount: number; taxAmount: number }>;
+  return groups.map((g) => ({ category: g.category, taxRate: ppmToPercent(g.ratePpm), taxableAmount: g.taxableAmount, taxAmount: g.taxAmount }));
+}
+
 const lineResource = (l: InvoiceLineRow): z.infer<typeof InvoiceLine> => ({
   position: l.position,
   description: l.description,
@@ -81,7 +87,6 @@ export function invoiceResource({ invoice: i, lines }: InvoiceWithLines, today: 
   const status = i.status as InvoiceStatus;
   const settleable = { status, total: i.total, amountPaid: i.amountPaid, amountCredited: i.amountCredited, dueDate: i.dueDate };
   const overdue = isOverdue(settleable, today);
-  const breakdown = JSON.parse(i.taxBreakdown) as Array<{ category: z.infer<typeof TaxCategory>; ratePpm: number; taxableAmount: number; taxAmount: number }>;
   return {
     id: i.id,
     number: i.number,
@@ -101,7 +106,7 @@ export function invoiceResource({ invoice: i, lines }: InvoiceWithLines, today: 
     overdue,
     daysPastDue: overdue && i.dueDate ? daysPastDue(i.dueDate, today) : 0,
     agingBucket: (status === "issued" || status === "partially_paid") && i.dueDate ? agingBucketOf(i.dueDate, today) : null,
-    taxBreakdown: breakdown.map((g) => ({ category: g.category, taxRate: ppmToPercent(g.ratePpm), taxableAmount: g.taxableAmount, taxAmount: g.taxAmount })),
+    taxBreakdown: taxBreakdownResource(i.taxBreakdown),
     memo: i.memo,
     voidReason: i.voidReason,
     lines: lines.map(lineResource),

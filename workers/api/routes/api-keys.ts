@@ -6,6 +6,7 @@ import { insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from "../../d
 import { newId } from "../../db/ids.ts";
 import { notFound } from "../../domain/errors.ts";
 import { API_KEY_PREFIX, newSecretToken, sha256Hex } from "../../auth/secrets.ts";
+import { forgetPrincipal } from "../../auth/principal-cache.ts";
 import { HttpProblem } from "../problem.ts";
 import { IdempotencyHeader, IdParams, problemResponses } from "../resources/common.ts";
 import { billing, type AppContext } from "./route-context.ts";
@@ -67,6 +68,7 @@ export class RevokeApiKey extends OpenAPIRoute {
     const { params } = await this.getValidatedData<typeof this.schema>();
     const ctx = billing(c);
     if (!(await revokeApiKey(ctx.db, ctx.franchiseId, params.id, ctx.clock.now().toISOString()))) throw notFound("api_key", params.id);
+    forgetPrincipal((p) => p.kind === "api_key" && p.id === params.id);
     return c.body(null, 204);
   }
 }

@@ -3,12 +3,11 @@ import { z } from "zod";
 import { getCreditNote, listCreditNotes } from "../../db/credit-notes.ts";
 import { notFound } from "../../domain/errors.ts";
 import { createCreditNote } from "../../billing/credit-notes.ts";
-import { decodeCursor, Id, IdempotencyHeader, IdParams, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
+import { decodeCursor, Id, IdempotencyHeader, IdParams, jsonResponse, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
 import { CreateCreditNoteBody, CreditNote, creditNoteResource } from "../resources/credit-note.ts";
 import { billing, type AppContext } from "./route-context.ts";
 
 const tags = ["Credit notes"];
-const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 
 async function loadOr404(c: AppContext, id: string) {
   const ctx = billing(c);
@@ -22,7 +21,7 @@ export class CreateCreditNote extends OpenAPIRoute {
     tags,
     summary: "Credit an issued invoice (at most its open amount), numbered in the branch's credit-note series",
     request: { headers: IdempotencyHeader, body: { content: { "application/json": { schema: CreateCreditNoteBody } } } },
-    responses: { "201": json(CreditNote, "Credit note issued"), ...problemResponses(400, 401, 403, 409, 422) },
+    responses: { "201": jsonResponse(CreditNote, "Credit note issued"), ...problemResponses(400, 401, 403, 409, 422) },
   };
 
   async handle(c: AppContext) {
@@ -38,7 +37,7 @@ export class GetCreditNote extends OpenAPIRoute {
     tags,
     summary: "Get a credit note",
     request: { params: IdParams("cn") },
-    responses: { "200": json(CreditNote, "The credit note"), ...problemResponses(400, 401, 404) },
+    responses: { "200": jsonResponse(CreditNote, "The credit note"), ...problemResponses(400, 401, 404) },
   };
 
   async handle(c: AppContext) {
@@ -52,7 +51,7 @@ export class ListCreditNotes extends OpenAPIRoute {
     tags,
     summary: "List credit notes, newest first",
     request: { query: z.object({ ...PageQuery, invoiceId: Id("inv").optional() }) },
-    responses: { "200": json(listOf(CreditNote), "A page of credit notes"), ...problemResponses(400, 401) },
+    responses: { "200": jsonResponse(listOf(CreditNote), "A page of credit notes"), ...problemResponses(400, 401) },
   };
 
   async handle(c: AppContext) {

@@ -4,12 +4,11 @@ import { getCustomer, listCustomers } from "../../db/customers.ts";
 import { notFound } from "../../domain/errors.ts";
 import { createCustomer, updateCustomer } from "../../billing/customers.ts";
 import { HttpProblem } from "../problem.ts";
-import { decodeCursor, IdempotencyHeader, IdParams, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
+import { decodeCursor, IdempotencyHeader, IdParams, jsonResponse, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
 import { CreateCustomerBody, Customer, customerETag, customerResource, UpdateCustomerBody } from "../resources/customer.ts";
 import { billing, type AppContext } from "./route-context.ts";
 
 const tags = ["Customers"];
-const json = (schema: z.ZodType, description: string, headers?: z.ZodObject) => ({ description, content: { "application/json": { schema } }, ...(headers ? { headers } : {}) });
 
 async function loadOr404(c: AppContext, id: string) {
   const found = await getCustomer(billing(c).db, c.get("principal").franchiseId, id);
@@ -28,7 +27,7 @@ export class CreateCustomer extends OpenAPIRoute {
     tags,
     summary: "Create a customer",
     request: { headers: IdempotencyHeader, body: { content: { "application/json": { schema: CreateCustomerBody } } } },
-    responses: { "201": json(Customer, "Created"), ...problemResponses(400, 401, 403, 422) },
+    responses: { "201": jsonResponse(Customer, "Created"), ...problemResponses(400, 401, 403, 422) },
   };
 
   async handle(c: AppContext) {
@@ -43,7 +42,7 @@ export class GetCustomer extends OpenAPIRoute {
     tags,
     summary: "Get a customer (ETag for If-Match on update)",
     request: { params: IdParams("cus") },
-    responses: { "200": json(Customer, "The customer"), ...problemResponses(400, 401, 404) },
+    responses: { "200": jsonResponse(Customer, "The customer"), ...problemResponses(400, 401, 404) },
   };
 
   async handle(c: AppContext) {
@@ -57,7 +56,7 @@ export class ListCustomers extends OpenAPIRoute {
     tags,
     summary: "List customers, newest first",
     request: { query: z.object({ ...PageQuery, segment: z.enum(["consumer", "smb", "enterprise"]).optional() }) },
-    responses: { "200": json(listOf(Customer), "A page of customers"), ...problemResponses(400, 401) },
+    responses: { "200": jsonResponse(listOf(Customer), "A page of customers"), ...problemResponses(400, 401) },
   };
 
   async handle(c: AppContext) {
@@ -76,7 +75,7 @@ export class UpdateCustomer extends OpenAPIRoute {
       headers: z.object({ "if-match": z.string().nullish().describe("ETag from GET; required") }),
       body: { content: { "application/json": { schema: UpdateCustomerBody } } },
     },
-    responses: { "200": json(Customer, "Updated"), ...problemResponses(400, 401, 403, 404, 412, 422, 428) },
+    responses: { "200": jsonResponse(Customer, "Updated"), ...problemResponses(400, 401, 403, 404, 412, 422, 428) },
   };
 
   async handle(c: AppContext) {

@@ -6,12 +6,11 @@ import { notFound } from "../../domain/errors.ts";
 import { INVOICE_STATUSES } from "../../domain/settlement.ts";
 import { createDraftInvoice, issueInvoice, voidInvoice } from "../../billing/invoices.ts";
 import { getBranch } from "../../db/reference-data.ts";
-import { decodeCursor, Id, IdempotencyHeader, IdParams, IsoDate, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
+import { decodeCursor, Id, IdempotencyHeader, IdParams, IsoDate, jsonResponse, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
 import { CreateInvoiceBody, Invoice, invoiceResource, VoidInvoiceBody } from "../resources/invoice.ts";
 import { billing, branchTodays, type AppContext } from "./route-context.ts";
 
 const tags = ["Invoices"];
-const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 
 async function respondWithInvoice(c: AppContext, id: string, status: 200 | 201) {
   const ctx = billing(c);
@@ -31,7 +30,7 @@ export class CreateInvoice extends OpenAPIRoute {
     description:
       "Lines are priced in integer minor units: line net = quantity × unitPrice − discounts, rounded half-up to the minor unit; tax is computed once per (category, rate) group with the rate in force in the branch's jurisdiction on the issue date (today while undated), per EN 16931.",
     request: { headers: IdempotencyHeader, body: { content: { "application/json": { schema: CreateInvoiceBody } } } },
-    responses: { "201": json(Invoice, "Draft created"), ...problemResponses(400, 401, 403, 422) },
+    responses: { "201": jsonResponse(Invoice, "Draft created"), ...problemResponses(400, 401, 403, 422) },
   };
 
   async handle(c: AppContext) {
@@ -46,7 +45,7 @@ export class GetInvoice extends OpenAPIRoute {
     tags,
     summary: "Get an invoice with its lines, balance and aging",
     request: { params: IdParams("inv") },
-    responses: { "200": json(Invoice, "The invoice"), ...problemResponses(400, 401, 404) },
+    responses: { "200": jsonResponse(Invoice, "The invoice"), ...problemResponses(400, 401, 404) },
   };
 
   async handle(c: AppContext) {
@@ -70,7 +69,7 @@ export class ListInvoices extends OpenAPIRoute {
         overdue: z.enum(["true", "false"]).optional().describe("true: open invoices past their due date in the branch's timezone"),
       }),
     },
-    responses: { "200": json(listOf(Invoice), "A page of invoices"), ...problemResponses(400, 401) },
+    responses: { "200": jsonResponse(listOf(Invoice), "A page of invoices"), ...problemResponses(400, 401) },
   };
 
   async handle(c: AppContext) {
@@ -96,7 +95,7 @@ export class IssueInvoice extends OpenAPIRoute {
     tags,
     summary: "Issue a draft: gives it the next number of its branch's gapless series",
     request: { headers: IdempotencyHeader, params: IdParams("inv") },
-    responses: { "200": json(Invoice, "Issued"), ...problemResponses(400, 401, 403, 404, 409, 422) },
+    responses: { "200": jsonResponse(Invoice, "Issued"), ...problemResponses(400, 401, 403, 404, 409, 422) },
   };
 
   async handle(c: AppContext) {
@@ -111,7 +110,7 @@ export class VoidInvoice extends OpenAPIRoute {
     tags,
     summary: "Void a draft, or an issued invoice with nothing paid or credited",
     request: { headers: IdempotencyHeader, params: IdParams("inv"), body: { content: { "application/json": { schema: VoidInvoiceBody } } } },
-    responses: { "200": json(Invoice, "Voided"), ...problemResponses(400, 401, 403, 404, 409) },
+    responses: { "200": jsonResponse(Invoice, "Voided"), ...problemResponses(400, 401, 403, 404, 409) },
   };
 
   async handle(c: AppContext) {

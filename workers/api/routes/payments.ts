@@ -3,12 +3,11 @@ import { z } from "zod";
 import { getPayment, listPayments } from "../../db/payments.ts";
 import { notFound } from "../../domain/errors.ts";
 import { recordPayment } from "../../billing/payments.ts";
-import { decodeCursor, Id, IdempotencyHeader, IdParams, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
+import { decodeCursor, Id, IdempotencyHeader, IdParams, jsonResponse, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
 import { CreatePaymentBody, Payment, paymentResource } from "../resources/payment.ts";
 import { billing, type AppContext } from "./route-context.ts";
 
 const tags = ["Payments"];
-const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 
 async function loadOr404(c: AppContext, id: string) {
   const ctx = billing(c);
@@ -22,7 +21,7 @@ export class CreatePayment extends OpenAPIRoute {
     tags,
     summary: "Record a payment and allocate it to open invoices of the same customer and currency",
     request: { headers: IdempotencyHeader, body: { content: { "application/json": { schema: CreatePaymentBody } } } },
-    responses: { "201": json(Payment, "Recorded"), ...problemResponses(400, 401, 403, 409, 422) },
+    responses: { "201": jsonResponse(Payment, "Recorded"), ...problemResponses(400, 401, 403, 409, 422) },
   };
 
   async handle(c: AppContext) {
@@ -38,7 +37,7 @@ export class GetPayment extends OpenAPIRoute {
     tags,
     summary: "Get a payment with its allocations",
     request: { params: IdParams("pay") },
-    responses: { "200": json(Payment, "The payment"), ...problemResponses(400, 401, 404) },
+    responses: { "200": jsonResponse(Payment, "The payment"), ...problemResponses(400, 401, 404) },
   };
 
   async handle(c: AppContext) {
@@ -52,7 +51,7 @@ export class ListPayments extends OpenAPIRoute {
     tags,
     summary: "List payments, newest first",
     request: { query: z.object({ ...PageQuery, customerId: Id("cus").optional() }) },
-    responses: { "200": json(listOf(Payment), "A page of payments"), ...problemResponses(400, 401) },
+    responses: { "200": jsonResponse(listOf(Payment), "A page of payments"), ...problemResponses(400, 401) },
   };
 
   async handle(c: AppContext) {
