@@ -2,7 +2,7 @@
 // the outbox relay and the domain-events consumer.
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { hashPassword } from "../../workers/auth/secrets.ts";
 import worker from "../../workers/index.ts";
 import { A, call, callJson, createCustomer, createDraft, seedFixtures } from "./fixtures.ts";
@@ -127,5 +127,29 @@ describe("API keys", () => {
     const res = await callJson("POST", "/v1/api-keys", { body: { name: "sneaky" } });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe("staff_admin_required");
+  });
+});
+
+describe("structured logs", () => {
+  it("writes one JSON line per request with id, route, status, latency and franchise, and no secrets", async () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, "info").mockImplementation((line: unknown) => void lines.push(String(line)));
+    const previous = env.LOG_LEVEL;
+    (env as { LOG_LEVEL: string }).LOG_LEVEL = "info";
+    try {
+      await call("GET", "/v1/invoices?limit=1", { headers: { "x-request-id": "log-check-0001" } });
+      await callJson("POST", "/auth/login", { key: null, body: { email: "admin@alpha.example", password: "correct horse" } });
+    } finally {
+      (env as { LOG_LEVEL: string }).LOG_LEVEL = previous;
+      spy.mockRestore();
+    }
+    const records = lines.map((l) => JSON.parse(l));
+    const access = records.find((r) => r.requestId === "log-check-0001" && r.msg === "request");
+    expect(access).toMatchObject({ level: "info", method: "GET", route: "/v1/invoices", status: 200, franchiseId: A.franchiseId });
+    expect(typeof access.latencyMs).toBe("number");
+    const all = lines.join("\n");
+    expect(all).not.toContain(A.key);
+    expect(all).not.toContain("correct horse");
+    expect(all).not.toMatch(/lls_[A-Za-z0-9_-]{20,}/);
   });
 });
