@@ -48,7 +48,7 @@ function channelUpserts(db: Db, franchiseId: string, customerId: string, channel
     const input = channels[channel];
     if (input === undefined) continue;
     if (input === null) {
-      statements.push(db.delete(customerChannels).where(and(eq(customerChannels.customerId, customerId), eq(customerChannels.channel, channel))));
+      statements.push(db.delete(customerChannels).where(and(eq(customerChannels.franchiseId, franchiseId), eq(customerChannels.customerId, customerId), eq(customerChannels.channel, channel))));
       continue;
     }
     const previous = existing.find((c) => c.channel === channel);

@@ -181,7 +181,7 @@ export function issueStatements(db: Db, cmd: IssueCommand, seq: number, number: 
       db
         .update(invoiceLines)
         .set({ taxRatePpm: line.taxRatePpm, netAmount: line.netAmount })
-        .where(and(eq(invoiceLines.invoiceId, invoiceId), eq(invoiceLines.position, line.position))),
+        .where(and(eq(invoiceLines.franchiseId, franchiseId), eq(invoiceLines.invoiceId, invoiceId), eq(invoiceLines.position, line.position))),
     ),
     db
       .update(invoices)
