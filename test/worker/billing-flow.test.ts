@@ -34,6 +34,12 @@ describe("invoice lifecycle", () => {
     expect(final.status).toBe(201);
     invoice = (await callJson("GET", `/v1/invoices/${draft.id}`)).body;
     expect(invoice).toMatchObject({ status: "paid", balanceDue: 0, amountPaid: 27225, amountCredited: 3025, overdue: false });
+
+    const credits = await callJson("GET", `/v1/credit-notes?invoiceId=${draft.id}`);
+    expect(credits.body.data).toHaveLength(1);
+    expect(credits.body.data[0]).toMatchObject({ id: credit.body.id, lines: [{ description: "Cancelled visit", netAmount: 2500, taxRate: "21" }] });
+    const payments = await callJson("GET", `/v1/payments?customerId=${customerId}`);
+    expect(payments.body.data.map((p: any) => p.amount).sort()).toEqual([10000, 17225]);
   });
 
   it("re-prices at issue with the rate in force on the issue date and rounds tax per category", async () => {

@@ -1,6 +1,6 @@
 // Credit notes: the statements that record one (numbered by the branch's InvoiceSequence) and
 // the reads. The credit_notes_guard / settle triggers keep the invoice's balance right.
-import { and, asc, desc, eq, lt } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { Statement } from "./batch.ts";
 import { newId } from "./ids.ts";
@@ -94,9 +94,17 @@ export async function getCreditNote(db: Db, franchiseId: string, id: string): Pr
   return { creditNote, lines };
 }
 
-export async function listCreditNotes(db: Db, franchiseId: string, opts: { invoiceId?: string | undefined; before?: string | undefined; limit: number }): Promise<CreditNoteRow[]> {
+export async function listCreditNotes(db: Db, franchiseId: string, opts: { invoiceId?: string | undefined; before?: string | undefined; limit: number }): Promise<CreditNoteWithLines[]> {
   const conditions = [eq(creditNotes.franchiseId, franchiseId)];
   if (opts.invoiceId) conditions.push(eq(creditNotes.invoiceId, opts.invoiceId));
   if (opts.before) conditions.push(lt(creditNotes.id, opts.before));
-  return db.select().from(creditNotes).where(and(...conditions)).orderBy(desc(creditNotes.id)).limit(opts.limit + 1).all();
+  const rows = await db.select().from(creditNotes).where(and(...conditions)).orderBy(desc(creditNotes.id)).limit(opts.limit + 1).all();
+  if (rows.length === 0) return [];
+  const lines = await db
+    .select()
+    .from(creditNoteLines)
+    .where(and(eq(creditNoteLines.franchiseId, franchiseId), inArray(creditNoteLines.creditNoteId, rows.map((r) => r.id))))
+    .orderBy(asc(creditNoteLines.position))
+    .all();
+  return rows.map((creditNote) => ({ creditNote, lines: lines.filter((l) => l.creditNoteId === creditNote.id) }));
 }

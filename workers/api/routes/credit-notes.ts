@@ -58,8 +58,6 @@ export class ListCreditNotes extends OpenAPIRoute {
     const { query } = await this.getValidatedData<typeof this.schema>();
     const ctx = billing(c);
     const rows = await listCreditNotes(ctx.db, ctx.franchiseId, { invoiceId: query.invoiceId, before: decodeCursor(query.cursor), limit: query.limit });
-    const visible = rows.slice(0, query.limit);
-    const full = await Promise.all(visible.map((r) => loadOr404(c, r.id)));
-    return page(rows.map((r, i) => ({ id: r.id, full: full[i] })), query.limit, (r) => creditNoteResource(r.full!));
+    return page(rows.map((r) => ({ ...r, id: r.creditNote.id })), query.limit, creditNoteResource);
   }
 }
