@@ -96,3 +96,10 @@ describe("tenant isolation", () => {
     expect((await callJson("GET", `/v1/customers/${ids.customerId}`)).body).toEqual(customerBefore.body);
   });
 });
+
+describe("order of checks", () => {
+  it("answers 401 before looking at the body", async () => {
+    const res = await callJson("POST", "/v1/invoices", { key: null, body: "{not json" });
+    expect(res.status).toBe(401);
+  });
+});

@@ -20,7 +20,8 @@ import { CreatePayment, GetPayment, ListPayments } from "./routes/payments.ts";
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.use("*", requestContext);
-  app.use("/v1/*", jsonBody, authenticate, idempotency);
+  // Authenticate first: an anonymous caller learns nothing, not even whether its body parses.
+  app.use("/v1/*", authenticate, jsonBody, idempotency);
   app.use("/auth/*", jsonBody);
   app.onError((err, c) => toProblemResponse(err, c));
   app.notFound((c) => problemResponse({ status: 404, code: "route_not_found", detail: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, { requestId: c.get("requestId") }));
