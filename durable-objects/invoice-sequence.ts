@@ -109,9 +109,7 @@ export class InvoiceSequence extends DurableObject<Env> {
       // Whatever happened, D1 knows whether the number was used: re-read before the next one.
       await this.resyncFromD1(series, branchId);
       if (isBatchAssertionFailure(error)) return { ok: false, ...errorData(conflict(assertionCode, assertionMessage)) };
-      const message = error instanceof Error ? error.message : String(error);
-      if (message.includes("invoice_not_open")) return { ok: false, ...errorData(conflict("invoice_not_open", "the invoice is no longer open")) };
-      if (message.includes("invoices_settlement_within_total")) return { ok: false, ...errorData(conflict("credit_exceeds_open_amount", "the invoice was settled meanwhile; the credit note exceeds what is open")) };
+      // Constraint and trigger violations keep their message across RPC; workers/api/error-handler.ts maps them.
       throw error;
     }
     this.saveHead(series, branchId, { lastSeq: seq, lastIssueDate: head.lastIssueDate !== null && head.lastIssueDate > issueDate ? head.lastIssueDate : issueDate });

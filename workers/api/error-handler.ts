@@ -20,22 +20,22 @@ const CONSTRAINT_PROBLEMS: ReadonlyArray<[needle: string, status: number, code: 
   ["UNIQUE constraint failed", 409, "duplicate", "a record with the same unique key already exists"],
 ];
 
+/** chanfana prefixes paths with the request part ("body", "query", "params"); the client wants the field. */
+function fieldOf(path: string[]): string {
+  const field = ["body", "query", "params", "headers"].includes(path[0] ?? "") ? path.slice(1) : path;
+  return field.join(".") || path[0] || "(root)";
+}
+
 function zodIssues(error: ZodError): FieldIssue[] {
-  return error.issues.map((issue) => {
-    // chanfana prefixes paths with the request part ("body", "query", "params"); keep the field.
-    const path = issue.path.map(String);
-    const field = ["body", "query", "params", "headers"].includes(path[0] ?? "") ? path.slice(1) : path;
-    return { field: field.join(".") || path[0] || "(root)", message: issue.message };
-  });
+  return error.issues.map((issue) => ({ field: fieldOf(issue.path.map(String)), message: issue.message }));
 }
 
 /** chanfana reports schema failures as InputValidationExceptions (one per issue). */
 function chanfanaIssues(error: ApiException): FieldIssue[] {
   const all = error instanceof MultiException ? error.errors : [error];
   return all.map((e) => {
-    const path = e instanceof InputValidationException && Array.isArray((e as { path?: unknown }).path) ? ((e as unknown as { path: string[] }).path) : [];
-    const field = ["body", "query", "params", "headers"].includes(path[0] ?? "") ? path.slice(1) : path;
-    return { field: field.join(".") || path[0] || "(root)", message: e.message };
+    const path = e instanceof InputValidationException && Array.isArray((e as { path?: unknown }).path) ? (e as unknown as { path: string[] }).path : [];
+    return { field: fieldOf(path), message: e.message };
   });
 }
 

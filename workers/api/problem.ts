@@ -47,7 +47,7 @@ export class HttpProblem extends Error {
   }
 }
 
-const DOMAIN_STATUS: Record<DomainError["kind"], number> = { validation: 422, not_found: 404, conflict: 409, forbidden: 403 };
+const DOMAIN_STATUS: Record<DomainError["kind"], number> = { validation: 422, not_found: 404, conflict: 409, precondition: 412, forbidden: 403 };
 
 export function problemOf(error: DomainError | HttpProblem): { status: number; code: string; detail: string; issues: FieldIssue[]; headers: Record<string, string> } {
   if (error instanceof DomainError) return { status: DOMAIN_STATUS[error.kind], code: error.code, detail: error.message, issues: error.issues, headers: {} };

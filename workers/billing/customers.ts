@@ -1,6 +1,6 @@
 // Customer use cases: create, and update under optimistic concurrency (If-Match).
 import { isValidTimeZone } from "../domain/dates.ts";
-import { conflict, invalid } from "../domain/errors.ts";
+import { invalid, stale } from "../domain/errors.ts";
 import { isBatchAssertionFailure } from "../db/batch.ts";
 import { createCustomer as insertCustomer, updateCustomer as applyCustomerUpdate, type Channel, type ChannelInput, type CustomerWithChannels } from "../db/customers.ts";
 import { getBranch } from "../db/reference-data.ts";
@@ -70,7 +70,7 @@ export async function updateCustomer(
   try {
     await applyCustomerUpdate(ctx.db, ctx.franchiseId, current, expectedVersion, defined, channels, ctx.clock.now().toISOString());
   } catch (error) {
-    if (isBatchAssertionFailure(error)) throw conflict("version_mismatch", "the customer changed since it was read");
+    if (isBatchAssertionFailure(error)) throw stale("customer");
     throw error;
   }
 }

@@ -106,5 +106,6 @@ export async function listCreditNotes(db: Db, franchiseId: string, opts: { invoi
     .where(and(eq(creditNoteLines.franchiseId, franchiseId), inArray(creditNoteLines.creditNoteId, rows.map((r) => r.id))))
     .orderBy(asc(creditNoteLines.position))
     .all();
-  return rows.map((creditNote) => ({ creditNote, lines: lines.filter((l) => l.creditNoteId === creditNote.id) }));
+  const byNote = Map.groupBy(lines, (l) => l.creditNoteId);
+  return rows.map((creditNote) => ({ creditNote, lines: byNote.get(creditNote.id) ?? [] }));
 }

@@ -39,7 +39,8 @@ export async function listCustomers(db: Db, franchiseId: string, opts: { before?
     .from(customerChannels)
     .where(and(eq(customerChannels.franchiseId, franchiseId), inArray(customerChannels.customerId, rows.map((r) => r.id))))
     .all();
-  return rows.map((customer) => ({ customer, channels: channels.filter((ch) => ch.customerId === customer.id) }));
+  const byCustomer = Map.groupBy(channels, (ch) => ch.customerId);
+  return rows.map((customer) => ({ customer, channels: byCustomer.get(customer.id) ?? [] }));
 }
 
 function channelUpserts(db: Db, franchiseId: string, customerId: string, channels: Partial<Record<Channel, ChannelInput | null>>, now: string, existing: ChannelRow[]): Statement[] {

@@ -68,7 +68,8 @@ export async function listInvoices(db: Db, franchiseId: string, f: InvoiceFilter
     .where(and(eq(invoiceLines.franchiseId, franchiseId), inArray(invoiceLines.invoiceId, rows.map((r) => r.id))))
     .orderBy(asc(invoiceLines.position))
     .all();
-  return rows.map((invoice) => ({ invoice, lines: lines.filter((l) => l.invoiceId === invoice.id) }));
+  const byInvoice = Map.groupBy(lines, (l) => l.invoiceId);
+  return rows.map((invoice) => ({ invoice, lines: byInvoice.get(invoice.id) ?? [] }));
 }
 
 function lineValues(franchiseId: string, invoiceId: string, line: DraftLine) {

@@ -69,5 +69,6 @@ export async function listPayments(db: Db, franchiseId: string, opts: { customer
     .from(paymentAllocations)
     .where(and(eq(paymentAllocations.franchiseId, franchiseId), inArray(paymentAllocations.paymentId, rows.map((r) => r.id))))
     .all();
-  return rows.map((payment) => ({ payment, allocations: allocations.filter((a) => a.paymentId === payment.id) }));
+  const byPayment = Map.groupBy(allocations, (a) => a.paymentId);
+  return rows.map((payment) => ({ payment, allocations: byPayment.get(payment.id) ?? [] }));
 }

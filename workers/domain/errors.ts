@@ -5,6 +5,7 @@ export type DomainErrorKind =
   | "validation" // the input is malformed or breaks a rule: 422
   | "not_found" // 404
   | "conflict" // the current state forbids it: 409
+  | "precondition" // the caller's version of the resource is stale: 412
   | "forbidden"; // 403
 
 export interface FieldIssue {
@@ -31,5 +32,7 @@ export const invalid = (code: string, field: string, message: string) =>
   new DomainError("validation", code, message, [{ field, message }]);
 
 export const notFound = (what: string, id: string) => new DomainError("not_found", `${what}_not_found`, `${what.replace(/_/g, " ")} ${id} was not found`);
+
+export const stale = (what: string) => new DomainError("precondition", "etag_mismatch", `the ${what} changed since it was read`);
 
 export const conflict = (code: string, message: string) => new DomainError("conflict", code, message);

@@ -22,7 +22,10 @@ export function balanceDue(invoice: Settleable): number {
   return invoice.total - invoice.amountPaid - invoice.amountCredited;
 }
 
-/** The status of an issued invoice given what has been paid and credited. */
+/**
+ * The status of an issued invoice given what has been paid and credited. The settle triggers of
+ * migration 0001 apply this same rule inside D1 (where concurrent writers meet); this is its spec.
+ */
 export function settlementStatus(total: number, amountPaid: number, amountCredited: number): InvoiceStatus {
   const settled = amountPaid + amountCredited;
   if (settled >= total) return "paid";

@@ -88,12 +88,7 @@ export class UpdateCustomer extends OpenAPIRoute {
       throw new HttpProblem(412, "etag_mismatch", `the customer changed since it was read (current ETag ${currentTag})`);
     }
     const { channels, ...changes } = body;
-    try {
-      await updateCustomer(billing(c), current, current.customer.version, changes, channels ?? {});
-    } catch (error) {
-      if (error instanceof Error && "code" in error && error.code === "version_mismatch") throw new HttpProblem(412, "etag_mismatch", "the customer changed since it was read");
-      throw error;
-    }
+    await updateCustomer(billing(c), current, current.customer.version, changes, channels ?? {});
     return respondWith(c, await loadOr404(c, params.id), 200);
   }
 }
