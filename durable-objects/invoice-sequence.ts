@@ -6,6 +6,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { database } from "../workers/db/client.ts";
+import { franchiseDatabase } from "../workers/db/resolver.ts";
 import { runBatch, isBatchAssertionFailure } from "../workers/db/batch.ts";
 import { issueStatements, type IssueCommand } from "../workers/db/invoices.ts";
 import { creditNoteStatements, type CreditNoteCommand } from "../workers/db/credit-notes.ts";
@@ -41,19 +42,19 @@ export class InvoiceSequence extends DurableObject<Env> {
 
   async issueInvoice(branchCode: string, cmd: IssueCommand): Promise<SequenceResult> {
     return this.serialized(() =>
-      this.commitNext("invoice", cmd.branchId, branchCode, cmd.issueDate, (seq, number) => issueStatements(database(this.env.DB), cmd, seq, number), "invoice_not_draft", "the invoice is no longer the draft that was priced (issued, voided or changed meanwhile)"),
+      this.commitNext("invoice", cmd.franchiseId, cmd.branchId, branchCode, cmd.issueDate, (seq, number) => issueStatements(database(franchiseDatabase(this.env, cmd.franchiseId)), cmd, seq, number), "invoice_not_draft", "the invoice is no longer the draft that was priced (issued, voided or changed meanwhile)"),
     );
   }
 
   async issueCreditNote(branchCode: string, cmd: CreditNoteCommand): Promise<SequenceResult> {
     return this.serialized(() =>
-      this.commitNext("credit_note", cmd.branchId, branchCode, cmd.issueDate, (seq, number) => creditNoteStatements(database(this.env.DB), cmd, seq, number), "invoice_not_open", "the invoice is no longer open"),
+      this.commitNext("credit_note", cmd.franchiseId, cmd.branchId, branchCode, cmd.issueDate, (seq, number) => creditNoteStatements(database(franchiseDatabase(this.env, cmd.franchiseId)), cmd, seq, number), "invoice_not_open", "the invoice is no longer open"),
     );
   }
 
   /** The series head, for monitoring and tests. */
-  async head(series: DocumentSeries, branchId: string): Promise<SeriesHead> {
-    return this.serialized(() => this.loadHead(series, branchId));
+  async head(series: DocumentSeries, franchiseId: string, branchId: string): Promise<SeriesHead> {
+    return this.serialized(() => this.loadHead(series, franchiseId, branchId));
   }
 
   private serialized<T>(fn: () => Promise<T>): Promise<T> {
@@ -62,17 +63,17 @@ export class InvoiceSequence extends DurableObject<Env> {
     return run;
   }
 
-  private async loadHead(series: DocumentSeries, branchId: string): Promise<SeriesHead> {
+  private async loadHead(series: DocumentSeries, franchiseId: string, branchId: string): Promise<SeriesHead> {
     const row = this.ctx.storage.sql.exec<{ last_seq: number; last_issue_date: string | null }>("SELECT last_seq, last_issue_date FROM series WHERE series = ?", series).toArray()[0];
     if (row) return { lastSeq: row.last_seq, lastIssueDate: row.last_issue_date };
-    return this.resyncFromD1(series, branchId);
+    return this.resyncFromD1(series, franchiseId, branchId);
   }
 
-  private async resyncFromD1(series: DocumentSeries, branchId: string): Promise<SeriesHead> {
+  private async resyncFromD1(series: DocumentSeries, franchiseId: string, branchId: string): Promise<SeriesHead> {
     const table = SERIES_TABLE[series];
-    const db = database(this.env.DB);
+    const db = database(franchiseDatabase(this.env, franchiseId));
     const result = await db.get<{ last_seq: number | null; last_issue_date: string | null }>(
-      sql`SELECT MAX(seq) AS last_seq, MAX(issue_date) AS last_issue_date FROM ${sql.identifier(table)} WHERE branch_id = ${branchId} AND seq IS NOT NULL`,
+      sql`SELECT MAX(seq) AS last_seq, MAX(issue_date) AS last_issue_date FROM ${sql.identifier(table)} WHERE franchise_id = ${franchiseId} AND branch_id = ${branchId} AND seq IS NOT NULL`,
     );
     const head = { lastSeq: result?.last_seq ?? 0, lastIssueDate: result?.last_issue_date ?? null };
     this.saveHead(series, branchId, head);
@@ -89,6 +90,7 @@ export class InvoiceSequence extends DurableObject<Env> {
 
   private async commitNext(
     series: DocumentSeries,
+    franchiseId: string,
     branchId: string,
     branchCode: string,
     issueDate: string,
@@ -96,7 +98,7 @@ export class InvoiceSequence extends DurableObject<Env> {
     assertionCode: string,
     assertionMessage: string,
   ): Promise<SequenceResult> {
-    const head = await this.loadHead(series, branchId);
+    const head = await this.loadHead(series, franchiseId, branchId);
     // Numbers must follow the order of dates within a series (required e.g. in Spain).
     if (head.lastIssueDate !== null && issueDate < head.lastIssueDate) {
       return { ok: false, kind: "conflict", code: "issue_date_before_last_in_series", message: `the series already has a document dated ${head.lastIssueDate}; ${issueDate} would break date order` };
@@ -104,10 +106,10 @@ export class InvoiceSequence extends DurableObject<Env> {
     const seq = head.lastSeq + 1;
     const number = formatDocumentNumber(branchCode, series, seq);
     try {
-      await runBatch(database(this.env.DB), statementsFor(seq, number));
+      await runBatch(database(franchiseDatabase(this.env, franchiseId)), statementsFor(seq, number));
     } catch (error) {
       // Whatever happened, D1 knows whether the number was used: re-read before the next one.
-      await this.resyncFromD1(series, branchId);
+      await this.resyncFromD1(series, franchiseId, branchId);
       if (isBatchAssertionFailure(error)) return { ok: false, ...errorData(conflict(assertionCode, assertionMessage)) };
       // Constraint and trigger violations keep their message across RPC; workers/api/error-handler.ts maps them.
       throw error;

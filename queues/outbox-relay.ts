@@ -2,6 +2,7 @@
 // per-minute cron. A row is marked published only after the queue accepted it, so an event is
 // delivered at least once; consumers dedupe by event id.
 import type { Logger } from "../workers/observability/logger.ts";
+import { tenantDatabases } from "../workers/db/resolver.ts";
 
 export interface DomainEventMessage {
   eventId: string;
@@ -17,8 +18,15 @@ const BATCH = 100; // a queue sendBatch takes at most 100 messages
 
 export async function relayOutbox(env: Env, logger: Logger, maxBatches = 20): Promise<number> {
   let relayed = 0;
+  for (const db of tenantDatabases(env)) relayed += await relayFrom(db, env, maxBatches);
+  if (relayed > 0) logger.info("outbox relayed", { events: relayed });
+  return relayed;
+}
+
+async function relayFrom(db: D1Database, env: Env, maxBatches: number): Promise<number> {
+  let relayed = 0;
   for (let i = 0; i < maxBatches; i++) {
-    const { results } = await env.DB.prepare(
+    const { results } = await db.prepare(
       "SELECT id, franchise_id, type, aggregate_type, aggregate_id, payload, occurred_at FROM outbox_events WHERE published_at IS NULL ORDER BY id LIMIT ?",
     )
       .bind(BATCH)
@@ -32,10 +40,9 @@ export async function relayOutbox(env: Env, logger: Logger, maxBatches = 20): Pr
     );
     const now = new Date().toISOString();
     const ids = results.map((r) => r.id);
-    await env.DB.prepare(`UPDATE outbox_events SET published_at = ? WHERE id IN (${ids.map(() => "?").join(",")})`).bind(now, ...ids).run();
+    await db.prepare(`UPDATE outbox_events SET published_at = ? WHERE id IN (${ids.map(() => "?").join(",")})`).bind(now, ...ids).run();
     relayed += results.length;
     if (results.length < BATCH) break;
   }
-  if (relayed > 0) logger.info("outbox relayed", { events: relayed });
   return relayed;
 }

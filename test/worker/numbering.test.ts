@@ -33,12 +33,12 @@ describe("InvoiceSequence", () => {
 
   it("does not consume a number when the write is refused, and rejects a backdated issue", async () => {
     const stub = env.INVOICE_SEQUENCE.getByName(A.madrid);
-    const head = await stub.head("invoice", A.madrid);
+    const head = await stub.head("invoice", A.franchiseId, A.madrid);
     const backdated = await createDraft(customerId, { issueDate: "2020-01-01" });
     const refused = await callJson("POST", `/v1/invoices/${backdated.id}/issue`);
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe("issue_date_before_last_in_series");
-    expect(await stub.head("invoice", A.madrid)).toEqual(head);
+    expect(await stub.head("invoice", A.franchiseId, A.madrid)).toEqual(head);
     const next = await createDraft(customerId);
     const ok = await callJson("POST", `/v1/invoices/${next.id}/issue`);
     expect(seqOf(ok.body.number)).toBe(head.lastSeq + 1);
@@ -46,7 +46,7 @@ describe("InvoiceSequence", () => {
 
   it("re-reads the series head from D1 when its own state is lost", async () => {
     const stub = env.INVOICE_SEQUENCE.getByName(A.madrid);
-    const head = await stub.head("invoice", A.madrid);
+    const head = await stub.head("invoice", A.franchiseId, A.madrid);
     await runInDurableObject(stub, async (_instance: InvoiceSequence, state) => {
       state.storage.sql.exec("DELETE FROM series");
     });

@@ -1,6 +1,7 @@
 // What an application service needs: the bindings, the acting franchise and the clock.
 import type { Clock } from "../domain/clock.ts";
 import { database, type Db } from "../db/client.ts";
+import { franchiseDatabase } from "../db/resolver.ts";
 
 export interface BillingContext {
   env: Env;
@@ -10,5 +11,5 @@ export interface BillingContext {
 }
 
 export function billingContext(env: Env, franchiseId: string, clock: Clock): BillingContext {
-  return { env, db: database(env.DB), franchiseId, clock };
+  return { env, db: database(franchiseDatabase(env, franchiseId)), franchiseId, clock };
 }

@@ -6,6 +6,7 @@ import { API_KEY_PREFIX, SESSION_TOKEN_PREFIX, sha256Hex } from "../../auth/secr
 import { parseScopes, type Principal } from "../../auth/principal.ts";
 import { cachedPrincipal, rememberPrincipal } from "../../auth/principal-cache.ts";
 import { HttpProblem } from "../problem.ts";
+import { directoryDatabase } from "../../db/resolver.ts";
 
 const unauthorized = (detail: string) =>
   new HttpProblem(401, "unauthorized", detail, { headers: { "www-authenticate": 'Bearer realm="ledgerline"' } });
@@ -47,7 +48,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!header) throw unauthorized("send Authorization: Bearer <api key>");
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw unauthorized("the Authorization header must be 'Bearer <api key>'");
-  const principal = await principalFor(c.env.DB, match[1]!, Date.now());
+  const principal = await principalFor(directoryDatabase(c.env), match[1]!, Date.now());
   if (!principal) throw unauthorized("the API key or session is not valid");
   const needed = c.req.method === "GET" || c.req.method === "HEAD" ? "read" : "write";
   if (!principal.scopes.has(needed)) throw new HttpProblem(403, "insufficient_scope", `this key lacks the '${needed}' scope`);

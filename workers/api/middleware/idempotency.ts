@@ -5,6 +5,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { sha256Hex } from "../../auth/secrets.ts";
 import { HttpProblem } from "../problem.ts";
+import { franchiseDatabase } from "../../db/resolver.ts";
 
 export const IDEMPOTENCY_TTL_HOURS = 24;
 const KEY_RE = /^[\x21-\x7e]{1,255}$/;
@@ -24,8 +25,8 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method !== "POST" || key === undefined) return next();
   if (!KEY_RE.test(key)) throw new HttpProblem(400, "invalid_idempotency_key", "Idempotency-Key must be 1–255 visible ASCII characters");
 
-  const db = c.env.DB;
   const franchiseId = c.get("principal").franchiseId;
+  const db = franchiseDatabase(c.env, franchiseId);
   const requestHash = await sha256Hex(`${c.req.method} ${new URL(c.req.url).pathname}\n${c.get("bodyText")}`);
   const now = new Date();
   const expiresAt = new Date(now.getTime() + IDEMPOTENCY_TTL_HOURS * 3_600_000).toISOString();

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { eq } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { newId } from "../../db/ids.ts";
+import { directoryDatabase } from "../../db/resolver.ts";
 import { staffSessions, staffUsers } from "../../db/schema.ts";
 import { hashPassword, newSecretToken, SESSION_TOKEN_PREFIX, sha256Hex, verifyPassword } from "../../auth/secrets.ts";
 import { HttpProblem } from "../problem.ts";
@@ -35,7 +36,7 @@ export class StaffLogin extends OpenAPIRoute {
 
   async handle(c: AppContext) {
     const { body } = await this.getValidatedData<typeof this.schema>();
-    const db = database(c.env.DB);
+    const db = database(directoryDatabase(c.env));
     const user = await db.select().from(staffUsers).where(eq(staffUsers.email, body.email.toLowerCase())).get();
     decoyHash ??= hashPassword("not-a-password");
     const valid = await verifyPassword(body.password, user?.passwordHash ?? (await decoyHash));

@@ -1,6 +1,7 @@
 import { OpenAPIRoute } from "chanfana";
 import { z } from "zod";
 import type { AppContext } from "./route-context.ts";
+import { directoryDatabase, tenantDatabases } from "../../db/resolver.ts";
 
 export class Health extends OpenAPIRoute {
   schema = {
@@ -15,7 +16,7 @@ export class Health extends OpenAPIRoute {
 
   async handle(c: AppContext) {
     try {
-      await c.env.DB.prepare("SELECT 1").first();
+      for (const db of [directoryDatabase(c.env), ...tenantDatabases(c.env)]) await db.prepare("SELECT 1").first();
     } catch {
       return c.json({ status: "degraded", database: "unreachable", time: new Date().toISOString() }, 503);
     }
