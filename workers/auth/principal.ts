@@ -10,6 +10,11 @@ export interface Principal {
   scopes: ReadonlySet<Scope>;
 }
 
+/** The actor recorded on the events a principal causes. */
+export function actorOf(principal: Pick<Principal, "kind" | "id">): string {
+  return `${principal.kind}:${principal.id}`;
+}
+
 export function parseScopes(value: string): Set<Scope> {
   const scopes = new Set<Scope>();
   for (const s of value.split(/\s+/)) if (s === "read" || s === "write") scopes.add(s);

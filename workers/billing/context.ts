@@ -8,8 +8,10 @@ export interface BillingContext {
   db: Db;
   franchiseId: string;
   clock: Clock;
+  /** Who makes the change, as recorded on its events: "api_key:<id>", "staff:<id>" or "system:<job>". */
+  actor: string;
 }
 
-export function billingContext(env: Env, franchiseId: string, clock: Clock): BillingContext {
-  return { env, db: database(franchiseDatabase(env, franchiseId)), franchiseId, clock };
+export function billingContext(env: Env, franchiseId: string, clock: Clock, actor: string): BillingContext {
+  return { env, db: database(franchiseDatabase(env, franchiseId)), franchiseId, clock, actor };
 }

@@ -33,6 +33,7 @@ export async function createCreditNote(ctx: BillingContext, input: { invoiceId: 
     lines: plan.lines,
     totals: plan.totals,
     now: now.toISOString(),
+    actor: ctx.actor,
   });
   unwrapSequenceResult(result);
   return creditNoteId;

@@ -53,6 +53,7 @@ export async function createCustomer(ctx: BillingContext, input: CustomerInput):
       channels: input.channels,
     },
     now.toISOString(),
+    ctx.actor,
   );
   return id;
 }
@@ -68,7 +69,7 @@ export async function updateCustomer(
   await checkHomeBranch(ctx, changes.homeBranchId);
   const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
   try {
-    await applyCustomerUpdate(ctx.db, ctx.franchiseId, current, expectedVersion, defined, channels, ctx.clock.now().toISOString());
+    await applyCustomerUpdate(ctx.db, ctx.franchiseId, current, expectedVersion, defined, channels, ctx.clock.now().toISOString(), ctx.actor);
   } catch (error) {
     if (isBatchAssertionFailure(error)) throw stale("customer");
     throw error;

@@ -33,7 +33,7 @@ export async function createDraftInvoice(ctx: BillingContext, input: CreateDraft
   });
   const now = ctx.clock.now();
   const id = newId("inv", now.getTime());
-  await runBatch(ctx.db, draftStatements(ctx.db, { id, franchiseId: ctx.franchiseId, branchId: branch.id, customerId: input.customerId, currency: input.currency, memo: input.memo ?? null, priced }, now.toISOString()));
+  await runBatch(ctx.db, draftStatements(ctx.db, { id, franchiseId: ctx.franchiseId, branchId: branch.id, customerId: input.customerId, currency: input.currency, memo: input.memo ?? null, priced }, now.toISOString(), ctx.actor));
   return id;
 }
 
@@ -60,6 +60,7 @@ export async function issueInvoice(ctx: BillingContext, invoiceId: string): Prom
     lines: repriced.lines,
     totals: repriced.totals,
     now: ctx.clock.now().toISOString(),
+    actor: ctx.actor,
   };
   unwrapSequenceResult(await sequenceFor(ctx.env, branch.id).issueInvoice(branch.code, cmd));
 }
@@ -73,7 +74,7 @@ export async function voidInvoice(ctx: BillingContext, invoiceId: string, reason
     throw conflict("invoice_has_settlements", "payments or credit notes are applied to this invoice; issue a credit note instead");
   }
   try {
-    await runBatch(ctx.db, voidStatements(ctx.db, ctx.franchiseId, invoice, reason, ctx.clock.now().toISOString()));
+    await runBatch(ctx.db, voidStatements(ctx.db, ctx.franchiseId, invoice, reason, ctx.clock.now().toISOString(), ctx.actor));
   } catch (error) {
     if (isBatchAssertionFailure(error)) throw conflict("invoice_changed", "the invoice changed while it was being voided; read it again");
     throw error;

@@ -40,6 +40,7 @@ export async function recordPayment(ctx: BillingContext, input: RecordPaymentInp
         allocations: input.allocations,
       },
       now.toISOString(),
+      ctx.actor,
     ),
   );
   return id;

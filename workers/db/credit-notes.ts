@@ -24,6 +24,7 @@ export interface CreditNoteCommand {
   lines: CreditNoteLine[];
   totals: InvoiceTotals;
   now: string;
+  actor: string;
 }
 
 export function creditNoteStatements(db: Db, cmd: CreditNoteCommand, seq: number, number: string): Statement[] {
@@ -70,6 +71,8 @@ export function creditNoteStatements(db: Db, cmd: CreditNoteCommand, seq: number
       type: "credit_note.issued",
       aggregateType: "credit_note",
       aggregateId: cmd.creditNoteId,
+      aggregateVersion: 1,
+      actor: cmd.actor,
       payload: { creditNoteId: cmd.creditNoteId, number, invoiceId: cmd.invoiceId, total: cmd.totals.total, currency: cmd.currency },
       occurredAt: cmd.now,
     }),

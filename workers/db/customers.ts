@@ -84,12 +84,12 @@ export interface NewCustomer {
   channels: Partial<Record<Channel, ChannelInput>>;
 }
 
-export async function createCustomer(db: Db, input: NewCustomer, now: string): Promise<void> {
+export async function createCustomer(db: Db, input: NewCustomer, now: string, actor: string): Promise<void> {
   const { channels, ...row } = input;
   await runBatch(db, [
     db.insert(customers).values({ ...row, status: "active", version: 1, createdAt: now, updatedAt: now }),
     ...channelUpserts(db, input.franchiseId, input.id, channels, now, []),
-    outboxInsert(db, { franchiseId: input.franchiseId, type: "customer.created", aggregateType: "customer", aggregateId: input.id, payload: { customerId: input.id }, occurredAt: now }),
+    outboxInsert(db, { franchiseId: input.franchiseId, type: "customer.created", aggregateType: "customer", aggregateId: input.id, aggregateVersion: 1, actor, payload: { customerId: input.id }, occurredAt: now }),
   ]);
 }
 
@@ -104,6 +104,7 @@ export async function updateCustomer(
   changes: CustomerChanges,
   channels: Partial<Record<Channel, ChannelInput | null>>,
   now: string,
+  actor: string,
 ): Promise<void> {
   const id = current.customer.id;
   await runBatch(db, [
@@ -113,6 +114,6 @@ export async function updateCustomer(
       .set({ ...changes, version: sql`${customers.version} + 1`, updatedAt: now })
       .where(and(eq(customers.franchiseId, franchiseId), eq(customers.id, id))),
     ...channelUpserts(db, franchiseId, id, channels, now, current.channels),
-    outboxInsert(db, { franchiseId, type: "customer.updated", aggregateType: "customer", aggregateId: id, payload: { customerId: id, fields: [...Object.keys(changes), ...Object.keys(channels).map((c) => `channels.${c}`)] }, occurredAt: now }),
+    outboxInsert(db, { franchiseId, type: "customer.updated", aggregateType: "customer", aggregateId: id, aggregateVersion: expectedVersion + 1, actor, payload: { customerId: id, fields: [...Object.keys(changes), ...Object.keys(channels).map((c) => `channels.${c}`)] }, occurredAt: now }),
   ]);
 }

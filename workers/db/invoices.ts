@@ -120,7 +120,7 @@ export interface NewDraft {
   priced: PricedDraft;
 }
 
-export function draftStatements(db: Db, d: NewDraft, now: string): Statement[] {
+export function draftStatements(db: Db, d: NewDraft, now: string, actor: string): Statement[] {
   const { totals } = d.priced;
   const statements: Statement[] = [
     db.insert(invoices).values({
@@ -152,6 +152,8 @@ export function draftStatements(db: Db, d: NewDraft, now: string): Statement[] {
       type: "invoice.drafted",
       aggregateType: "invoice",
       aggregateId: d.id,
+      aggregateVersion: 1,
+      actor,
       payload: { invoiceId: d.id, branchId: d.branchId, customerId: d.customerId, total: totals.total, currency: d.currency },
       occurredAt: now,
     }),
@@ -171,6 +173,7 @@ export interface IssueCommand {
   lines: DraftLine[];
   totals: InvoiceTotals;
   now: string;
+  actor: string;
 }
 
 /** Draft → issued with its number. Aborts unless the invoice is still the draft that was priced. */
@@ -206,6 +209,8 @@ export function issueStatements(db: Db, cmd: IssueCommand, seq: number, number: 
       type: "invoice.issued",
       aggregateType: "invoice",
       aggregateId: invoiceId,
+      aggregateVersion: cmd.expectedVersion + 1,
+      actor: cmd.actor,
       payload: { invoiceId, number, branchId: cmd.branchId, customerId: cmd.customerId, issueDate: cmd.issueDate, dueDate: cmd.dueDate, total: totals.total, currency: cmd.currency },
       occurredAt: cmd.now,
     }),
@@ -213,7 +218,7 @@ export function issueStatements(db: Db, cmd: IssueCommand, seq: number, number: 
 }
 
 /** Void: only a draft, or an issued invoice nothing has been paid or credited against. */
-export function voidStatements(db: Db, franchiseId: string, invoice: InvoiceRow, reason: string, now: string): Statement[] {
+export function voidStatements(db: Db, franchiseId: string, invoice: InvoiceRow, reason: string, now: string, actor: string): Statement[] {
   return [
     assertInBatch(
       db,
@@ -230,6 +235,8 @@ export function voidStatements(db: Db, franchiseId: string, invoice: InvoiceRow,
       type: "invoice.voided",
       aggregateType: "invoice",
       aggregateId: invoice.id,
+      aggregateVersion: invoice.version + 1,
+      actor,
       payload: { invoiceId: invoice.id, number: invoice.number, reason },
       occurredAt: now,
     }),

@@ -19,6 +19,10 @@ export interface DomainEvent {
   type: DomainEventType;
   aggregateType: "customer" | "invoice" | "credit_note" | "payment";
   aggregateId: string;
+  /** The aggregate's version after this change (1 for immutable documents). */
+  aggregateVersion: number;
+  /** See BillingContext.actor. */
+  actor: string;
   payload: Record<string, unknown>;
   occurredAt: string;
 }
@@ -30,6 +34,8 @@ export function outboxInsert(db: Db, event: DomainEvent): Statement {
     type: event.type,
     aggregateType: event.aggregateType,
     aggregateId: event.aggregateId,
+    aggregateVersion: event.aggregateVersion,
+    actor: event.actor,
     payload: JSON.stringify(event.payload),
     occurredAt: event.occurredAt,
   });

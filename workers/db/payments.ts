@@ -22,7 +22,7 @@ export interface NewPayment {
   allocations: ReadonlyArray<{ invoiceId: string; amount: number }>;
 }
 
-export function paymentStatements(db: Db, p: NewPayment, now: string): Statement[] {
+export function paymentStatements(db: Db, p: NewPayment, now: string, actor: string): Statement[] {
   const { allocations, ...payment } = p;
   const statements: Statement[] = [db.insert(payments).values({ ...payment, createdAt: now })];
   // 6 columns per allocation: 16 per INSERT stays under 100 bound parameters.
@@ -39,6 +39,8 @@ export function paymentStatements(db: Db, p: NewPayment, now: string): Statement
       type: "payment.recorded",
       aggregateType: "payment",
       aggregateId: p.id,
+      aggregateVersion: 1,
+      actor,
       payload: { paymentId: p.id, customerId: p.customerId, amount: p.amount, currency: p.currency, allocations: allocations.map((a) => ({ ...a })) },
       occurredAt: now,
     }),

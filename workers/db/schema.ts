@@ -332,6 +332,8 @@ export const outboxEvents = sqliteTable(
     type: text("type").notNull(),
     aggregateType: text("aggregate_type").notNull(),
     aggregateId: text("aggregate_id").notNull(),
+    aggregateVersion: integer("aggregate_version").notNull().default(1),
+    actor: text("actor").notNull().default("system:unknown"),
     payload: text("payload").notNull(),
     occurredAt: text("occurred_at").notNull(),
     publishedAt: text("published_at"),

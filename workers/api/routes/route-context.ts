@@ -6,11 +6,13 @@ import { billingContext, type BillingContext } from "../../billing/context.ts";
 import { localDateAt } from "../../domain/dates.ts";
 import { branches } from "../../db/schema.ts";
 import { eq } from "drizzle-orm";
+import { actorOf } from "../../auth/principal.ts";
 
 export type AppContext = Context<AppEnv>;
 
 export function billing(c: AppContext): BillingContext {
-  return billingContext(c.env, c.get("principal").franchiseId, systemClock);
+  const principal = c.get("principal");
+  return billingContext(c.env, principal.franchiseId, systemClock, actorOf(principal));
 }
 
 /** branchId → that branch's local date now: invoices show overdue/aging as of it. */
