@@ -7,6 +7,7 @@ import { authenticate } from "./middleware/auth.ts";
 import { idempotency } from "./middleware/idempotency.ts";
 import { jsonBody } from "./middleware/json-body.ts";
 import { requestContext } from "./middleware/request-context.ts";
+import { staffAdminOnly } from "./middleware/staff-admin.ts";
 import { problemResponse } from "./problem.ts";
 import { CreateApiKey, ListApiKeys, RevokeApiKey } from "./routes/api-keys.ts";
 import { StaffLogin } from "./routes/auth-login.ts";
@@ -21,7 +22,11 @@ export function createApp() {
   const app = new Hono<AppEnv>();
   app.use("*", requestContext);
   // Authenticate first: an anonymous caller learns nothing, not even whether its body parses.
-  app.use("/v1/*", authenticate, jsonBody, idempotency);
+  app.use("/v1/*", authenticate, jsonBody);
+  // Route-level authorization also runs before any idempotent replay.
+  app.use("/v1/api-keys", staffAdminOnly);
+  app.use("/v1/api-keys/*", staffAdminOnly);
+  app.use("/v1/*", idempotency);
   app.use("/auth/*", jsonBody);
   app.onError((err, c) => toProblemResponse(err, c));
   app.notFound((c) => problemResponse({ status: 404, code: "route_not_found", detail: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, { requestId: c.get("requestId") }));

@@ -17,6 +17,7 @@ const CONSTRAINT_PROBLEMS: ReadonlyArray<[needle: string, status: number, code: 
   ["invoices_settlement_within_total", 409, "over_settlement", "the invoice was settled concurrently; this would exceed its total"],
   ["invoice_immutable", 409, "invoice_immutable", "issued invoices cannot be changed; issue a credit note instead"],
   ["credit_note_immutable", 409, "credit_note_immutable", "credit notes cannot be changed"],
+  ["idempotency_lease_lost", 409, "idempotency_lease_lost", "this request held its Idempotency-Key too long and a retry took it over; nothing was written by this request"],
   ["UNIQUE constraint failed", 409, "duplicate", "a record with the same unique key already exists"],
 ];
 

@@ -2,6 +2,7 @@
 import type { Clock } from "../domain/clock.ts";
 import { database, type Db } from "../db/client.ts";
 import { franchiseDatabase } from "../db/resolver.ts";
+import type { IdempotencyClaim } from "../db/idempotency.ts";
 
 export interface BillingContext {
   env: Env;
@@ -10,8 +11,10 @@ export interface BillingContext {
   clock: Clock;
   /** Who makes the change, as recorded on its events: "api_key:<id>", "staff:<id>" or "system:<job>". */
   actor: string;
+  /** Set when the request holds an Idempotency-Key: the change appends idempotencyCommit(...) to its batch. */
+  idempotency?: IdempotencyClaim | undefined;
 }
 
-export function billingContext(env: Env, franchiseId: string, clock: Clock, actor: string): BillingContext {
-  return { env, db: database(franchiseDatabase(env, franchiseId)), franchiseId, clock, actor };
+export function billingContext(env: Env, franchiseId: string, clock: Clock, actor: string, idempotency?: IdempotencyClaim): BillingContext {
+  return { env, db: database(franchiseDatabase(env, franchiseId)), franchiseId, clock, actor, idempotency };
 }

@@ -34,6 +34,7 @@ export async function createCreditNote(ctx: BillingContext, input: { invoiceId: 
     totals: plan.totals,
     now: now.toISOString(),
     actor: ctx.actor,
+    idempotency: ctx.idempotency,
   });
   unwrapSequenceResult(result);
   return creditNoteId;

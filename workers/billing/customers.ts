@@ -54,6 +54,7 @@ export async function createCustomer(ctx: BillingContext, input: CustomerInput):
     },
     now.toISOString(),
     ctx.actor,
+    ctx.idempotency,
   );
   return id;
 }

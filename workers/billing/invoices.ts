@@ -2,6 +2,7 @@
 import { invalid, notFound, conflict } from "../domain/errors.ts";
 import { issueDatesFor, priceDraft, repriceForIssue, type DraftInput } from "../domain/invoice-draft.ts";
 import { runBatch, isBatchAssertionFailure } from "../db/batch.ts";
+import { idempotencyCommit } from "../db/idempotency.ts";
 import { getCustomer } from "../db/customers.ts";
 import { newId } from "../db/ids.ts";
 import { draftStatements, getInvoice, toDraftLine, voidStatements, type IssueCommand } from "../db/invoices.ts";
@@ -33,7 +34,10 @@ export async function createDraftInvoice(ctx: BillingContext, input: CreateDraft
   });
   const now = ctx.clock.now();
   const id = newId("inv", now.getTime());
-  await runBatch(ctx.db, draftStatements(ctx.db, { id, franchiseId: ctx.franchiseId, branchId: branch.id, customerId: input.customerId, currency: input.currency, memo: input.memo ?? null, priced }, now.toISOString(), ctx.actor));
+  await runBatch(ctx.db, [
+    ...draftStatements(ctx.db, { id, franchiseId: ctx.franchiseId, branchId: branch.id, customerId: input.customerId, currency: input.currency, memo: input.memo ?? null, priced }, now.toISOString(), ctx.actor),
+    ...idempotencyCommit(ctx.db, ctx.idempotency, "invoice.drafted", id),
+  ]);
   return id;
 }
 
@@ -61,6 +65,7 @@ export async function issueInvoice(ctx: BillingContext, invoiceId: string): Prom
     totals: repriced.totals,
     now: ctx.clock.now().toISOString(),
     actor: ctx.actor,
+    idempotency: ctx.idempotency,
   };
   unwrapSequenceResult(await sequenceFor(ctx.env, branch.id).issueInvoice(branch.code, cmd));
 }
@@ -74,7 +79,7 @@ export async function voidInvoice(ctx: BillingContext, invoiceId: string, reason
     throw conflict("invoice_has_settlements", "payments or credit notes are applied to this invoice; issue a credit note instead");
   }
   try {
-    await runBatch(ctx.db, voidStatements(ctx.db, ctx.franchiseId, invoice, reason, ctx.clock.now().toISOString(), ctx.actor));
+    await runBatch(ctx.db, [...voidStatements(ctx.db, ctx.franchiseId, invoice, reason, ctx.clock.now().toISOString(), ctx.actor), ...idempotencyCommit(ctx.db, ctx.idempotency, "invoice.voided", invoice.id)]);
   } catch (error) {
     if (isBatchAssertionFailure(error)) throw conflict("invoice_changed", "the invoice changed while it was being voided; read it again");
     throw error;

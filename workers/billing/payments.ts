@@ -3,6 +3,7 @@ import { invalid } from "../domain/errors.ts";
 import { checkAllocations, type PaymentInput } from "../domain/payment-allocation.ts";
 import type { InvoiceStatus } from "../domain/settlement.ts";
 import { runBatch } from "../db/batch.ts";
+import { idempotencyCommit } from "../db/idempotency.ts";
 import { getCustomer } from "../db/customers.ts";
 import { newId } from "../db/ids.ts";
 import { getInvoicesByIds } from "../db/invoices.ts";
@@ -24,9 +25,8 @@ export async function recordPayment(ctx: BillingContext, input: RecordPaymentInp
   const invoices = await getInvoicesByIds(ctx.db, ctx.franchiseId, input.allocations.map((a) => a.invoiceId));
   checkAllocations(input, new Map(invoices.map((i) => [i.id, { ...i, status: i.status as InvoiceStatus }])));
   const id = newId("pay", now.getTime());
-  await runBatch(
-    ctx.db,
-    paymentStatements(
+  await runBatch(ctx.db, [
+    ...paymentStatements(
       ctx.db,
       {
         id,
@@ -42,6 +42,7 @@ export async function recordPayment(ctx: BillingContext, input: RecordPaymentInp
       now.toISOString(),
       ctx.actor,
     ),
-  );
+    ...idempotencyCommit(ctx.db, ctx.idempotency, "payment.recorded", id),
+  ]);
   return id;
 }

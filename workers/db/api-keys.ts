@@ -1,12 +1,17 @@
 // Partner API keys. Only a SHA-256 of the key is stored; the key itself is returned once, at creation.
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import type { Statement } from "./batch.ts";
 import { apiKeys } from "./schema.ts";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
-export async function insertApiKey(db: Db, row: Omit<ApiKeyRow, "revokedAt">): Promise<void> {
-  await db.insert(apiKeys).values(row);
+export function insertApiKeyStatement(db: Db, row: Omit<ApiKeyRow, "revokedAt">): Statement {
+  return db.insert(apiKeys).values(row);
+}
+
+export async function getApiKey(db: Db, franchiseId: string, id: string): Promise<ApiKeyRow | undefined> {
+  return db.select().from(apiKeys).where(and(eq(apiKeys.franchiseId, franchiseId), eq(apiKeys.id, id))).get();
 }
 
 export async function listApiKeys(db: Db, franchiseId: string): Promise<ApiKeyRow[]> {

@@ -5,6 +5,7 @@ import type { Db } from "./client.ts";
 import type { Statement } from "./batch.ts";
 import { newId } from "./ids.ts";
 import { outboxInsert } from "./outbox.ts";
+import { idempotencyCommit, type IdempotencyClaim } from "./idempotency.ts";
 import { creditNoteLines, creditNotes } from "./schema.ts";
 import type { CreditNoteLine } from "../domain/credit-note.ts";
 import type { InvoiceTotals } from "../domain/invoice-totals.ts";
@@ -25,6 +26,8 @@ export interface CreditNoteCommand {
   totals: InvoiceTotals;
   now: string;
   actor: string;
+  /** The request's Idempotency-Key lease: the credit-note batch marks it committed. */
+  idempotency?: IdempotencyClaim | undefined;
 }
 
 export function creditNoteStatements(db: Db, cmd: CreditNoteCommand, seq: number, number: string): Statement[] {
@@ -76,6 +79,7 @@ export function creditNoteStatements(db: Db, cmd: CreditNoteCommand, seq: number
       payload: { creditNoteId: cmd.creditNoteId, number, invoiceId: cmd.invoiceId, total: cmd.totals.total, currency: cmd.currency },
       occurredAt: cmd.now,
     }),
+    ...idempotencyCommit(db, cmd.idempotency, "credit_note.issued", cmd.creditNoteId),
   );
   return statements;
 }

@@ -3,6 +3,7 @@ import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { assertInBatch, runBatch, type Statement } from "./batch.ts";
 import { outboxInsert } from "./outbox.ts";
+import { idempotencyCommit, type IdempotencyClaim } from "./idempotency.ts";
 import { customerChannels, customers } from "./schema.ts";
 
 export type CustomerRow = typeof customers.$inferSelect;
@@ -84,12 +85,13 @@ export interface NewCustomer {
   channels: Partial<Record<Channel, ChannelInput>>;
 }
 
-export async function createCustomer(db: Db, input: NewCustomer, now: string, actor: string): Promise<void> {
+export async function createCustomer(db: Db, input: NewCustomer, now: string, actor: string, idempotency?: IdempotencyClaim): Promise<void> {
   const { channels, ...row } = input;
   await runBatch(db, [
     db.insert(customers).values({ ...row, status: "active", version: 1, createdAt: now, updatedAt: now }),
     ...channelUpserts(db, input.franchiseId, input.id, channels, now, []),
     outboxInsert(db, { franchiseId: input.franchiseId, type: "customer.created", aggregateType: "customer", aggregateId: input.id, aggregateVersion: 1, actor, payload: { customerId: input.id }, occurredAt: now }),
+    ...idempotencyCommit(db, idempotency, "customer.created", input.id),
   ]);
 }
 

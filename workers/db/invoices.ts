@@ -4,6 +4,7 @@ import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from "dr
 import type { Db } from "./client.ts";
 import { assertInBatch, type Statement } from "./batch.ts";
 import { outboxInsert } from "./outbox.ts";
+import { idempotencyCommit, type IdempotencyClaim } from "./idempotency.ts";
 import { newId } from "./ids.ts";
 import { invoiceLines, invoices } from "./schema.ts";
 import type { DraftLine, PricedDraft } from "../domain/invoice-draft.ts";
@@ -174,6 +175,8 @@ export interface IssueCommand {
   totals: InvoiceTotals;
   now: string;
   actor: string;
+  /** The request's Idempotency-Key lease: the issue batch marks it committed. */
+  idempotency?: IdempotencyClaim | undefined;
 }
 
 /** Draft → issued with its number. Aborts unless the invoice is still the draft that was priced. */
@@ -214,6 +217,7 @@ export function issueStatements(db: Db, cmd: IssueCommand, seq: number, number: 
       payload: { invoiceId, number, branchId: cmd.branchId, customerId: cmd.customerId, issueDate: cmd.issueDate, dueDate: cmd.dueDate, total: totals.total, currency: cmd.currency },
       occurredAt: cmd.now,
     }),
+    ...idempotencyCommit(db, cmd.idempotency, "invoice.issued", invoiceId),
   ];
 }
 

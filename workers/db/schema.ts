@@ -302,25 +302,50 @@ export const staffSessions = sqliteTable(
     tokenHash: text("token_hash").notNull(),
     createdAt: createdAt(),
     expiresAt: text("expires_at").notNull(),
+    /** Set by POST /auth/logout: the token stops working before it expires. */
+    revokedAt: text("revoked_at"),
   },
-  (t) => [uniqueIndex("staff_sessions_token").on(t.tokenHash)],
+  (t) => [uniqueIndex("staff_sessions_token").on(t.tokenHash), index("staff_sessions_expires").on(t.expiresAt)],
 );
 
-/** A POST's first response, replayed when the same Idempotency-Key comes again. */
+/** Failed staff logins per scope ("account:<email>" or "ip:<address>"), for back-off (workers/auth/login-throttle.ts). */
+export const loginAttempts = sqliteTable(
+  "login_attempts",
+  {
+    scope: text("scope").primaryKey(),
+    failures: integer("failures").notNull(),
+    lastFailureAt: text("last_failure_at").notNull(),
+    blockedUntil: text("blocked_until"),
+  },
+  (t) => [index("login_attempts_last_failure").on(t.lastFailureAt)],
+);
+
+/**
+ * A POST under an Idempotency-Key (workers/db/idempotency.ts): pending while a lease holder runs
+ * it, committed in the same batch as the change (resource_type/resource_id say what it made),
+ * done once the response is stored. Never holds a secret.
+ */
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
   {
     franchiseId: text("franchise_id").notNull().references(() => franchises.id),
     key: text("key").notNull(),
+    /** The caller, e.g. "api_key:key_…" or "staff:usr_…": only it may replay. */
+    principal: text("principal").notNull().default(""),
     requestHash: text("request_hash").notNull(),
-    state: text("state").notNull(), // pending | done
+    state: text("state").notNull(), // pending | committed | done
+    leaseToken: text("lease_token"),
+    leaseUntil: text("lease_until"),
+    /** What the change made, e.g. "invoice.issued", so a lost response can be rebuilt. */
+    resourceType: text("resource_type"),
+    resourceId: text("resource_id"),
     statusCode: integer("status_code"),
     responseBody: text("response_body"),
     responseHeaders: text("response_headers"),
     createdAt: createdAt(),
     expiresAt: text("expires_at").notNull(),
   },
-  (t) => [uniqueIndex("idempotency_keys_pk").on(t.franchiseId, t.key)],
+  (t) => [uniqueIndex("idempotency_keys_pk").on(t.franchiseId, t.key), index("idempotency_keys_expires").on(t.expiresAt)],
 );
 
 /** Domain events, written in the same batch as the change; relayed to the domain-events queue. */

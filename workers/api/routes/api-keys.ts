@@ -2,51 +2,39 @@
 // its prefix is visible. Partners' own keys cannot manage keys.
 import { OpenAPIRoute } from "chanfana";
 import { z } from "zod";
-import { insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from "../../db/api-keys.ts";
-import { newId } from "../../db/ids.ts";
+import { listApiKeys, revokeApiKey } from "../../db/api-keys.ts";
 import { notFound } from "../../domain/errors.ts";
-import { API_KEY_PREFIX, newSecretToken, sha256Hex } from "../../auth/secrets.ts";
+import { createApiKey } from "../../auth/api-keys.ts";
 import { forgetPrincipal } from "../../auth/principal-cache.ts";
-import { HttpProblem } from "../problem.ts";
+import { requireStaffAdmin as requireStaffAdminPrincipal } from "../middleware/staff-admin.ts";
+import { ApiKey, apiKeyResource as resource, CreatedApiKey } from "../resources/api-key.ts";
 import { IdempotencyHeader, IdParams, problemResponses } from "../resources/common.ts";
 import { billing, type AppContext } from "./route-context.ts";
 
 const tags = ["API keys"];
-const ApiKey = z.object({ id: z.string(), name: z.string(), prefix: z.string(), scopes: z.array(z.enum(["read", "write"])), createdAt: z.string(), revokedAt: z.string().nullable() });
-const resource = (k: ApiKeyRow): z.infer<typeof ApiKey> => ({ id: k.id, name: k.name, prefix: k.prefix, scopes: k.scopes.split(" ") as Array<"read" | "write">, createdAt: k.createdAt, revokedAt: k.revokedAt });
-
-function requireStaffAdmin(c: AppContext): void {
-  const p = c.get("principal");
-  if (p.kind !== "staff" || !p.scopes.has("write")) throw new HttpProblem(403, "staff_admin_required", "only a staff admin session can manage API keys");
-}
+// Also enforced by middleware before any idempotent replay (workers/api/app.ts); kept here so the route is safe on its own.
+const requireStaffAdmin = (c: AppContext) => requireStaffAdminPrincipal(c.get("principal"));
 
 export class CreateApiKey extends OpenAPIRoute {
   schema = {
     tags,
     summary: "Create a partner API key (staff admins); the key is in this response only",
+    description:
+      "The secret `key` appears in the first response only; it is never stored. Replaying the creation with the same Idempotency-Key (same staff session and body) answers 201 with the key's metadata, `key: null` and `keyShownOnce: true`.",
     request: {
       headers: IdempotencyHeader,
       body: { content: { "application/json": { schema: z.object({ name: z.string().trim().min(1).max(100), scopes: z.array(z.enum(["read", "write"])).min(1).default(["read", "write"]) }).strict() } } },
     },
-    responses: { "201": { description: "Created", content: { "application/json": { schema: ApiKey.extend({ key: z.string() }) } } }, ...problemResponses(400, 401, 403) },
+    responses: { "201": { description: "Created", content: { "application/json": { schema: CreatedApiKey } } }, ...problemResponses(400, 401, 403, 409, 422) },
   };
 
   async handle(c: AppContext) {
     requireStaffAdmin(c);
     const { body } = await this.getValidatedData<typeof this.schema>();
-    const ctx = billing(c);
-    const key = newSecretToken(API_KEY_PREFIX);
-    const row = {
-      id: newId("key"),
-      franchiseId: ctx.franchiseId,
-      name: body.name,
-      prefix: key.slice(0, 12),
-      keyHash: await sha256Hex(key),
-      scopes: [...new Set(body.scopes)].sort().join(" "),
-      createdAt: ctx.clock.now().toISOString(),
-    };
-    await insertApiKey(ctx.db, row);
-    return c.json({ ...resource({ ...row, revokedAt: null }), key }, 201);
+    const { row, key } = await createApiKey(billing(c), body);
+    // Not kept for idempotent replay: a replay rebuilds the metadata without the secret.
+    c.set("responseHoldsSecret", true);
+    return c.json({ ...resource(row), key }, 201);
   }
 }
 

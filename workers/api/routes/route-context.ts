@@ -12,7 +12,7 @@ export type AppContext = Context<AppEnv>;
 
 export function billing(c: AppContext): BillingContext {
   const principal = c.get("principal");
-  return billingContext(c.env, principal.franchiseId, systemClock, actorOf(principal));
+  return billingContext(c.env, principal.franchiseId, systemClock, actorOf(principal), c.get("idempotencyClaim"));
 }
 
 /** branchId → that branch's local date now: invoices show overdue/aging as of it. */
