@@ -6,7 +6,9 @@ const tokenKey = "ledgerline.session";
 async function api(path) {
   const res = await fetch(path, { headers: { authorization: `Bearer ${sessionStorage.getItem(tokenKey)}` } });
   if (res.status === 401) {
+    // Expired or logged out elsewhere: back to the sign-in form.
     sessionStorage.removeItem(tokenKey);
+    $("#login-error").textContent = "Your session ended; please sign in again.";
     show();
     throw new Error("session expired");
   }
@@ -59,12 +61,16 @@ $("#login").addEventListener("submit", async (event) => {
     return;
   }
   sessionStorage.setItem(tokenKey, body.token);
+  $("#login-error").textContent = "";
   show();
 });
 
-$("#logout").addEventListener("click", () => {
+// Ends the session on the server too, so the token is refused even if it was copied.
+$("#logout").addEventListener("click", async () => {
+  const token = sessionStorage.getItem(tokenKey);
   sessionStorage.removeItem(tokenKey);
   show();
+  if (token) await fetch("/auth/logout", { method: "POST", headers: { authorization: `Bearer ${token}` } }).catch(() => {});
 });
 
 show();

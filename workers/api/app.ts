@@ -10,7 +10,7 @@ import { requestContext } from "./middleware/request-context.ts";
 import { staffAdminOnly } from "./middleware/staff-admin.ts";
 import { problemResponse } from "./problem.ts";
 import { CreateApiKey, ListApiKeys, RevokeApiKey } from "./routes/api-keys.ts";
-import { StaffLogin } from "./routes/auth-login.ts";
+import { StaffLogin, StaffLogout } from "./routes/auth-login.ts";
 import { GetBranch, GetServiceType, ListBranches, ListServiceTypes } from "./routes/branches.ts";
 import { CreateCreditNote, GetCreditNote, ListCreditNotes } from "./routes/credit-notes.ts";
 import { CreateCustomer, GetCustomer, ListCustomers, UpdateCustomer } from "./routes/customers.ts";
@@ -52,6 +52,7 @@ export function createApp() {
 
   openapi.get("/health", Health);
   openapi.post("/auth/login", StaffLogin);
+  openapi.post("/auth/logout", StaffLogout);
 
   openapi.get("/v1/branches", ListBranches);
   openapi.get("/v1/branches/:id", GetBranch);

@@ -4,7 +4,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { API_KEY_PREFIX, SESSION_TOKEN_PREFIX, sha256Hex } from "../../auth/secrets.ts";
 import { parseScopes, type Principal } from "../../auth/principal.ts";
-import { cachedPrincipal, rememberPrincipal } from "../../auth/principal-cache.ts";
+import { cachedPrincipal, isKnownUnknown, rememberPrincipal, rememberUnknown } from "../../auth/principal-cache.ts";
 import { HttpProblem } from "../problem.ts";
 import { directoryDatabase } from "../../db/resolver.ts";
 
@@ -15,10 +15,16 @@ async function principalFor(db: D1Database, token: string, nowMs: number): Promi
   const tokenHash = await sha256Hex(token);
   const cached = cachedPrincipal(tokenHash, nowMs);
   if (cached) return cached;
+  // A token D1 did not know a moment ago is refused without asking again (junk-token floods).
+  if (isKnownUnknown(tokenHash, nowMs)) return null;
   const found = await lookUpPrincipal(db, token, tokenHash, new Date(nowMs).toISOString());
   if (found) rememberPrincipal(tokenHash, found.principal, nowMs, found.expiresAt);
+  else rememberUnknown(tokenHash, nowMs);
   return found?.principal ?? null;
 }
+
+// Our tokens are a prefix plus base64url; anything else is refused without a hash or a query.
+const TOKEN_SHAPE = /^(llk|lls)_[A-Za-z0-9_-]{16,200}$/;
 
 async function lookUpPrincipal(db: D1Database, token: string, tokenHash: string, now: string): Promise<{ principal: Principal; expiresAt?: number } | null> {
   if (token.startsWith(API_KEY_PREFIX)) {
@@ -32,7 +38,7 @@ async function lookUpPrincipal(db: D1Database, token: string, tokenHash: string,
     const row = await db
       .prepare(
         `SELECT u.id, u.franchise_id, u.role, s.expires_at FROM staff_sessions s JOIN staff_users u ON u.id = s.staff_user_id
-         WHERE s.token_hash = ? AND s.expires_at > ?`,
+         WHERE s.token_hash = ? AND s.expires_at > ? AND s.revoked_at IS NULL`,
       )
       .bind(tokenHash, now)
       .first<{ id: string; franchise_id: string; role: string; expires_at: string }>();
@@ -48,7 +54,8 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!header) throw unauthorized("send Authorization: Bearer <api key>");
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw unauthorized("the Authorization header must be 'Bearer <api key>'");
-  const principal = await principalFor(directoryDatabase(c.env), match[1]!, Date.now());
+  const token = match[1]!;
+  const principal = TOKEN_SHAPE.test(token) ? await principalFor(directoryDatabase(c.env), token, Date.now()) : null;
   if (!principal) throw unauthorized("the API key or session is not valid");
   const needed = c.req.method === "GET" || c.req.method === "HEAD" ? "read" : "write";
   if (!principal.scopes.has(needed)) throw new HttpProblem(403, "insufficient_scope", `this key lacks the '${needed}' scope`);

@@ -1,24 +1,17 @@
 import { OpenAPIRoute } from "chanfana";
 import { z } from "zod";
-import { eq } from "drizzle-orm";
-import { database } from "../../db/client.ts";
-import { newId } from "../../db/ids.ts";
-import { directoryDatabase } from "../../db/resolver.ts";
-import { staffSessions, staffUsers } from "../../db/schema.ts";
-import { hashPassword, newSecretToken, SESSION_TOKEN_PREFIX, sha256Hex, verifyPassword } from "../../auth/secrets.ts";
+import { logIn } from "../../auth/staff-login.ts";
+import { revokeSession } from "../../auth/sessions.ts";
+import { SESSION_TOKEN_PREFIX } from "../../auth/secrets.ts";
 import { HttpProblem } from "../problem.ts";
 import { problemResponses } from "../resources/common.ts";
 import type { AppContext } from "./route-context.ts";
-
-export const SESSION_HOURS = 12;
-// Verifying against a fixed hash when the email is unknown keeps response times alike, so the
-// endpoint does not reveal which emails exist.
-let decoyHash: Promise<string> | undefined;
 
 export class StaffLogin extends OpenAPIRoute {
   schema = {
     tags: ["Staff"],
     summary: "Log a staff user in; the session token is a Bearer token for the dashboard",
+    description: "Repeated failures for an account or from one address back off exponentially: the answer is then 429 with Retry-After (seconds), without checking the password.",
     security: [],
     request: { body: { content: { "application/json": { schema: z.object({ email: z.email(), password: z.string().min(1).max(200) }).strict() } } } },
     responses: {
@@ -30,22 +23,35 @@ export class StaffLogin extends OpenAPIRoute {
           },
         },
       },
-      ...problemResponses(400, 401),
+      ...problemResponses(400, 401, 413, 429),
     },
   };
 
   async handle(c: AppContext) {
     const { body } = await this.getValidatedData<typeof this.schema>();
-    const db = database(directoryDatabase(c.env));
-    const user = await db.select().from(staffUsers).where(eq(staffUsers.email, body.email.toLowerCase())).get();
-    decoyHash ??= hashPassword("not-a-password");
-    const valid = await verifyPassword(body.password, user?.passwordHash ?? (await decoyHash));
-    if (!user || !valid) throw new HttpProblem(401, "invalid_credentials", "email or password is wrong");
-    const token = newSecretToken(SESSION_TOKEN_PREFIX);
-    const now = new Date();
-    const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString();
-    await db.insert(staffSessions).values({ id: newId("ses"), franchiseId: user.franchiseId, staffUserId: user.id, tokenHash: await sha256Hex(token), createdAt: now.toISOString(), expiresAt });
-    c.get("logger").info("staff login", { staffUserId: user.id, franchiseId: user.franchiseId });
-    return { token, expiresAt, user: { id: user.id, email: user.email, name: user.name, role: user.role, franchiseId: user.franchiseId } };
+    const result = await logIn(c.env, { email: body.email, password: body.password, clientAddress: c.req.header("cf-connecting-ip") }, Date.now());
+    if (!result.ok && result.reason === "throttled") {
+      throw new HttpProblem(429, "too_many_attempts", `too many failed sign-ins; try again in ${result.retryAfterSeconds} s`, { headers: { "retry-after": String(result.retryAfterSeconds) } });
+    }
+    if (!result.ok) throw new HttpProblem(401, "invalid_credentials", "email or password is wrong");
+    c.get("logger").info("staff login", { staffUserId: result.user.id, franchiseId: result.user.franchiseId });
+    return { token: result.token, expiresAt: result.expiresAt, user: result.user };
+  }
+}
+
+export class StaffLogout extends OpenAPIRoute {
+  schema = {
+    tags: ["Staff"],
+    summary: "End the staff session given as the Bearer token; it is refused from then on",
+    responses: { "204": { description: "Logged out (also when the session had already ended)" }, ...problemResponses(401) },
+  };
+
+  async handle(c: AppContext) {
+    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    if (!token?.startsWith(SESSION_TOKEN_PREFIX)) {
+      throw new HttpProblem(401, "unauthorized", "send the session as Authorization: Bearer <session token>", { headers: { "www-authenticate": 'Bearer realm="ledgerline"' } });
+    }
+    await revokeSession(c.env, token, Date.now());
+    return c.body(null, 204);
   }
 }

@@ -1,0 +1,17 @@
+// Daily clean-up of records that only matter for a while: idempotency records past their 24 h
+// (in every tenant database), ended staff sessions, and stale login-throttle counters.
+import { purgeEndedSessions } from "../auth/sessions.ts";
+import { purgeStaleAttempts } from "../auth/login-throttle.ts";
+import { purgeExpiredKeys } from "../db/idempotency.ts";
+import { tenantDatabases } from "../db/resolver.ts";
+import type { Logger } from "../observability/logger.ts";
+
+export const PURGE_CRON = "30 2 * * *";
+
+export async function purgeExpired(env: Env, logger: Logger, nowMs = Date.now()): Promise<void> {
+  let idempotencyKeys = 0;
+  for (const db of tenantDatabases(env)) idempotencyKeys += await purgeExpiredKeys(db, new Date(nowMs).toISOString());
+  const sessions = await purgeEndedSessions(env, nowMs);
+  const loginAttempts = await purgeStaleAttempts(env, nowMs);
+  logger.info("purged expired records", { idempotencyKeys, sessions, loginAttempts });
+}
