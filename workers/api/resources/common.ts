@@ -71,5 +71,11 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
 };
 
 export const IdempotencyHeader = z.object({
-  "idempotency-key": z.string().max(255).nullish().describe("Retries with the same key and body replay the first response"),
+  "idempotency-key": z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/)
+    .nullish()
+    .describe(
+      "1–255 visible ASCII characters, kept 24 h per franchise. A retry by the same caller with the same request (JSON compared canonically: key order and whitespace do not matter) replays the first response with `Idempotent-Replayed: true`. 409 `idempotency_in_progress` (with Retry-After) while the first is running (a dead request frees the key after 30 s); 422 `idempotency_key_reused` for another request; 422 `idempotency_key_other_principal` when another key or user of the franchise used it. Transient refusals (409, 429, 5xx) are not kept: a retry runs again.",
+    ),
 });
