@@ -57,3 +57,18 @@ describe("principal in the fingerprint", () => {
     expect(JSON.stringify(other.body)).not.toContain(first.body.id);
   });
 });
+
+describe("idempotent API key revocation", () => {
+  it("replays a committed revocation as 204 even when its response was lost, instead of a 404", async () => {
+    const created = await callJson("POST", "/v1/api-keys", { key: session, body: { name: "to revoke" } });
+    const headers = { "idempotency-key": "revoke-1" };
+    const first = await callJson("POST", `/v1/api-keys/${created.body.id}/revoke`, { key: session, headers });
+    expect(first.status).toBe(204);
+    await env.DB.prepare("UPDATE idempotency_keys SET state = 'committed', response_body = NULL, status_code = NULL WHERE key = 'revoke-1'").run();
+    const retry = await callJson("POST", `/v1/api-keys/${created.body.id}/revoke`, { key: session, headers });
+    expect(retry.status).toBe(204);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    const unknown = await callJson("POST", "/v1/api-keys/key_00000000000000000000000000/revoke", { key: session, headers: { "idempotency-key": "revoke-2" } });
+    expect(unknown.status).toBe(404);
+  });
+});

@@ -1,7 +1,7 @@
 // Partner API keys. Only a SHA-256 of the key is stored; the key itself is returned once, at creation.
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
-import type { Statement } from "./batch.ts";
+import { assertInBatch, isBatchAssertionFailure, runBatch, type Statement } from "./batch.ts";
 import { apiKeys } from "./schema.ts";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -18,11 +18,17 @@ export async function listApiKeys(db: Db, franchiseId: string): Promise<ApiKeyRo
   return db.select().from(apiKeys).where(eq(apiKeys.franchiseId, franchiseId)).orderBy(desc(apiKeys.id)).all();
 }
 
-export async function revokeApiKey(db: Db, franchiseId: string, id: string, now: string): Promise<boolean> {
-  const result = await db
-    .update(apiKeys)
-    .set({ revokedAt: now })
-    .where(and(eq(apiKeys.franchiseId, franchiseId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
-    .run();
-  return result.meta.changes === 1;
+/** Revokes a live key; false when there is none. `extra` joins the batch (the idempotency commit). */
+export async function revokeApiKey(db: Db, franchiseId: string, id: string, now: string, extra: Statement[] = []): Promise<boolean> {
+  try {
+    await runBatch(db, [
+      assertInBatch(db, "api_key_live", sql`EXISTS (SELECT 1 FROM api_keys WHERE franchise_id = ${franchiseId} AND id = ${id} AND revoked_at IS NULL)`),
+      db.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.franchiseId, franchiseId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt))),
+      ...extra,
+    ]);
+    return true;
+  } catch (error) {
+    if (isBatchAssertionFailure(error)) return false;
+    throw error;
+  }
 }

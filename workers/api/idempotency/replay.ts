@@ -50,11 +50,13 @@ const RENDERERS: Record<string, (c: AppContext, id: string) => Promise<Rendered>
     const found = await getApiKey(billing(c).db, c.get("principal").franchiseId, id);
     return found && { status: 201, body: { ...apiKeyResource(found), key: null, keyShownOnce: true }, headers: {} };
   },
+  "api_key.revoked": async () => ({ status: 204, body: undefined, headers: {} }),
 };
 
 /** The rebuilt response, or null when the resource type is unknown or the resource is gone. */
 export async function renderCommitted(c: AppContext, resourceType: string, resourceId: string): Promise<Response | null> {
   const rendered = await RENDERERS[resourceType]?.(c, resourceId);
   if (!rendered) return null;
+  if (rendered.body === undefined) return new Response(null, { status: rendered.status, headers: rendered.headers });
   return new Response(JSON.stringify(rendered.body), { status: rendered.status, headers: { "content-type": "application/json", ...rendered.headers } });
 }

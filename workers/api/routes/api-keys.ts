@@ -3,6 +3,7 @@
 import { OpenAPIRoute } from "chanfana";
 import { z } from "zod";
 import { listApiKeys, revokeApiKey } from "../../db/api-keys.ts";
+import { idempotencyCommit } from "../../db/idempotency.ts";
 import { notFound } from "../../domain/errors.ts";
 import { createApiKey } from "../../auth/api-keys.ts";
 import { forgetPrincipal } from "../../auth/principal-cache.ts";
@@ -55,7 +56,8 @@ export class RevokeApiKey extends OpenAPIRoute {
     requireStaffAdmin(c);
     const { params } = await this.getValidatedData<typeof this.schema>();
     const ctx = billing(c);
-    if (!(await revokeApiKey(ctx.db, ctx.franchiseId, params.id, ctx.clock.now().toISOString()))) throw notFound("api_key", params.id);
+    const commit = idempotencyCommit(ctx.db, ctx.idempotency, "api_key.revoked", params.id);
+    if (!(await revokeApiKey(ctx.db, ctx.franchiseId, params.id, ctx.clock.now().toISOString(), commit))) throw notFound("api_key", params.id);
     forgetPrincipal((p) => p.kind === "api_key" && p.id === params.id);
     return c.body(null, 204);
   }
