@@ -64,6 +64,9 @@ describe("idempotent API key revocation", () => {
     const headers = { "idempotency-key": "revoke-1" };
     const first = await callJson("POST", `/v1/api-keys/${created.body.id}/revoke`, { key: session, headers });
     expect(first.status).toBe(204);
+    const stored = await callJson("POST", `/v1/api-keys/${created.body.id}/revoke`, { key: session, headers });
+    expect(stored.status).toBe(204);
+    expect(stored.headers.get("idempotent-replayed")).toBe("true");
     await env.DB.prepare("UPDATE idempotency_keys SET state = 'committed', response_body = NULL, status_code = NULL WHERE key = 'revoke-1'").run();
     const retry = await callJson("POST", `/v1/api-keys/${created.body.id}/revoke`, { key: session, headers });
     expect(retry.status).toBe(204);

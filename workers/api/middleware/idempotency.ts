@@ -61,7 +61,8 @@ async function answerFromRecord(c: AppContext, stored: IdempotencyRecord | null,
     return replayed(rebuilt);
   }
   const headers = new Headers(JSON.parse(stored.responseHeaders ?? "{}") as Record<string, string>);
-  return replayed(new Response(stored.responseBody, { status: stored.statusCode ?? 200, headers }));
+  const status = stored.statusCode ?? 200;
+  return replayed(new Response(status === 204 || status === 304 ? null : stored.responseBody, { status, headers }));
 }
 
 async function settle(d1: D1Database, claim: IdempotencyClaim, c: AppContext): Promise<void> {
