@@ -7,7 +7,7 @@ import { newId } from "../../db/ids.ts";
 import { notFound } from "../../domain/errors.ts";
 import { API_KEY_PREFIX, newSecretToken, sha256Hex } from "../../auth/secrets.ts";
 import { forgetPrincipal } from "../../auth/principal-cache.ts";
-import { HttpProblem } from "../problem.ts";
+import { requireStaffAdmin as requireStaffAdminTo } from "../staff-admin.ts";
 import { IdempotencyHeader, IdParams, problemResponses } from "../resources/common.ts";
 import { billing, type AppContext } from "./route-context.ts";
 
@@ -15,10 +15,7 @@ const tags = ["API keys"];
 const ApiKey = z.object({ id: z.string(), name: z.string(), prefix: z.string(), scopes: z.array(z.enum(["read", "write"])), createdAt: z.string(), revokedAt: z.string().nullable() });
 const resource = (k: ApiKeyRow): z.infer<typeof ApiKey> => ({ id: k.id, name: k.name, prefix: k.prefix, scopes: k.scopes.split(" ") as Array<"read" | "write">, createdAt: k.createdAt, revokedAt: k.revokedAt });
 
-function requireStaffAdmin(c: AppContext): void {
-  const p = c.get("principal");
-  if (p.kind !== "staff" || !p.scopes.has("write")) throw new HttpProblem(403, "staff_admin_required", "only a staff admin session can manage API keys");
-}
+const requireStaffAdmin = (c: AppContext) => requireStaffAdminTo(c, "manage API keys");
 
 export class CreateApiKey extends OpenAPIRoute {
   schema = {
