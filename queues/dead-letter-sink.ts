@@ -4,7 +4,7 @@ import { canonicalJson } from "../workers/domain/canonical-json.ts";
 import { database } from "../workers/db/client.ts";
 import { insertDeadLetter } from "../workers/db/dead-letters.ts";
 import { newId } from "../workers/db/ids.ts";
-import { lastErrors } from "../workers/db/processed-events.ts";
+import { failureOf } from "../workers/db/processed-events.ts";
 import { directoryDatabase, franchiseDatabase } from "../workers/db/resolver.ts";
 import type { Logger } from "../workers/observability/logger.ts";
 
@@ -53,7 +53,8 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env,
   const queue = batch.queue.replace(/-dlq$/, "");
   for (const message of batch.messages) {
     try {
-      await recordDeadLetter(env, { queue, messageId: message.id, body: message.body, attempts: message.attempts, lastError: await lastErrorOf(env, queue, message.body) });
+      const failure = await failureReported(env, queue, message.body);
+      await recordDeadLetter(env, { queue, messageId: message.id, body: message.body, attempts: failure?.attempts ?? message.attempts, lastError: failure?.lastError ?? null });
       logger.error("message dead-lettered", { queue, messageId: message.id, attempts: message.attempts });
       message.ack();
     } catch (error) {
@@ -63,10 +64,13 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env,
   }
 }
 
-/** What the main consumer last reported for this message, where it keeps such a record. */
-async function lastErrorOf(env: Env, queue: string, body: unknown): Promise<string | null> {
+/**
+ * What the main consumer recorded about this message where it keeps such a record (its own
+ * attempt count: the DLQ delivery counts its attempts afresh).
+ */
+async function failureReported(env: Env, queue: string, body: unknown): Promise<{ lastError: string; attempts: number } | null> {
   const franchiseId = franchiseOf(body);
   const eventId = (body as { eventId?: unknown } | null)?.eventId;
   if (queue !== "domain-events" || !franchiseId || typeof eventId !== "string") return null;
-  return lastErrors(database(franchiseDatabase(env, franchiseId)), franchiseId, eventId);
+  return failureOf(database(franchiseDatabase(env, franchiseId)), franchiseId, eventId);
 }

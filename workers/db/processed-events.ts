@@ -26,12 +26,13 @@ export async function recordDelivery(db: Db, franchiseId: string, subscriber: st
     .run();
 }
 
-/** "subscriber: error" for each subscriber still failing on the event, or null. */
-export async function lastErrors(db: Db, franchiseId: string, eventId: string): Promise<string | null> {
+/** For each subscriber still failing on the event, "subscriber: error", and the most attempts any made. */
+export async function failureOf(db: Db, franchiseId: string, eventId: string): Promise<{ lastError: string; attempts: number } | null> {
   const rows = await db
-    .select({ subscriber: processedEvents.subscriber, lastError: processedEvents.lastError })
+    .select({ subscriber: processedEvents.subscriber, lastError: processedEvents.lastError, attempts: processedEvents.attempts })
     .from(processedEvents)
     .where(and(eq(processedEvents.franchiseId, franchiseId), eq(processedEvents.eventId, eventId), eq(processedEvents.status, "failed")))
     .all();
-  return rows.length === 0 ? null : rows.map((r) => `${r.subscriber}: ${r.lastError ?? "unknown error"}`).join("; ");
+  if (rows.length === 0) return null;
+  return { lastError: rows.map((r) => `${r.subscriber}: ${r.lastError ?? "unknown error"}`).join("; "), attempts: Math.max(...rows.map((r) => r.attempts)) };
 }

@@ -14,5 +14,11 @@ export const publishEventsAfterWrite: MiddlewareHandler<AppEnv> = async (c, next
   if (READS.has(c.req.method) || c.res.status >= 400) return;
   const principal = c.get("principal");
   if (!principal) return;
-  c.executionCtx.waitUntil(relayFranchise(c.env, principal.franchiseId, c.get("logger"), { budgetMs: 10_000 }));
+  let ctx: Pick<ExecutionContext, "waitUntil">;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    return; // called without an execution context (app.request in a script): the sweep relays it
+  }
+  ctx.waitUntil(relayFranchise(c.env, principal.franchiseId, c.get("logger"), { budgetMs: 10_000 }));
 };
