@@ -178,7 +178,7 @@ describe("relay", () => {
     unsubscribe.push(registerSubscriber({ name: "test-order", types: "*", handle: async (e) => void (e.franchiseId === QUIET.two && seen.push(e.seq)) }));
     await writeEvents(QUIET.two, 300);
     await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), env, createExecutionContext());
-    await vi.waitUntil(() => seen.length >= 300, { timeout: 30_000, interval: 100 });
+    await vi.waitUntil(() => seen.length >= 300, { timeout: 50_000, interval: 100 });
     expect(seen.toSorted((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
     const done = await env.DB.prepare("SELECT count(*) AS n FROM processed_events WHERE subscriber = 'test-order' AND franchise_id = ? AND status = 'done'").bind(QUIET.two).first<{ n: number }>();
     expect(done!.n).toBe(300);
