@@ -13,8 +13,6 @@ import { newId } from "../workers/db/ids.ts";
 import { envelopeOf, type EventEnvelope, type OutboxRow } from "../workers/events/envelope.ts";
 import { chunkForSendBatch, MAX_BATCH_MESSAGES, MAX_MESSAGE_BYTES, messageBytes } from "./send-limits.ts";
 
-export type { EventEnvelope as DomainEventMessage } from "../workers/events/envelope.ts";
-
 export interface RelayOptions {
   /** Milliseconds since the epoch; injectable so tests can move past a lease. */
   now?: () => number;
@@ -41,12 +39,12 @@ export async function relayFranchise(env: Env, franchiseId: string, logger: Logg
   const send = opts.send ?? ((messages) => env.DOMAIN_EVENTS.sendBatch(messages));
   const db = franchiseDatabase(env, franchiseId);
   let published = 0;
-  // Re-check after releasing: an event committed while we held the lease, whose own fast path
-  // found the lease taken, is picked up here instead of waiting for the sweep.
-  while (await hasPending(db, franchiseId)) {
-    const token = newId("rly");
-    if (!(await acquireLease(db, franchiseId, token, now(), leaseMs))) return { published, drained: false };
-    try {
+  try {
+    // Re-check after releasing: an event committed while we held the lease, whose own fast path
+    // found the lease taken, is picked up here instead of waiting for the sweep.
+    while (await hasPending(db, franchiseId)) {
+      const token = newId("rly");
+      if (!(await acquireLease(db, franchiseId, token, now(), leaseMs))) return { published, drained: false };
       for (;;) {
         if (now() >= deadline) {
           await releaseLease(db, franchiseId, token);
@@ -63,10 +61,11 @@ export async function relayFranchise(env: Env, franchiseId: string, logger: Logg
         }
       }
       await releaseLease(db, franchiseId, token);
-    } catch (error) {
-      logger.error("outbox relay failed; the lease will let a later run retry", { franchiseId, error: error instanceof Error ? error.message : String(error) });
-      return { published, drained: false };
     }
+  } catch (error) {
+    // The lease (if we took it) stays until it expires: see the header.
+    logger.error("outbox relay failed; a later run retries after the lease", { franchiseId, error: error instanceof Error ? error.message : String(error) });
+    return { published, drained: false };
   }
   return { published, drained: true };
 }
