@@ -3,7 +3,7 @@
 import { createApp } from "./api/app.ts";
 import { createLogger } from "./observability/logger.ts";
 import { dispatchQueue } from "../queues/dispatch.ts";
-import { relayOutbox } from "../queues/outbox-relay.ts";
+import { sweepOutbox } from "../queues/outbox-relay.ts";
 import { PURGE_CRON, purgeExpired } from "./maintenance/purge-expired.ts";
 
 export { InvoiceSequence } from "../durable-objects/invoice-sequence.ts";
@@ -22,7 +22,7 @@ export default {
 
   async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
     const logger = createLogger(env.LOG_LEVEL, { cron: controller.cron });
-    if (controller.cron === "* * * * *") await relayOutbox(env, logger);
+    if (controller.cron === "* * * * *") await sweepOutbox(env, logger);
     if (controller.cron === PURGE_CRON) await purgeExpired(env, logger);
   },
 } satisfies ExportedHandler<Env>;

@@ -98,7 +98,7 @@ describe("outbox", () => {
 
   it("acks domain events one by one", async () => {
     const batch = createMessageBatch("domain-events", [
-      { id: "m1", timestamp: new Date(), attempts: 1, body: { eventId: "evt_1", franchiseId: A.franchiseId, type: "invoice.issued", aggregateType: "invoice", aggregateId: "inv_x", payload: {}, occurredAt: "2026-01-01T00:00:00Z" } },
+      { id: "m1", timestamp: new Date(), attempts: 1, body: { eventId: "evt_1", franchiseId: A.franchiseId, seq: 1, type: "invoice.issued", aggregateType: "invoice", aggregateId: "inv_x", aggregateVersion: 2, actor: "api_key:key_a_rw", payload: {}, occurredAt: "2026-01-01T00:00:00Z" } },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);

@@ -6,6 +6,7 @@ import { toProblemResponse } from "./error-handler.ts";
 import { authenticate } from "./middleware/auth.ts";
 import { idempotency } from "./middleware/idempotency.ts";
 import { jsonBody } from "./middleware/json-body.ts";
+import { publishEventsAfterWrite } from "./middleware/publish-events.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { staffAdminOnly } from "./middleware/staff-admin.ts";
 import { problemResponse } from "./problem.ts";
@@ -16,11 +17,13 @@ import { CreateCreditNote, GetCreditNote, ListCreditNotes } from "./routes/credi
 import { CreateCustomer, GetCustomer, ListCustomers, UpdateCustomer } from "./routes/customers.ts";
 import { Health } from "./routes/health.ts";
 import { CreateInvoice, GetInvoice, IssueInvoice, ListInvoices, VoidInvoice } from "./routes/invoices.ts";
+import { GetEventPipeline, ListDeadLetters, ReplayDeadLetter } from "./routes/ops.ts";
 import { CreatePayment, GetPayment, ListPayments } from "./routes/payments.ts";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.use("*", requestContext);
+  app.use("/v1/*", publishEventsAfterWrite);
   // Authenticate first: an anonymous caller learns nothing, not even whether its body parses.
   app.use("/v1/*", authenticate, jsonBody);
   // Route-level authorization also runs before any idempotent replay.
@@ -81,6 +84,10 @@ export function createApp() {
   openapi.post("/v1/api-keys", CreateApiKey);
   openapi.get("/v1/api-keys", ListApiKeys);
   openapi.post("/v1/api-keys/:id/revoke", RevokeApiKey);
+
+  openapi.get("/v1/ops/events", GetEventPipeline);
+  openapi.get("/v1/ops/dead-letters", ListDeadLetters);
+  openapi.post("/v1/ops/dead-letters/:id/replay", ReplayDeadLetter);
 
   return app;
 }

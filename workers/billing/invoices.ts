@@ -60,6 +60,7 @@ export async function issueInvoice(ctx: BillingContext, invoiceId: string): Prom
     customerId: invoice.customerId,
     currency: invoice.currency,
     expectedVersion: invoice.version,
+    memo: invoice.memo,
     ...dates,
     lines: repriced.lines,
     totals: repriced.totals,
@@ -79,7 +80,7 @@ export async function voidInvoice(ctx: BillingContext, invoiceId: string, reason
     throw conflict("invoice_has_settlements", "payments or credit notes are applied to this invoice; issue a credit note instead");
   }
   try {
-    await runBatch(ctx.db, [...voidStatements(ctx.db, ctx.franchiseId, invoice, reason, ctx.clock.now().toISOString(), ctx.actor), ...idempotencyCommit(ctx.db, ctx.idempotency, "invoice.voided", invoice.id)]);
+    await runBatch(ctx.db, [...voidStatements(ctx.db, ctx.franchiseId, found, reason, ctx.clock.now().toISOString(), ctx.actor), ...idempotencyCommit(ctx.db, ctx.idempotency, "invoice.voided", invoice.id)]);
   } catch (error) {
     if (isBatchAssertionFailure(error)) throw conflict("invoice_changed", "the invoice changed while it was being voided; read it again");
     throw error;

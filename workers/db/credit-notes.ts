@@ -6,6 +6,7 @@ import type { Statement } from "./batch.ts";
 import { newId } from "./ids.ts";
 import { outboxInsert } from "./outbox.ts";
 import { idempotencyCommit, type IdempotencyClaim } from "./idempotency.ts";
+import { creditNotePayload } from "../events/payloads.ts";
 import { creditNoteLines, creditNotes } from "./schema.ts";
 import type { CreditNoteLine } from "../domain/credit-note.ts";
 import type { InvoiceTotals } from "../domain/invoice-totals.ts";
@@ -76,7 +77,10 @@ export function creditNoteStatements(db: Db, cmd: CreditNoteCommand, seq: number
       aggregateId: cmd.creditNoteId,
       aggregateVersion: 1,
       actor: cmd.actor,
-      payload: { creditNoteId: cmd.creditNoteId, number, invoiceId: cmd.invoiceId, total: cmd.totals.total, currency: cmd.currency },
+      payload: creditNotePayload(
+        { id: cmd.creditNoteId, number, invoiceId: cmd.invoiceId, branchId: cmd.branchId, customerId: cmd.customerId, currency: cmd.currency, reason: cmd.reason, issueDate: cmd.issueDate, subtotal: cmd.totals.subtotal, taxTotal: cmd.totals.taxTotal, total: cmd.totals.total, taxBreakdown: cmd.totals.taxBreakdown },
+        cmd.lines,
+      ),
       occurredAt: cmd.now,
     }),
     ...idempotencyCommit(db, cmd.idempotency, "credit_note.issued", cmd.creditNoteId),

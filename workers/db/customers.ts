@@ -4,6 +4,7 @@ import type { Db } from "./client.ts";
 import { assertInBatch, runBatch, type Statement } from "./batch.ts";
 import { outboxInsert } from "./outbox.ts";
 import { idempotencyCommit, type IdempotencyClaim } from "./idempotency.ts";
+import { customerPayload } from "../events/payloads.ts";
 import { customerChannels, customers } from "./schema.ts";
 
 export type CustomerRow = typeof customers.$inferSelect;
@@ -44,6 +45,27 @@ export async function listCustomers(db: Db, franchiseId: string, opts: { before?
   return rows.map((customer) => ({ customer, channels: byCustomer.get(customer.id) ?? [] }));
 }
 
+// Consent and opt-out timestamps only move when the state changes: they are evidence.
+function channelState(input: ChannelInput, previous: ChannelRow | undefined, now: string) {
+  return {
+    consentAt: input.consent === "granted" ? (previous?.consent === "granted" ? previous.consentAt : now) : null,
+    optedOutAt: input.optedOut ? (previous?.optedOutAt ?? now) : null,
+  };
+}
+
+type ChannelState = Pick<ChannelRow, "channel" | "address" | "consent" | "consentAt" | "optedOutAt">;
+
+/** The channels as they will be after `channels` is applied (the event payload shows them). */
+function channelsAfter(channels: Partial<Record<Channel, ChannelInput | null>>, now: string, existing: ChannelRow[]): ChannelState[] {
+  return CHANNELS.flatMap((channel): ChannelState[] => {
+    const input = channels[channel];
+    const previous = existing.find((c) => c.channel === channel);
+    if (input === undefined) return previous ? [previous] : [];
+    if (input === null) return [];
+    return [{ channel, address: input.address, consent: input.consent, ...channelState(input, previous, now) }];
+  });
+}
+
 function channelUpserts(db: Db, franchiseId: string, customerId: string, channels: Partial<Record<Channel, ChannelInput | null>>, now: string, existing: ChannelRow[]): Statement[] {
   const statements: Statement[] = [];
   for (const channel of CHANNELS) {
@@ -53,10 +75,7 @@ function channelUpserts(db: Db, franchiseId: string, customerId: string, channel
       statements.push(db.delete(customerChannels).where(and(eq(customerChannels.franchiseId, franchiseId), eq(customerChannels.customerId, customerId), eq(customerChannels.channel, channel))));
       continue;
     }
-    const previous = existing.find((c) => c.channel === channel);
-    // Consent and opt-out timestamps only move when the state changes: they are evidence.
-    const consentAt = input.consent === "granted" ? (previous?.consent === "granted" ? previous.consentAt : now) : null;
-    const optedOutAt = input.optedOut ? (previous?.optedOutAt ?? now) : null;
+    const { consentAt, optedOutAt } = channelState(input, existing.find((c) => c.channel === channel), now);
     statements.push(
       db
         .insert(customerChannels)
@@ -90,7 +109,7 @@ export async function createCustomer(db: Db, input: NewCustomer, now: string, ac
   await runBatch(db, [
     db.insert(customers).values({ ...row, status: "active", version: 1, createdAt: now, updatedAt: now }),
     ...channelUpserts(db, input.franchiseId, input.id, channels, now, []),
-    outboxInsert(db, { franchiseId: input.franchiseId, type: "customer.created", aggregateType: "customer", aggregateId: input.id, aggregateVersion: 1, actor, payload: { customerId: input.id }, occurredAt: now }),
+    outboxInsert(db, { franchiseId: input.franchiseId, type: "customer.created", aggregateType: "customer", aggregateId: input.id, aggregateVersion: 1, actor, payload: customerPayload({ ...row, status: "active", version: 1 }, channelsAfter(channels, now, [])), occurredAt: now }),
     ...idempotencyCommit(db, idempotency, "customer.created", input.id),
   ]);
 }
@@ -109,6 +128,7 @@ export async function updateCustomer(
   actor: string,
 ): Promise<void> {
   const id = current.customer.id;
+  const after = channelsAfter(channels, now, current.channels);
   await runBatch(db, [
     assertInBatch(db, "customer_version", sql`EXISTS (SELECT 1 FROM customers WHERE id = ${id} AND franchise_id = ${franchiseId} AND version = ${expectedVersion})`),
     db
@@ -116,6 +136,27 @@ export async function updateCustomer(
       .set({ ...changes, version: sql`${customers.version} + 1`, updatedAt: now })
       .where(and(eq(customers.franchiseId, franchiseId), eq(customers.id, id))),
     ...channelUpserts(db, franchiseId, id, channels, now, current.channels),
-    outboxInsert(db, { franchiseId, type: "customer.updated", aggregateType: "customer", aggregateId: id, aggregateVersion: expectedVersion + 1, actor, payload: { customerId: id, fields: [...Object.keys(changes), ...Object.keys(channels).map((c) => `channels.${c}`)] }, occurredAt: now }),
+    outboxInsert(db, {
+      franchiseId,
+      type: "customer.updated",
+      aggregateType: "customer",
+      aggregateId: id,
+      aggregateVersion: expectedVersion + 1,
+      actor,
+      payload: customerPayload({ ...current.customer, ...changes, version: expectedVersion + 1 }, after, changedFields(current, changes, after)),
+      occurredAt: now,
+    }),
   ]);
+}
+
+/** The fields whose value the update really changes ("channels.<name>" for a channel). */
+function changedFields(current: CustomerWithChannels, changes: CustomerChanges, after: ChannelState[]): string[] {
+  const fields = Object.entries(changes)
+    .filter(([field, value]) => current.customer[field as keyof CustomerChanges] !== value)
+    .map(([field]) => field);
+  const key = (c: ChannelState | undefined) => (c ? `${c.address}|${c.consent}|${c.consentAt}|${c.optedOutAt}` : "");
+  for (const channel of CHANNELS) {
+    if (key(current.channels.find((c) => c.channel === channel)) !== key(after.find((c) => c.channel === channel))) fields.push(`channels.${channel}`);
+  }
+  return fields;
 }

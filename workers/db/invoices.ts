@@ -5,6 +5,7 @@ import type { Db } from "./client.ts";
 import { assertInBatch, type Statement } from "./batch.ts";
 import { outboxInsert } from "./outbox.ts";
 import { idempotencyCommit, type IdempotencyClaim } from "./idempotency.ts";
+import { invoicePayload } from "../events/payloads.ts";
 import { newId } from "./ids.ts";
 import { invoiceLines, invoices } from "./schema.ts";
 import type { DraftLine, PricedDraft } from "../domain/invoice-draft.ts";
@@ -155,7 +156,10 @@ export function draftStatements(db: Db, d: NewDraft, now: string, actor: string)
       aggregateId: d.id,
       aggregateVersion: 1,
       actor,
-      payload: { invoiceId: d.id, branchId: d.branchId, customerId: d.customerId, total: totals.total, currency: d.currency },
+      payload: invoicePayload(
+        { id: d.id, number: null, status: "draft", branchId: d.branchId, customerId: d.customerId, currency: d.currency, issueDate: d.priced.issueDate, dueDate: d.priced.dueDate, ...totals, amountPaid: 0, amountCredited: 0, memo: d.memo, voidReason: null, version: 1, issuedAt: null, voidedAt: null },
+        d.priced.lines,
+      ),
       occurredAt: now,
     }),
   );
@@ -169,6 +173,8 @@ export interface IssueCommand {
   customerId: string;
   currency: string;
   expectedVersion: number;
+  /** Carried into the invoice.issued payload, which holds the whole invoice. */
+  memo: string | null;
   issueDate: string;
   dueDate: string;
   lines: DraftLine[];
@@ -182,6 +188,7 @@ export interface IssueCommand {
 /** Draft → issued with its number. Aborts unless the invoice is still the draft that was priced. */
 export function issueStatements(db: Db, cmd: IssueCommand, seq: number, number: string): Statement[] {
   const { franchiseId, invoiceId, totals } = cmd;
+  const status = totals.total === 0 ? "paid" : "issued";
   return [
     assertInBatch(db, "invoice_still_draft", sql`EXISTS (SELECT 1 FROM invoices WHERE id = ${invoiceId} AND franchise_id = ${franchiseId} AND status = 'draft' AND version = ${cmd.expectedVersion})`),
     ...cmd.lines.map((line) =>
@@ -193,7 +200,7 @@ export function issueStatements(db: Db, cmd: IssueCommand, seq: number, number: 
     db
       .update(invoices)
       .set({
-        status: totals.total === 0 ? "paid" : "issued",
+        status,
         seq,
         number,
         issueDate: cmd.issueDate,
@@ -214,7 +221,10 @@ export function issueStatements(db: Db, cmd: IssueCommand, seq: number, number: 
       aggregateId: invoiceId,
       aggregateVersion: cmd.expectedVersion + 1,
       actor: cmd.actor,
-      payload: { invoiceId, number, branchId: cmd.branchId, customerId: cmd.customerId, issueDate: cmd.issueDate, dueDate: cmd.dueDate, total: totals.total, currency: cmd.currency },
+      payload: invoicePayload(
+        { id: invoiceId, number, status, branchId: cmd.branchId, customerId: cmd.customerId, currency: cmd.currency, issueDate: cmd.issueDate, dueDate: cmd.dueDate, ...totals, amountPaid: 0, amountCredited: 0, memo: cmd.memo, voidReason: null, version: cmd.expectedVersion + 1, issuedAt: cmd.now, voidedAt: null },
+        cmd.lines,
+      ),
       occurredAt: cmd.now,
     }),
     ...idempotencyCommit(db, cmd.idempotency, "invoice.issued", invoiceId),
@@ -222,7 +232,7 @@ export function issueStatements(db: Db, cmd: IssueCommand, seq: number, number: 
 }
 
 /** Void: only a draft, or an issued invoice nothing has been paid or credited against. */
-export function voidStatements(db: Db, franchiseId: string, invoice: InvoiceRow, reason: string, now: string, actor: string): Statement[] {
+export function voidStatements(db: Db, franchiseId: string, { invoice, lines }: InvoiceWithLines, reason: string, now: string, actor: string): Statement[] {
   return [
     assertInBatch(
       db,
@@ -241,7 +251,7 @@ export function voidStatements(db: Db, franchiseId: string, invoice: InvoiceRow,
       aggregateId: invoice.id,
       aggregateVersion: invoice.version + 1,
       actor,
-      payload: { invoiceId: invoice.id, number: invoice.number, reason },
+      payload: invoicePayload({ ...invoice, status: "void", voidReason: reason, voidedAt: now, version: invoice.version + 1 }, lines),
       occurredAt: now,
     }),
   ];

@@ -1,5 +1,8 @@
 // Domain events are written in the same batch as the change they describe (transactional
-// outbox), then relayed to the domain-events queue by the cron (queues/outbox-relay.ts).
+// outbox), then relayed to the domain-events queue (queues/outbox-relay.ts): at once by the
+// request that wrote them, and by the per-minute sweep for whatever that missed.
+import { sql } from "drizzle-orm";
+import { canonicalJson } from "../domain/canonical-json.ts";
 import type { Db } from "./client.ts";
 import type { Statement } from "./batch.ts";
 import { outboxEvents } from "./schema.ts";
@@ -23,6 +26,7 @@ export interface DomainEvent {
   aggregateVersion: number;
   /** See BillingContext.actor. */
   actor: string;
+  /** Everything a consumer needs (see workers/events/payloads.ts), stored as canonical JSON. */
   payload: Record<string, unknown>;
   occurredAt: string;
 }
@@ -36,7 +40,10 @@ export function outboxInsert(db: Db, event: DomainEvent): Statement {
     aggregateId: event.aggregateId,
     aggregateVersion: event.aggregateVersion,
     actor: event.actor,
-    payload: JSON.stringify(event.payload),
+    payload: canonicalJson(event.payload),
     occurredAt: event.occurredAt,
+    // The franchise's next position, computed inside the batch: D1 runs a batch serially, so two
+    // concurrent writers cannot take the same number, and a batch that aborts takes none.
+    seq: sql`(SELECT COALESCE(MAX(${outboxEvents.seq}), 0) + 1 FROM ${outboxEvents} WHERE ${outboxEvents.franchiseId} = ${event.franchiseId})`,
   });
 }

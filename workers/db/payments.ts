@@ -5,6 +5,7 @@ import type { Db } from "./client.ts";
 import type { Statement } from "./batch.ts";
 import { newId } from "./ids.ts";
 import { outboxInsert } from "./outbox.ts";
+import { paymentPayload } from "../events/payloads.ts";
 import { paymentAllocations, payments } from "./schema.ts";
 
 export type PaymentRow = typeof payments.$inferSelect;
@@ -41,7 +42,7 @@ export function paymentStatements(db: Db, p: NewPayment, now: string, actor: str
       aggregateId: p.id,
       aggregateVersion: 1,
       actor,
-      payload: { paymentId: p.id, customerId: p.customerId, amount: p.amount, currency: p.currency, allocations: allocations.map((a) => ({ ...a })) },
+      payload: paymentPayload(p),
       occurredAt: now,
     }),
   );

@@ -362,6 +362,65 @@ export const outboxEvents = sqliteTable(
     payload: text("payload").notNull(),
     occurredAt: text("occurred_at").notNull(),
     publishedAt: text("published_at"),
+    /**
+     * Per-franchise position, assigned in the writing batch as MAX(seq) + 1 (D1 runs a batch
+     * serially, so it is gapless). Null only for rows written before this column existed until
+     * the backfill migration numbers them.
+     */
+    seq: integer("seq"),
   },
-  (t) => [index("outbox_unpublished").on(t.publishedAt, t.id), index("outbox_franchise_aggregate").on(t.franchiseId, t.aggregateId)],
+  (t) => [
+    index("outbox_unpublished").on(t.publishedAt, t.id),
+    index("outbox_franchise_aggregate").on(t.franchiseId, t.aggregateId),
+    uniqueIndex("outbox_franchise_seq").on(t.franchiseId, t.seq),
+    index("outbox_pending_by_franchise").on(t.franchiseId, t.seq).where(sql`published_at IS NULL`),
+  ],
+);
+
+/**
+ * One relay at a time per franchise publishes its outbox, in seq order. The holder keeps the
+ * lease while it works; a relay that died mid-chunk leaves it to expire, so the chunk it may have
+ * sent is re-sent only after `leased_until`.
+ */
+export const outboxRelayLeases = sqliteTable("outbox_relay_leases", {
+  franchiseId: text("franchise_id").primaryKey(),
+  token: text("token").notNull(),
+  leasedUntil: text("leased_until").notNull(),
+});
+
+/** What each subscriber of the domain-events queue did with each event: dedupe and last error. */
+export const processedEvents = sqliteTable(
+  "processed_events",
+  {
+    subscriber: text("subscriber").notNull(),
+    eventId: text("event_id").notNull(),
+    franchiseId: text("franchise_id").notNull(),
+    status: text("status").notNull(), // done | failed
+    attempts: integer("attempts").notNull(),
+    lastError: text("last_error"),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("processed_events_pk").on(t.subscriber, t.eventId), index("processed_events_event").on(t.franchiseId, t.eventId)],
+);
+
+/**
+ * Messages a queue gave up on (after max_retries), kept for inspection and replay. No foreign
+ * key on franchise_id: a malformed message may name no franchise, or one that does not exist.
+ */
+export const deadLetters = sqliteTable(
+  "dead_letters",
+  {
+    id: text("id").primaryKey(),
+    franchiseId: text("franchise_id"),
+    /** The queue the message was meant for (the DLQ's name without "-dlq"). */
+    queue: text("queue").notNull(),
+    messageId: text("message_id").notNull(),
+    /** The message body as canonical JSON. */
+    body: text("body").notNull(),
+    attempts: integer("attempts").notNull(),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    replayedAt: text("replayed_at"),
+  },
+  (t) => [uniqueIndex("dead_letters_queue_message").on(t.queue, t.messageId), index("dead_letters_franchise").on(t.franchiseId, t.id)],
 );

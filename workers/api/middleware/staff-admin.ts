@@ -1,12 +1,14 @@
-// Route-level authorization that must run before an idempotent replay: only a staff admin
-// session manages API keys, so nobody else can even replay an admin's key creation.
+// Operations only a franchise's staff admins may perform (API keys, dead letters): a staff
+// session with the "write" scope. Partner keys never qualify, whatever their scopes. The
+// middleware form runs before an idempotent replay, so nobody else can even replay an admin's
+// key creation.
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env.ts";
 import type { Principal } from "../../auth/principal.ts";
 import { HttpProblem } from "../problem.ts";
 
-export function requireStaffAdmin(p: Principal): void {
-  if (p.kind !== "staff" || !p.scopes.has("write")) throw new HttpProblem(403, "staff_admin_required", "only a staff admin session can manage API keys");
+export function requireStaffAdmin(p: Principal, action = "manage API keys"): void {
+  if (p.kind !== "staff" || !p.scopes.has("write")) throw new HttpProblem(403, "staff_admin_required", `only a staff admin session can ${action}`);
 }
 
 export const staffAdminOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
