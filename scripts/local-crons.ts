@@ -41,10 +41,13 @@ export function cronTicker(baseUrl: string, log: (line: string) => void = (line)
   };
   let interval: NodeJS.Timeout | undefined;
   // Start on the next minute boundary, then every minute.
-  const first = setTimeout(() => {
-    void tick();
-    interval = setInterval(tick, 60_000);
-  }, 60_000 - (Date.now() % 60_000));
+  const first = setTimeout(
+    () => {
+      void tick();
+      interval = setInterval(tick, 60_000);
+    },
+    60_000 - (Date.now() % 60_000),
+  );
   return () => {
     clearTimeout(first);
     if (interval) clearInterval(interval);

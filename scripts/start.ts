@@ -76,7 +76,8 @@ async function waitUntilReady(): Promise<boolean> {
 }
 
 function banner(): string {
-  const fakes = localFakes.length === 0 ? ["none yet (scripts/local-fakes.ts lists them)"] : localFakes.map((f) => `${f.name}: ${f.url(baseUrl)}  (${f.purpose})`);
+  const fakes =
+    localFakes.length === 0 ? ["none yet (scripts/local-fakes.ts lists them)"] : localFakes.map((f) => `${f.name}: ${f.url(baseUrl)}  (${f.purpose})`);
   return `
 Ledgerline is ready on ${baseUrl}  (wrangler dev up in ${((Date.now() - devStarted) / 1000).toFixed(1)} s)
 

@@ -11,15 +11,33 @@ const root = new URL("../../", import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), "ledgerline-lint-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const forbidden = ["cloudflare:workers", "cloudflare:test", "@cloudflare/workers-types", "hono", "hono/http-exception", "drizzle-orm", "drizzle-orm/sqlite-core", "chanfana", "node:crypto"];
-const probe = [...forbidden.map((spec, i) => `import * as m${i} from "${spec}";`), `import * as own from "./money.ts";`, `export const all = [${forbidden.map((_, i) => `m${i}`).join(", ")}, own];`, ""].join("\n");
+const forbidden = [
+  "cloudflare:workers",
+  "cloudflare:test",
+  "@cloudflare/workers-types",
+  "hono",
+  "hono/http-exception",
+  "drizzle-orm",
+  "drizzle-orm/sqlite-core",
+  "chanfana",
+  "node:crypto",
+];
+const probe = [
+  ...forbidden.map((spec, i) => `import * as m${i} from "${spec}";`),
+  `import * as own from "./money.ts";`,
+  `export const all = [${forbidden.map((_, i) => `m${i}`).join(", ")}, own];`,
+  "",
+].join("\n");
 
 function lint(relPath: string): Array<{ category: string; location: { path: string; start: { line: number } } }> {
   const dir = mkdtempSync(join(scratch, "case-"));
   cpSync(join(root, "biome.json"), join(dir, "biome.json"));
   mkdirSync(join(dir, relPath, ".."), { recursive: true });
   writeFileSync(join(dir, relPath), probe);
-  const r = spawnSync(join(root, "node_modules/.bin/biome"), ["lint", "--vcs-enabled=false", "--reporter=json", "--max-diagnostics=100", "."], { cwd: dir, encoding: "utf8" });
+  const r = spawnSync(join(root, "node_modules/.bin/biome"), ["lint", "--vcs-enabled=false", "--reporter=json", "--max-diagnostics=100", "."], {
+    cwd: dir,
+    encoding: "utf8",
+  });
   return JSON.parse(r.stdout).diagnostics;
 }
 

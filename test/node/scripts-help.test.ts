@@ -20,7 +20,10 @@ describe("npm run help", () => {
   it("prints one line per script, in package.json order", () => {
     const r = spawnSync(process.execPath, ["scripts/help.ts"], { cwd: root, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
-    const listed = r.stdout.split("\n").filter((l) => l.startsWith("  ")).map((l) => l.trim().split(/\s+/)[0]);
+    const listed = r.stdout
+      .split("\n")
+      .filter((l) => l.startsWith("  "))
+      .map((l) => l.trim().split(/\s+/)[0]);
     expect(listed).toEqual(scripts);
   });
 });
