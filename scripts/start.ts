@@ -1,15 +1,19 @@
-// npm start: migrate the local D1, seed the demo data once, print the demo credentials, then
-// serve everything with wrangler dev (API, dashboard, queues, DOs) and fire the crons on their
-// schedule, since wrangler dev does not run cron triggers by itself.
+// npm start: migrate the local D1, seed the demo data once, then serve everything with wrangler
+// dev (API, dashboard, queues, DOs), fire the crons on their schedule (wrangler dev does not run
+// cron triggers by itself), and print one banner once the server answers /health.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { cronTicker } from "./local-crons.ts";
+import { localFakes } from "./local-fakes.ts";
 
 const port = Number(process.env.PORT ?? 8787);
 const baseUrl = `http://127.0.0.1:${port}`;
 const stateDir = ".wrangler/state";
 const seededStamp = `${stateDir}/ledgerline-seeded.json`;
+const credentialsFile = "demo-credentials.json";
 const wrangler = "node_modules/.bin/wrangler";
+const readyTimeoutMs = 180_000;
 
 function run(cmd: string, args: string[], what: string): void {
   const started = Date.now();
@@ -31,18 +35,22 @@ if (!existsSync(seededStamp)) {
 }
 
 const credentials = { baseUrl, ...JSON.parse(readFileSync(".wrangler/seed-credentials.json", "utf8")) };
-writeFileSync("demo-credentials.json", `${JSON.stringify(credentials, null, 2)}\n`);
-console.error(`
-Ledgerline is starting on ${baseUrl}
-  API docs     ${baseUrl}/docs        OpenAPI  ${baseUrl}/openapi.json
-  Dashboard    ${baseUrl}/            staff login ${credentials.staffEmail} / ${credentials.staffPassword}
-  API key      ${credentials.apiKey}  (read-only: ${credentials.readOnlyApiKey})
-  Try:         curl -H "Authorization: Bearer ${credentials.apiKey}" ${baseUrl}/v1/invoices?limit=2
-  (also written to demo-credentials.json; npm run reset wipes the local state)
-`);
+writeFileSync(credentialsFile, `${JSON.stringify(credentials, null, 2)}\n`);
 
-const dev = spawn(wrangler, ["dev", "--port", String(port), "--ip", "127.0.0.1", "--log-level", process.env.WRANGLER_LOG ?? "warn"], { stdio: "inherit" });
-const stopTicker = cronTicker(baseUrl);
+const devArgs = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--log-level", process.env.WRANGLER_LOG ?? "warn"];
+// --test-scheduled turns on wrangler's local scheduled-event trigger; our ticker below fires the
+// crons with it, so wrangler's "scheduled Workers are not triggered locally" warning no longer applies.
+devArgs.push("--test-scheduled");
+// Offline machines: wrangler would fetch the Request.cf object from workers.cloudflare.com and
+// print a getaddrinfo stack trace when that fails. Its built-in placeholder is fine locally.
+const devEnv = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? "false" };
+
+console.error("[start] starting wrangler dev ...");
+const devStarted = Date.now();
+const dev = spawn(wrangler, devArgs, { stdio: "inherit", env: devEnv });
+let stopTicker = () => {};
+let exited = false;
+
 const stop = (signal: NodeJS.Signals) => {
   stopTicker();
   dev.kill(signal);
@@ -50,6 +58,52 @@ const stop = (signal: NodeJS.Signals) => {
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 dev.on("exit", (code) => {
+  exited = true;
   stopTicker();
   process.exit(code ?? 0);
 });
+
+async function waitUntilReady(): Promise<boolean> {
+  while (!exited && Date.now() - devStarted < readyTimeoutMs) {
+    try {
+      if ((await fetch(`${baseUrl}/health`)).ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+function banner(): string {
+  const fakes =
+    localFakes.length === 0 ? ["none yet (scripts/local-fakes.ts lists them)"] : localFakes.map((f) => `${f.name}: ${f.url(baseUrl)}  (${f.purpose})`);
+  return `
+Ledgerline is ready on ${baseUrl}  (wrangler dev up in ${((Date.now() - devStarted) / 1000).toFixed(1)} s)
+
+  API          ${baseUrl}/v1/...      e.g. ${baseUrl}/v1/invoices?limit=2
+  API docs     ${baseUrl}/docs/
+  OpenAPI      ${baseUrl}/openapi.json
+  Dashboard    ${baseUrl}/
+  Health       ${baseUrl}/health
+  Local fakes  ${fakes.join("\n               ")}
+
+  Demo credentials (also in ${resolve(credentialsFile)})
+    staff login  ${credentials.staffEmail} / ${credentials.staffPassword}   (dashboard, POST /auth/login)
+    API key      ${credentials.apiKey}   (read + write, franchise ${credentials.franchiseId})
+    read-only    ${credentials.readOnlyApiKey}
+
+  Try          curl -H "Authorization: Bearer ${credentials.apiKey}" "${baseUrl}/v1/invoices?limit=2"
+  Crons        fired locally on their wrangler.toml schedule (scripts/local-crons.ts)
+  Stop         Ctrl-C (the local data is kept for the next npm start)
+  Reset        npm run reset (wipes local D1/R2/DO/queue state; the next npm start seeds again)
+`;
+}
+
+if (await waitUntilReady()) {
+  stopTicker = cronTicker(baseUrl);
+  console.log(banner());
+} else if (!exited) {
+  console.error(`[start] wrangler dev did not answer ${baseUrl}/health within ${readyTimeoutMs / 1000} s; stopping`);
+  stop("SIGTERM");
+}

@@ -9,6 +9,7 @@ export const MAX_ROWS_PER_STATEMENT = 500;
 export const MAX_STATEMENT_BYTES = 90_000;
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range starts at NUL on purpose
 const NON_ASCII = /[^\x00-\x7f]/;
 
 export function sqlLiteral(value: SqlValue | undefined, where: string): string {
