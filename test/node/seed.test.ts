@@ -171,16 +171,14 @@ describe("seed generator: structure", () => {
     for (const ch of data.customer_channels) expect(ch.consent === "granted").toBe(ch.consent_at !== null);
   });
 
-  it("generates the default data set (2,000 customers, 40-60k invoices) quickly", async () => {
-    const started = performance.now();
+  // Its speed target (under 15 s) is measured by `npm run bench -- seed`, not asserted here.
+  it("generates the default data set (2,000 customers, 40-60k invoices)", async () => {
     const full = await generateDemoData({ anchorMonth: ANCHOR });
     const sql = toSqlFile(full);
-    const elapsed = performance.now() - started;
     expect(full.customers).toHaveLength(2000);
     expect(full.invoices.length).toBeGreaterThanOrEqual(40_000);
     expect(full.invoices.length).toBeLessThanOrEqual(60_000);
     expect(sql.length).toBeGreaterThan(0);
-    expect(elapsed).toBeLessThan(15_000);
   });
 });
 
