@@ -8,7 +8,7 @@ import { notFound } from "../../domain/errors.ts";
 import { API_KEY_PREFIX, newSecretToken, sha256Hex } from "../../auth/secrets.ts";
 import { forgetPrincipal } from "../../auth/principal-cache.ts";
 import { HttpProblem } from "../problem.ts";
-import { IdempotencyHeader, IdParams, problemResponses } from "../resources/common.ts";
+import { decodeCursor, IdempotencyHeader, IdParams, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
 import { billing, type AppContext } from "./route-context.ts";
 
 const tags = ["API keys"];
@@ -51,12 +51,13 @@ export class CreateApiKey extends OpenAPIRoute {
 }
 
 export class ListApiKeys extends OpenAPIRoute {
-  schema = { tags, summary: "List the franchise's API keys (prefixes only)", responses: { "200": { description: "Keys", content: { "application/json": { schema: z.object({ data: z.array(ApiKey), nextCursor: z.null() }) } } }, ...problemResponses(401, 403) } };
+  schema = { tags, summary: "List the franchise's API keys (prefixes only), newest first", request: { query: z.object(PageQuery) }, responses: { "200": { description: "Keys", content: { "application/json": { schema: listOf(ApiKey) } } }, ...problemResponses(400, 401, 403) } };
 
   async handle(c: AppContext) {
     requireStaffAdmin(c);
+    const { query } = await this.getValidatedData<typeof this.schema>();
     const ctx = billing(c);
-    return { data: (await listApiKeys(ctx.db, ctx.franchiseId)).map(resource), nextCursor: null };
+    return page(await listApiKeys(ctx.db, ctx.franchiseId, { before: decodeCursor(query.cursor), limit: query.limit }), query.limit, resource);
   }
 }
 
