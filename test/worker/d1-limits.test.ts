@@ -52,7 +52,7 @@ beforeAll(async () => {
     env.DB.prepare(`${numbers} INSERT INTO credit_note_lines (id, franchise_id, credit_note_id, position, description, quantity_milli, unit_price, net_amount, tax_category, tax_rate_ppm)
       SELECT ${id("cnl")}, ?1, ${id("cn")}, 1, 'Goodwill', 1000, 100, 100, 'standard', 210000 FROM n`).bind(f),
     env.DB.prepare(`${numbers} INSERT INTO payments (id, franchise_id, customer_id, currency, amount, received_at, method, created_at)
-      SELECT ${id("pay")}, ?1, ${id("cus")}, 'EUR', 100, ?2, 'transfer', ?2 FROM n`).bind(f, now),
+      SELECT ${id("pay")}, ?1, ${id("cus")}, 'EUR', 100, ?2, 'bank_transfer', ?2 FROM n`).bind(f, now),
     env.DB.prepare(`${numbers} INSERT INTO payment_allocations (id, franchise_id, payment_id, invoice_id, amount, created_at)
       SELECT ${id("pal")}, ?1, ${id("pay")}, ${id("inv")}, 100, ?2 FROM n`).bind(f, now),
     env.DB.prepare("INSERT INTO staff_users (id, franchise_id, email, name, role, password_hash, created_at) VALUES ('usr_c_admin', ?, ?, 'Gamma Admin', 'admin', ?, ?)").bind(f, C.staffEmail, await hashPassword(C.password), now),

@@ -8,11 +8,12 @@ import { notFound } from "../../domain/errors.ts";
 import { API_KEY_PREFIX, newSecretToken, sha256Hex } from "../../auth/secrets.ts";
 import { forgetPrincipal } from "../../auth/principal-cache.ts";
 import { HttpProblem } from "../problem.ts";
-import { decodeCursor, IdempotencyHeader, IdParams, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
+import { AUTHENTICATED, decodeCursor, emptyResponse, IdempotencyHeader, IdParams, jsonRequestBody, jsonResponse, listOf, page, PageQuery, problemResponses, WITH_BODY } from "../resources/common.ts";
 import { billing, type AppContext } from "./route-context.ts";
 
 const tags = ["API keys"];
-const ApiKey = z.object({ id: z.string(), name: z.string(), prefix: z.string(), scopes: z.array(z.enum(["read", "write"])), createdAt: z.string(), revokedAt: z.string().nullable() });
+const ApiKey = z.object({ id: z.string(), name: z.string(), prefix: z.string(), scopes: z.array(z.enum(["read", "write"])), createdAt: z.string(), revokedAt: z.string().nullable() }).meta({ id: "ApiKey" });
+const NewApiKey = ApiKey.extend({ key: z.string().describe("the secret key: shown in this response only") }).meta({ id: "NewApiKey" });
 const resource = (k: ApiKeyRow): z.infer<typeof ApiKey> => ({ id: k.id, name: k.name, prefix: k.prefix, scopes: k.scopes.split(" ") as Array<"read" | "write">, createdAt: k.createdAt, revokedAt: k.revokedAt });
 
 function requireStaffAdmin(c: AppContext): void {
@@ -26,9 +27,9 @@ export class CreateApiKey extends OpenAPIRoute {
     summary: "Create a partner API key (staff admins); the key is in this response only",
     request: {
       headers: IdempotencyHeader,
-      body: { content: { "application/json": { schema: z.object({ name: z.string().trim().min(1).max(100), scopes: z.array(z.enum(["read", "write"])).min(1).default(["read", "write"]) }).strict() } } },
+      body: jsonRequestBody(z.object({ name: z.string().trim().min(1).max(100), scopes: z.array(z.enum(["read", "write"])).min(1).default(["read", "write"]) }).strict()),
     },
-    responses: { "201": { description: "Created", content: { "application/json": { schema: ApiKey.extend({ key: z.string() }) } } }, ...problemResponses(400, 401, 403) },
+    responses: { "201": jsonResponse(NewApiKey, "Created", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY) },
   };
 
   async handle(c: AppContext) {
@@ -51,7 +52,7 @@ export class CreateApiKey extends OpenAPIRoute {
 }
 
 export class ListApiKeys extends OpenAPIRoute {
-  schema = { tags, summary: "List the franchise's API keys (prefixes only), newest first", request: { query: z.object(PageQuery) }, responses: { "200": { description: "Keys", content: { "application/json": { schema: listOf(ApiKey) } } }, ...problemResponses(400, 401, 403) } };
+  schema = { tags, summary: "List the franchise's API keys (prefixes only), newest first", request: { query: z.object(PageQuery) }, responses: { "200": jsonResponse(listOf(ApiKey, "ApiKeyList"), "Keys"), ...problemResponses(...AUTHENTICATED) } };
 
   async handle(c: AppContext) {
     requireStaffAdmin(c);
@@ -62,7 +63,7 @@ export class ListApiKeys extends OpenAPIRoute {
 }
 
 export class RevokeApiKey extends OpenAPIRoute {
-  schema = { tags, summary: "Revoke an API key at once", request: { headers: IdempotencyHeader, params: IdParams("key") }, responses: { "204": { description: "Revoked" }, ...problemResponses(401, 403, 404) } };
+  schema = { tags, summary: "Revoke an API key at once", request: { headers: IdempotencyHeader, params: IdParams("key") }, responses: { "204": emptyResponse("Revoked", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY, 404) } };
 
   async handle(c: AppContext) {
     requireStaffAdmin(c);

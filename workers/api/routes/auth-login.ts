@@ -7,7 +7,7 @@ import { directoryDatabase } from "../../db/resolver.ts";
 import { staffSessions, staffUsers } from "../../db/schema.ts";
 import { hashPassword, newSecretToken, SESSION_TOKEN_PREFIX, sha256Hex, verifyPassword } from "../../auth/secrets.ts";
 import { HttpProblem } from "../problem.ts";
-import { problemResponses } from "../resources/common.ts";
+import { jsonRequestBody, jsonResponse, problemResponses } from "../resources/common.ts";
 import type { AppContext } from "./route-context.ts";
 
 export const SESSION_HOURS = 12;
@@ -20,17 +20,13 @@ export class StaffLogin extends OpenAPIRoute {
     tags: ["Staff"],
     summary: "Log a staff user in; the session token is a Bearer token for the dashboard",
     security: [],
-    request: { body: { content: { "application/json": { schema: z.object({ email: z.email(), password: z.string().min(1).max(200) }).strict() } } } },
+    request: { body: jsonRequestBody(z.object({ email: z.email(), password: z.string().min(1).max(200) }).strict().meta({ id: "StaffLoginRequest" })) },
     responses: {
-      "200": {
-        description: "Session created",
-        content: {
-          "application/json": {
-            schema: z.object({ token: z.string(), expiresAt: z.string(), user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.string(), franchiseId: z.string() }) }),
-          },
-        },
-      },
-      ...problemResponses(400, 401),
+      "200": jsonResponse(
+        z.object({ token: z.string(), expiresAt: z.string(), user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.string(), franchiseId: z.string() }) }).meta({ id: "StaffSession" }),
+        "Session created",
+      ),
+      ...problemResponses(400, 401, 413, 415),
     },
   };
 
