@@ -78,9 +78,11 @@ describe("draft dates", () => {
 
 describe("the contract checker", () => {
   const url = "http://ledgerline.test/v1/customers/cus_00000000000000000000000000";
-  it("refuses an undocumented status, a wrong media type and a body off the schema", async () => {
-    await expect(assertMatchesContract("GET", url, new Response("{}", { status: 418, headers: { "content-type": "application/json" } }))).rejects.toThrow(/status not documented/);
-    await expect(assertMatchesContract("GET", url, new Response("{}", { status: 404, headers: { "content-type": "application/json" } }))).rejects.toThrow(/content type/);
-    await expect(assertMatchesContract("GET", url, new Response(JSON.stringify({ id: 1 }), { status: 200, headers: { "content-type": "application/json" } }))).rejects.toThrow(/does not match/);
+  it("refuses an undocumented status, a missing documented header, a wrong media type and a body off the schema", async () => {
+    const headers = (type: string) => ({ "content-type": type, "x-request-id": "req-12345678" });
+    await expect(assertMatchesContract("GET", url, new Response("{}", { status: 418, headers: headers("application/json") }))).rejects.toThrow(/status not documented/);
+    await expect(assertMatchesContract("GET", url, new Response("{}", { status: 404, headers: { "content-type": "application/problem+json" } }))).rejects.toThrow(/X-Request-Id missing/);
+    await expect(assertMatchesContract("GET", url, new Response("{}", { status: 404, headers: headers("application/json") }))).rejects.toThrow(/content type/);
+    await expect(assertMatchesContract("GET", url, new Response(JSON.stringify({ id: 1 }), { status: 200, headers: { ...headers("application/json"), etag: '"v1"' } }))).rejects.toThrow(/does not match/);
   });
 });

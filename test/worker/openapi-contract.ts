@@ -7,7 +7,7 @@ import { Validator, type Schema } from "@cfworker/json-schema";
 
 interface Operation {
   operationId?: string;
-  responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
+  responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema: Schema }> }>;
 }
 
 interface Contract {
@@ -16,6 +16,7 @@ interface Contract {
 }
 
 let contract: Promise<Contract> | undefined;
+const ALWAYS_SENT = new Set(["X-Request-Id", "ETag", "Location", "WWW-Authenticate", "Allow"]);
 const validators = new Map<Schema, Validator>();
 
 async function loadContract(): Promise<Contract> {
@@ -58,6 +59,11 @@ export async function assertMatchesContract(method: string, url: string, res: Re
   }
   const documented = op.responses[String(res.status)] ?? (res.status >= 500 ? op.responses.default : undefined);
   if (!documented) throw new Error(`${where}: status not documented for ${op.operationId} (documented: ${Object.keys(op.responses).join(", ")})`);
+  // Headers the document promises on every such response (Idempotent-Replayed and Retry-After
+  // only appear in some cases, so they are not required here).
+  for (const name of Object.keys(documented.headers ?? {})) {
+    if (ALWAYS_SENT.has(name) && !res.headers.has(name)) throw new Error(`${where}: documented header ${name} missing`);
+  }
   if (!documented.content) {
     if (text !== "") throw new Error(`${where}: documented without a body, but one was sent`);
     return;

@@ -36,7 +36,8 @@ export class StaffLogin extends OpenAPIRoute {
     const user = await db.select().from(staffUsers).where(eq(staffUsers.email, body.email.toLowerCase())).get();
     decoyHash ??= hashPassword("not-a-password");
     const valid = await verifyPassword(body.password, user?.passwordHash ?? (await decoyHash));
-    if (!user || !valid) throw new HttpProblem(401, "invalid_credentials", "email or password is wrong");
+    // RFC 9110 §11.6.1: a 401 always names the scheme to use.
+    if (!user || !valid) throw new HttpProblem(401, "invalid_credentials", "email or password is wrong", { headers: { "www-authenticate": 'Bearer realm="ledgerline"' } });
     const token = newSecretToken(SESSION_TOKEN_PREFIX);
     const now = new Date();
     const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString();
