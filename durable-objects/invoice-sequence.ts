@@ -3,15 +3,24 @@
 // the counter only advances after D1 accepted the write, so a number is never skipped; the
 // unique (branch_id, seq) index in D1 means it is never reused either. D1 stays the source of
 // truth: a fresh instance, or one whose write failed, re-reads the series head from D1.
+// Every numbering batch also asserts in D1 that seq = MAX(seq) + 1 for the series, so a counter
+// that drifted from D1 (restored storage, a hand fix, a hung call released by the lock timeout)
+// can neither skip nor collide: the batch aborts, the drift is logged at error, the head is
+// re-read from D1 and the write retried once.
 import { DurableObject } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { database } from "../workers/db/client.ts";
 import { franchiseDatabase } from "../workers/db/resolver.ts";
-import { runBatch, isBatchAssertionFailure } from "../workers/db/batch.ts";
+import { assertInBatch, runBatch, isBatchAssertionFailure, type Statement } from "../workers/db/batch.ts";
 import { issueStatements, type IssueCommand } from "../workers/db/invoices.ts";
 import { creditNoteStatements, type CreditNoteCommand } from "../workers/db/credit-notes.ts";
 import { formatDocumentNumber, type DocumentSeries } from "../workers/domain/document-number.ts";
 import { DomainError, conflict } from "../workers/domain/errors.ts";
+import { createLogger, type Logger } from "../workers/observability/logger.ts";
+import { SerialLock } from "./serial-lock.ts";
+
+/** How long one call may hold a branch's numbering before the next one is let through. */
+export const SEQUENCE_LOCK_TIMEOUT_MS = 10_000;
 
 export interface IssuedNumber {
   seq: number;
@@ -29,10 +38,13 @@ export type SequenceResult = { ok: true; value: IssuedNumber } | { ok: false; ki
 const SERIES_TABLE: Record<DocumentSeries, "invoices" | "credit_notes"> = { invoice: "invoices", credit_note: "credit_notes" };
 
 export class InvoiceSequence extends DurableObject<Env> {
-  private lock: Promise<unknown> = Promise.resolve();
+  private readonly logger: Logger;
+  private lock: SerialLock;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.logger = createLogger(env.LOG_LEVEL, { durableObject: "InvoiceSequence" });
+    this.lock = new SerialLock(SEQUENCE_LOCK_TIMEOUT_MS, () => this.logger.error("numbering call exceeded the lock timeout; letting the next one through", { timeoutMs: SEQUENCE_LOCK_TIMEOUT_MS }));
     ctx.blockConcurrencyWhile(async () => {
       ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS series (
         series TEXT PRIMARY KEY, branch_id TEXT NOT NULL, last_seq INTEGER NOT NULL, last_issue_date TEXT
@@ -58,9 +70,19 @@ export class InvoiceSequence extends DurableObject<Env> {
   }
 
   private serialized<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.lock.then(fn, fn);
-    this.lock = run.catch(() => undefined);
-    return run;
+    return this.lock.run(fn);
+  }
+
+  /** The one D1 write of a numbering call (a method, so tests can make it hang). */
+  private async writeBatch(franchiseId: string, statements: Statement[]): Promise<void> {
+    await runBatch(database(franchiseDatabase(this.env, franchiseId)), statements);
+  }
+
+  /** Aborts the batch unless `seq` is exactly the next number of the series in D1. */
+  private nextInSeriesAssertion(series: DocumentSeries, franchiseId: string, branchId: string, seq: number): Statement {
+    const db = database(franchiseDatabase(this.env, franchiseId));
+    const table = sql.identifier(SERIES_TABLE[series]);
+    return assertInBatch(db, "series_next_seq", sql`${seq} = (SELECT COALESCE(MAX(seq), 0) + 1 FROM ${table} WHERE franchise_id = ${franchiseId} AND branch_id = ${branchId})`);
   }
 
   private async loadHead(series: DocumentSeries, franchiseId: string, branchId: string): Promise<SeriesHead> {
@@ -98,24 +120,31 @@ export class InvoiceSequence extends DurableObject<Env> {
     assertionCode: string,
     assertionMessage: string,
   ): Promise<SequenceResult> {
-    const head = await this.loadHead(series, franchiseId, branchId);
-    // Numbers must follow the order of dates within a series (required e.g. in Spain).
-    if (head.lastIssueDate !== null && issueDate < head.lastIssueDate) {
-      return { ok: false, kind: "conflict", code: "issue_date_before_last_in_series", message: `the series already has a document dated ${head.lastIssueDate}; ${issueDate} would break date order` };
+    let head = await this.loadHead(series, franchiseId, branchId);
+    for (let attempt = 1; ; attempt++) {
+      // Numbers must follow the order of dates within a series (required e.g. in Spain).
+      if (head.lastIssueDate !== null && issueDate < head.lastIssueDate) {
+        return { ok: false, kind: "conflict", code: "issue_date_before_last_in_series", message: `the series already has a document dated ${head.lastIssueDate}; ${issueDate} would break date order` };
+      }
+      const seq = head.lastSeq + 1;
+      const number = formatDocumentNumber(branchCode, series, seq);
+      try {
+        await this.writeBatch(franchiseId, [this.nextInSeriesAssertion(series, franchiseId, branchId, seq), ...statementsFor(seq, number)]);
+      } catch (error) {
+        // Whatever happened, D1 knows whether the number was used: re-read before the next one.
+        const actual = await this.resyncFromD1(series, franchiseId, branchId);
+        // Constraint and trigger violations keep their message across RPC; workers/api/error-handler.ts maps them.
+        if (!isBatchAssertionFailure(error)) throw error;
+        // The head was right, so the batch's own precondition failed (e.g. no longer a draft).
+        if (actual.lastSeq === head.lastSeq) return { ok: false, ...errorData(conflict(assertionCode, assertionMessage)) };
+        this.logger.error("document series drifted from D1; resynchronised from D1", { branchId, series, counterLastSeq: head.lastSeq, d1LastSeq: actual.lastSeq, attempt });
+        if (attempt >= 2) return { ok: false, ...errorData(conflict("numbering_contended", "the branch's numbering moved while this document was being numbered; retry")) };
+        head = actual;
+        continue;
+      }
+      this.saveHead(series, branchId, { lastSeq: seq, lastIssueDate: head.lastIssueDate !== null && head.lastIssueDate > issueDate ? head.lastIssueDate : issueDate });
+      return { ok: true, value: { seq, number } };
     }
-    const seq = head.lastSeq + 1;
-    const number = formatDocumentNumber(branchCode, series, seq);
-    try {
-      await runBatch(database(franchiseDatabase(this.env, franchiseId)), statementsFor(seq, number));
-    } catch (error) {
-      // Whatever happened, D1 knows whether the number was used: re-read before the next one.
-      await this.resyncFromD1(series, franchiseId, branchId);
-      if (isBatchAssertionFailure(error)) return { ok: false, ...errorData(conflict(assertionCode, assertionMessage)) };
-      // Constraint and trigger violations keep their message across RPC; workers/api/error-handler.ts maps them.
-      throw error;
-    }
-    this.saveHead(series, branchId, { lastSeq: seq, lastIssueDate: head.lastIssueDate !== null && head.lastIssueDate > issueDate ? head.lastIssueDate : issueDate });
-    return { ok: true, value: { seq, number } };
   }
 }
 

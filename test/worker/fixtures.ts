@@ -2,6 +2,7 @@
 // Spanish and a US branch, a read-write and a read-only key; franchise B has one branch and a key.
 import { env, exports } from "cloudflare:workers";
 import { API_KEY_PREFIX, sha256Hex } from "../../workers/auth/secrets.ts";
+import { assertMatchesContract } from "./openapi-contract.ts";
 
 export const A = {
   franchiseId: "fr_000000000000000000000000aa",
@@ -78,7 +79,10 @@ export async function call(method: string, path: string, opts: CallOptions = {})
     body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
     headers["content-type"] ??= "application/json";
   }
-  return exports.default.fetch(new Request(`http://ledgerline.test${path}`, { method, headers, body }));
+  const res = await exports.default.fetch(new Request(`http://ledgerline.test${path}`, { method, headers, body }));
+  // Every response an API test receives must be one the OpenAPI document describes.
+  await assertMatchesContract(method, `http://ledgerline.test${path}`, res.clone());
+  return res;
 }
 
 export async function callJson<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<{ status: number; body: T; headers: Headers }> {

@@ -9,6 +9,7 @@ import { jsonBody } from "./middleware/json-body.ts";
 import { publishEventsAfterWrite } from "./middleware/publish-events.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { staffAdminOnly } from "./middleware/staff-admin.ts";
+import { allowedMethods } from "./method-not-allowed.ts";
 import { problemResponse } from "./problem.ts";
 import { CreateApiKey, ListApiKeys, RevokeApiKey } from "./routes/api-keys.ts";
 import { StaffLogin, StaffLogout } from "./routes/auth-login.ts";
@@ -32,7 +33,21 @@ export function createApp() {
   app.use("/v1/*", idempotency);
   app.use("/auth/*", jsonBody);
   app.onError((err, c) => toProblemResponse(err, c));
-  app.notFound((c) => problemResponse({ status: 404, code: "route_not_found", detail: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, { requestId: c.get("requestId") }));
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    const allow = allowedMethods(app, path);
+    if (allow.length > 0) {
+      return problemResponse({ status: 405, code: "method_not_allowed", detail: `${c.req.method} is not supported on ${path}; use ${allow.join(", ")}`, headers: { allow: allow.join(", ") } }, { instance: path, requestId: c.get("requestId") });
+    }
+    return problemResponse({ status: 404, code: "route_not_found", detail: `no route for ${c.req.method} ${path}` }, { instance: path, requestId: c.get("requestId") });
+  });
+  // The document names the server it was fetched from, so generated clients need no guessing.
+  app.use("/openapi.json", async (c, next) => {
+    await next();
+    if (c.res.status !== 200) return;
+    const doc = (await c.res.json()) as Record<string, unknown>;
+    c.res = c.json({ ...doc, servers: [{ url: new URL(c.req.url).origin, description: "the deployment that served this document" }] });
+  });
 
   const openapi = fromHono(app, {
     // chanfana's own /docs loads swagger-ui from a CDN; ours is served from static assets.

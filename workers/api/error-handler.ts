@@ -12,7 +12,8 @@ import { HttpProblem, problemOf, problemResponse } from "./problem.ts";
 /** Trigger/constraint names from migrations → what the client is told. */
 const CONSTRAINT_PROBLEMS: ReadonlyArray<[needle: string, status: number, code: string, detail: string]> = [
   ["invoice_not_open", 409, "invoice_not_open", "the invoice is no longer open for payments or credits"],
-  ["payment_over_allocated", 409, "allocations_exceed_payment", "the allocations exceed the payment amount"],
+  // 422 like the domain check of the same code (workers/domain/payment-allocation.ts).
+  ["payment_over_allocated", 422, "allocations_exceed_payment", "the allocations exceed the payment amount"],
   ["allocation_mismatch", 409, "allocation_mismatch", "the payment and invoice differ in customer or currency"],
   ["invoices_settlement_within_total", 409, "over_settlement", "the invoice was settled concurrently; this would exceed its total"],
   ["invoice_immutable", 409, "invoice_immutable", "issued invoices cannot be changed; issue a credit note instead"],

@@ -1,5 +1,5 @@
 // Partner API keys. Only a SHA-256 of the key is stored; the key itself is returned once, at creation.
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { assertInBatch, isBatchAssertionFailure, runBatch, type Statement } from "./batch.ts";
 import { apiKeys } from "./schema.ts";
@@ -14,8 +14,10 @@ export async function getApiKey(db: Db, franchiseId: string, id: string): Promis
   return db.select().from(apiKeys).where(and(eq(apiKeys.franchiseId, franchiseId), eq(apiKeys.id, id))).get();
 }
 
-export async function listApiKeys(db: Db, franchiseId: string): Promise<ApiKeyRow[]> {
-  return db.select().from(apiKeys).where(eq(apiKeys.franchiseId, franchiseId)).orderBy(desc(apiKeys.id)).all();
+/** Newest first, `limit + 1` rows from before the cursor (see resources/common.ts `page`). */
+export async function listApiKeys(db: Db, franchiseId: string, opts: { before?: string | undefined; limit: number }): Promise<ApiKeyRow[]> {
+  const where = opts.before ? and(eq(apiKeys.franchiseId, franchiseId), lt(apiKeys.id, opts.before)) : eq(apiKeys.franchiseId, franchiseId);
+  return db.select().from(apiKeys).where(where).orderBy(desc(apiKeys.id)).limit(opts.limit + 1).all();
 }
 
 /** Revokes a live key; false when there is none. `extra` joins the batch (the idempotency commit). */

@@ -3,6 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "./client.ts";
+import { chunksOf, itemsPerStatement } from "./chunks.ts";
 
 export type Statement = BatchItem<"sqlite">;
 
@@ -28,10 +29,11 @@ export function isBatchAssertionFailure(error: unknown): boolean {
   return error instanceof Error && error.message.includes("batch_assertion_failed");
 }
 
-/** Splits rows so one multi-row INSERT stays under D1's 100 bound parameters. */
-export function chunkForParams<T extends object>(rows: T[], columns: number): T[][] {
-  const size = Math.max(1, Math.floor(100 / columns));
-  const chunks: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
-  return chunks;
+/**
+ * Splits rows so one multi-row INSERT of `columns` parameters per row, next to `otherParams`
+ * bound elsewhere in the statement, stays under D1's 100. Prefer `statementsInChunks`
+ * (workers/db/chunks.ts), which measures the statement drizzle builds instead of trusting a count.
+ */
+export function chunkForParams<T extends object>(rows: T[], columns: number, otherParams = 0): T[][] {
+  return chunksOf(rows, itemsPerStatement(columns, otherParams));
 }

@@ -3,6 +3,7 @@
 import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { Statement } from "./batch.ts";
+import { selectInChunks, statementsInChunks } from "./chunks.ts";
 import { newId } from "./ids.ts";
 import { outboxInsert } from "./outbox.ts";
 import { idempotencyCommit, type IdempotencyClaim } from "./idempotency.ts";
@@ -51,10 +52,10 @@ export function creditNoteStatements(db: Db, cmd: CreditNoteCommand, seq: number
       createdAt: cmd.now,
     }),
   ];
-  for (let i = 0; i < cmd.lines.length; i += 9) {
-    statements.push(
+  statements.push(
+    ...statementsInChunks(cmd.lines, (lines) =>
       db.insert(creditNoteLines).values(
-        cmd.lines.slice(i, i + 9).map((l) => ({
+        lines.map((l) => ({
           id: newId("cnl"),
           franchiseId: cmd.franchiseId,
           creditNoteId: cmd.creditNoteId,
@@ -67,8 +68,8 @@ export function creditNoteStatements(db: Db, cmd: CreditNoteCommand, seq: number
           taxRatePpm: l.taxRatePpm,
         })),
       ),
-    );
-  }
+    ),
+  );
   statements.push(
     outboxInsert(db, {
       franchiseId: cmd.franchiseId,
@@ -111,12 +112,9 @@ export async function listCreditNotes(db: Db, franchiseId: string, opts: { invoi
   if (opts.before) conditions.push(lt(creditNotes.id, opts.before));
   const rows = await db.select().from(creditNotes).where(and(...conditions)).orderBy(desc(creditNotes.id)).limit(opts.limit + 1).all();
   if (rows.length === 0) return [];
-  const lines = await db
-    .select()
-    .from(creditNoteLines)
-    .where(and(eq(creditNoteLines.franchiseId, franchiseId), inArray(creditNoteLines.creditNoteId, rows.map((r) => r.id))))
-    .orderBy(asc(creditNoteLines.position))
-    .all();
+  const lines = await selectInChunks(rows.map((r) => r.id), (ids) =>
+    db.select().from(creditNoteLines).where(and(eq(creditNoteLines.franchiseId, franchiseId), inArray(creditNoteLines.creditNoteId, ids))).orderBy(asc(creditNoteLines.position)),
+  );
   const byNote = Map.groupBy(lines, (l) => l.creditNoteId);
   return rows.map((creditNote) => ({ creditNote, lines: byNote.get(creditNote.id) ?? [] }));
 }

@@ -5,6 +5,7 @@ import { assertInBatch, runBatch, type Statement } from "./batch.ts";
 import { outboxInsert } from "./outbox.ts";
 import { idempotencyCommit, type IdempotencyClaim } from "./idempotency.ts";
 import { customerPayload } from "../events/payloads.ts";
+import { selectInChunks } from "./chunks.ts";
 import { customerChannels, customers } from "./schema.ts";
 
 export type CustomerRow = typeof customers.$inferSelect;
@@ -36,11 +37,9 @@ export async function listCustomers(db: Db, franchiseId: string, opts: { before?
   if (opts.segment) conditions.push(eq(customers.segment, opts.segment));
   const rows = await db.select().from(customers).where(and(...conditions)).orderBy(desc(customers.id)).limit(opts.limit + 1).all();
   if (rows.length === 0) return [];
-  const channels = await db
-    .select()
-    .from(customerChannels)
-    .where(and(eq(customerChannels.franchiseId, franchiseId), inArray(customerChannels.customerId, rows.map((r) => r.id))))
-    .all();
+  const channels = await selectInChunks(rows.map((r) => r.id), (ids) =>
+    db.select().from(customerChannels).where(and(eq(customerChannels.franchiseId, franchiseId), inArray(customerChannels.customerId, ids))),
+  );
   const byCustomer = Map.groupBy(channels, (ch) => ch.customerId);
   return rows.map((customer) => ({ customer, channels: byCustomer.get(customer.id) ?? [] }));
 }

@@ -1,8 +1,9 @@
 // Invoices and their lines: reads scoped by franchise, and the statements of each change
 // (draft, issue, void) for the caller to run as one batch.
-import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { assertInBatch, type Statement } from "./batch.ts";
+import { selectInChunks, statementsInChunks } from "./chunks.ts";
 import { outboxInsert } from "./outbox.ts";
 import { idempotencyCommit, type IdempotencyClaim } from "./idempotency.ts";
 import { invoicePayload } from "../events/payloads.ts";
@@ -33,8 +34,7 @@ export async function getInvoice(db: Db, franchiseId: string, id: string): Promi
 }
 
 export async function getInvoicesByIds(db: Db, franchiseId: string, ids: string[]): Promise<InvoiceRow[]> {
-  if (ids.length === 0) return [];
-  return db.select().from(invoices).where(and(eq(invoices.franchiseId, franchiseId), inArray(invoices.id, ids))).all();
+  return selectInChunks(ids, (chunk) => db.select().from(invoices).where(and(eq(invoices.franchiseId, franchiseId), inArray(invoices.id, chunk))));
 }
 
 export interface InvoiceFilters {
@@ -59,17 +59,16 @@ export async function listInvoices(db: Db, franchiseId: string, f: InvoiceFilter
   if (f.before) conditions.push(lt(invoices.id, f.before));
   if (f.overdueAsOf) {
     conditions.push(inArray(invoices.status, ["issued", "partially_paid"]));
-    const perBranch = [...f.overdueAsOf].map(([branchId, today]) => and(eq(invoices.branchId, branchId), lt(invoices.dueDate, today))!);
-    conditions.push(perBranch.length > 0 ? or(...perBranch)! : sql`0`);
+    // The branch → today map travels as ONE JSON parameter, so any number of branches fits D1's
+    // 100 bound parameters (a branch missing from the map compares with NULL: not overdue).
+    const todays = JSON.stringify(Object.fromEntries(f.overdueAsOf));
+    conditions.push(sql`${invoices.dueDate} < (SELECT value FROM json_each(${todays}) WHERE key = ${invoices.branchId})`);
   }
   const rows = await db.select().from(invoices).where(and(...conditions)).orderBy(desc(invoices.id)).limit(f.limit + 1).all();
   if (rows.length === 0) return [];
-  const lines = await db
-    .select()
-    .from(invoiceLines)
-    .where(and(eq(invoiceLines.franchiseId, franchiseId), inArray(invoiceLines.invoiceId, rows.map((r) => r.id))))
-    .orderBy(asc(invoiceLines.position))
-    .all();
+  const lines = await selectInChunks(rows.map((r) => r.id), (ids) =>
+    db.select().from(invoiceLines).where(and(eq(invoiceLines.franchiseId, franchiseId), inArray(invoiceLines.invoiceId, ids))).orderBy(asc(invoiceLines.position)),
+  );
   const byInvoice = Map.groupBy(lines, (l) => l.invoiceId);
   return rows.map((invoice) => ({ invoice, lines: byInvoice.get(invoice.id) ?? [] }));
 }
@@ -144,10 +143,7 @@ export function draftStatements(db: Db, d: NewDraft, now: string, actor: string)
       updatedAt: now,
     }),
   ];
-  // 15 columns per line: 6 lines per INSERT keeps each statement under 100 bound parameters.
-  for (let i = 0; i < d.priced.lines.length; i += 6) {
-    statements.push(db.insert(invoiceLines).values(d.priced.lines.slice(i, i + 6).map((l) => lineValues(d.franchiseId, d.id, l))));
-  }
+  statements.push(...statementsInChunks(d.priced.lines, (lines) => db.insert(invoiceLines).values(lines.map((l) => lineValues(d.franchiseId, d.id, l)))));
   statements.push(
     outboxInsert(db, {
       franchiseId: d.franchiseId,

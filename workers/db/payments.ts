@@ -3,6 +3,7 @@
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { Statement } from "./batch.ts";
+import { selectInChunks, statementsInChunks } from "./chunks.ts";
 import { newId } from "./ids.ts";
 import { outboxInsert } from "./outbox.ts";
 import { paymentPayload } from "../events/payloads.ts";
@@ -26,14 +27,11 @@ export interface NewPayment {
 export function paymentStatements(db: Db, p: NewPayment, now: string, actor: string): Statement[] {
   const { allocations, ...payment } = p;
   const statements: Statement[] = [db.insert(payments).values({ ...payment, createdAt: now })];
-  // 6 columns per allocation: 16 per INSERT stays under 100 bound parameters.
-  for (let i = 0; i < allocations.length; i += 16) {
-    statements.push(
-      db.insert(paymentAllocations).values(
-        allocations.slice(i, i + 16).map((a) => ({ id: newId("pal"), franchiseId: p.franchiseId, paymentId: p.id, invoiceId: a.invoiceId, amount: a.amount, createdAt: now })),
-      ),
-    );
-  }
+  statements.push(
+    ...statementsInChunks(allocations, (chunk) =>
+      db.insert(paymentAllocations).values(chunk.map((a) => ({ id: newId("pal"), franchiseId: p.franchiseId, paymentId: p.id, invoiceId: a.invoiceId, amount: a.amount, createdAt: now }))),
+    ),
+  );
   statements.push(
     outboxInsert(db, {
       franchiseId: p.franchiseId,
@@ -67,11 +65,9 @@ export async function listPayments(db: Db, franchiseId: string, opts: { customer
   if (opts.before) conditions.push(lt(payments.id, opts.before));
   const rows = await db.select().from(payments).where(and(...conditions)).orderBy(desc(payments.id)).limit(opts.limit + 1).all();
   if (rows.length === 0) return [];
-  const allocations = await db
-    .select()
-    .from(paymentAllocations)
-    .where(and(eq(paymentAllocations.franchiseId, franchiseId), inArray(paymentAllocations.paymentId, rows.map((r) => r.id))))
-    .all();
+  const allocations = await selectInChunks(rows.map((r) => r.id), (ids) =>
+    db.select().from(paymentAllocations).where(and(eq(paymentAllocations.franchiseId, franchiseId), inArray(paymentAllocations.paymentId, ids))),
+  );
   const byPayment = Map.groupBy(allocations, (a) => a.paymentId);
   return rows.map((payment) => ({ payment, allocations: byPayment.get(payment.id) ?? [] }));
 }

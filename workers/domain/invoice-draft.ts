@@ -7,6 +7,9 @@ import { assertAmount } from "./money.ts";
 import { rateInForce, type TaxCategory, type TaxRate } from "./tax.ts";
 
 export const DEFAULT_DUE_IN_DAYS = 30;
+/** A draft may be dated at most this many days after the branch's today: issue waits for the
+ * issue date, so a draft dated beyond any sensible horizon could never be issued. */
+export const MAX_ISSUE_DAYS_AHEAD = 366;
 export const MAX_LINES = 200;
 
 export interface DraftLineInput {
@@ -85,6 +88,9 @@ export function priceDraft(input: DraftInput, ctx: PricingContext): PricedDraft 
   if (input.lines.length === 0) throw invalid("no_lines", "lines", "an invoice needs at least one line");
   if (input.lines.length > MAX_LINES) throw invalid("too_many_lines", "lines", `an invoice can have at most ${MAX_LINES} lines`);
   const dates = draftDates(input);
+  if (dates.issueDate !== null && dates.issueDate > addDays(ctx.today, MAX_ISSUE_DAYS_AHEAD)) {
+    throw invalid("issue_date_too_far_ahead", "issueDate", `issueDate can be at most ${MAX_ISSUE_DAYS_AHEAD} days after today (${ctx.today}) in the branch's timezone`);
+  }
   const taxDate = dates.issueDate ?? ctx.today;
   const lines: DraftLine[] = input.lines.map((line, i) => {
     const field = `lines.${i}`;

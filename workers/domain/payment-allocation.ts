@@ -1,6 +1,6 @@
 // Checks a payment's allocations against the invoices they settle. The database re-checks the
 // same rules (migration 0001) so that two concurrent payments cannot over-settle an invoice.
-import { invalid } from "./errors.ts";
+import { DomainError, invalid } from "./errors.ts";
 import { assertAmount } from "./money.ts";
 import { balanceDue, isOpen, type Settleable } from "./settlement.ts";
 
@@ -34,7 +34,8 @@ export function checkAllocations(payment: PaymentInput, invoicesById: ReadonlyMa
     if (!invoice) throw invalid("unknown_invoice", `${field}.invoiceId`, `invoice ${allocation.invoiceId} does not exist`);
     if (invoice.customerId !== payment.customerId) throw invalid("invoice_of_other_customer", `${field}.invoiceId`, "the invoice belongs to another customer");
     if (invoice.currency !== payment.currency) throw invalid("currency_mismatch", `${field}.invoiceId`, `the invoice is in ${invoice.currency}, the payment in ${payment.currency}`);
-    if (!isOpen(invoice.status)) throw invalid("invoice_not_open", `${field}.invoiceId`, `the invoice is ${invoice.status}`);
+    // A state conflict (409), as on credit notes and in the database trigger: same code, same status.
+    if (!isOpen(invoice.status)) throw new DomainError("conflict", "invoice_not_open", `the invoice is ${invoice.status}`, [{ field: `${field}.invoiceId`, message: `the invoice is ${invoice.status}` }]);
     const open = balanceDue(invoice);
     if (allocation.amount > open) throw invalid("over_allocation", `${field}.amount`, `only ${open} is open on invoice ${invoice.id}`);
     allocated += allocation.amount;

@@ -12,7 +12,7 @@ export const Branch = z.object({
   jurisdiction: z.string(),
   taxId: z.string().nullable(),
   address: z.string().nullable(),
-});
+}).meta({ id: "Branch" });
 
 export const branchResource = (b: BranchRow): z.infer<typeof Branch> => ({
   id: b.id,
@@ -31,7 +31,7 @@ export const ServiceType = z.object({
   name: z.string(),
   defaultTaxCategory: z.enum(TAX_CATEGORIES),
   costRatePercent: z.number().describe("direct cost as a share of net revenue"),
-});
+}).meta({ id: "ServiceType" });
 
 export const serviceTypeResource = (s: ServiceTypeRow): z.infer<typeof ServiceType> => ({
   id: s.id,

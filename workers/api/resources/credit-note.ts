@@ -30,7 +30,7 @@ export const CreditNote = z.object({
     }),
   ),
   createdAt: z.string(),
-});
+}).meta({ id: "CreditNote" });
 
 export function creditNoteResource({ creditNote: c, lines }: CreditNoteWithLines): z.infer<typeof CreditNote> {
   return {
@@ -68,7 +68,7 @@ export const CreateCreditNoteBody = z
         z
           .object({
             description: z.string().trim().min(1).max(500),
-            quantity: z.number().positive().max(1_000_000),
+            quantity: z.number().positive().max(1_000_000).meta({ multipleOf: 0.001, description: "at most three decimals" }),
             unitPrice: Amount,
             taxCategory: z.enum(TAX_CATEGORIES).optional().describe("needed only when the invoice has several tax categories"),
           })
@@ -77,4 +77,5 @@ export const CreateCreditNoteBody = z
       .min(1)
       .max(200),
   })
-  .strict();
+  .strict()
+  .meta({ id: "CreateCreditNoteRequest" });

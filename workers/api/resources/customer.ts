@@ -26,7 +26,7 @@ export const Customer = z.object({
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
-});
+}).meta({ id: "Customer" });
 
 const channelResource = (c: ChannelRow) => ({
   address: c.address,
@@ -84,7 +84,8 @@ export const CreateCustomerBody = z
     timezone: customerFields.timezone.optional(),
     channels: z.object({ email: ChannelInput.optional(), sms: ChannelInput.optional(), whatsapp: ChannelInput.optional() }).strict().default({}),
   })
-  .strict();
+  .strict()
+  .meta({ id: "CreateCustomerRequest" });
 
 export const UpdateCustomerBody = z
   .object({
@@ -103,6 +104,7 @@ export const UpdateCustomerBody = z
       .strict()
       .optional(),
   })
-  .strict();
+  .strict()
+  .meta({ id: "UpdateCustomerRequest" });
 
 export type UpdateCustomerInput = z.infer<typeof UpdateCustomerBody>;

@@ -52,7 +52,7 @@ export const Invoice = z.object({
   updatedAt: z.string(),
   issuedAt: z.string().nullable(),
   voidedAt: z.string().nullable(),
-});
+}).meta({ id: "Invoice" });
 export type InvoiceResource = z.infer<typeof Invoice>;
 
 /** 210000 ppm → "21"; 88750 → "8.875". Exact: rates are stored as integers. */
@@ -123,7 +123,7 @@ export const CreateInvoiceBody = z
     customerId: Id("cus"),
     branchId: Id("br"),
     currency: Currency,
-    issueDate: IsoDate.optional().describe("legal date in the branch's timezone; defaults to the day it is issued"),
+    issueDate: IsoDate.optional().describe("legal date in the branch's timezone, at most 366 days after today (422 issue_date_too_far_ahead); defaults to the day it is issued. Issuing waits until this date."),
     dueDate: IsoDate.optional(),
     dueInDays: z.number().int().min(0).max(365).optional().describe("default 30 when no dueDate"),
     memo: z.string().max(1000).optional(),
@@ -132,7 +132,7 @@ export const CreateInvoiceBody = z
         z
           .object({
             description: z.string().trim().min(1).max(500),
-            quantity: z.number().positive().max(1_000_000),
+            quantity: z.number().positive().max(1_000_000).meta({ multipleOf: 0.001, description: "at most three decimals" }),
             unitPrice: Amount,
             serviceTypeId: Id("st").optional(),
             taxCategory: TaxCategory.optional().describe("defaults to the service type's category, else standard"),
@@ -145,6 +145,7 @@ export const CreateInvoiceBody = z
       .min(1)
       .max(200),
   })
-  .strict();
+  .strict()
+  .meta({ id: "CreateInvoiceRequest" });
 
-export const VoidInvoiceBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+export const VoidInvoiceBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict().meta({ id: "VoidInvoiceRequest" });

@@ -15,7 +15,7 @@ export const Payment = z.object({
   reference: z.string().nullable(),
   allocations: z.array(z.object({ invoiceId: z.string(), amount: Amount })),
   createdAt: z.string(),
-});
+}).meta({ id: "Payment" });
 
 export function paymentResource({ payment: p, allocations }: PaymentWithAllocations): z.infer<typeof Payment> {
   const allocated = allocations.reduce((a, x) => a + x.amount, 0);
@@ -43,4 +43,5 @@ export const CreatePaymentBody = z
     reference: z.string().max(200).optional(),
     allocations: z.array(z.object({ invoiceId: Id("inv"), amount: Amount.min(1) }).strict()).max(50).default([]),
   })
-  .strict();
+  .strict()
+  .meta({ id: "CreatePaymentRequest" });

@@ -9,7 +9,7 @@ import { createApiKey } from "../../auth/api-keys.ts";
 import { forgetPrincipal } from "../../auth/principal-cache.ts";
 import { requireStaffAdmin as requireStaffAdminPrincipal } from "../middleware/staff-admin.ts";
 import { ApiKey, apiKeyResource as resource, CreatedApiKey } from "../resources/api-key.ts";
-import { IdempotencyHeader, IdParams, problemResponses } from "../resources/common.ts";
+import { AUTHENTICATED, decodeCursor, emptyResponse, IdempotencyHeader, IdParams, jsonRequestBody, jsonResponse, listOf, page, PageQuery, problemResponses, WITH_BODY } from "../resources/common.ts";
 import { billing, type AppContext } from "./route-context.ts";
 
 const tags = ["API keys"];
@@ -24,9 +24,9 @@ export class CreateApiKey extends OpenAPIRoute {
       "The secret `key` appears in the first response only; it is never stored. Replaying the creation with the same Idempotency-Key (same staff session and body) answers 201 with the key's metadata, `key: null` and `keyShownOnce: true`.",
     request: {
       headers: IdempotencyHeader,
-      body: { content: { "application/json": { schema: z.object({ name: z.string().trim().min(1).max(100), scopes: z.array(z.enum(["read", "write"])).min(1).default(["read", "write"]) }).strict() } } },
+      body: jsonRequestBody(z.object({ name: z.string().trim().min(1).max(100), scopes: z.array(z.enum(["read", "write"])).min(1).default(["read", "write"]) }).strict()),
     },
-    responses: { "201": { description: "Created", content: { "application/json": { schema: CreatedApiKey } } }, ...problemResponses(400, 401, 403, 409, 422) },
+    responses: { "201": jsonResponse(CreatedApiKey, "Created", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY) },
   };
 
   async handle(c: AppContext) {
@@ -40,17 +40,18 @@ export class CreateApiKey extends OpenAPIRoute {
 }
 
 export class ListApiKeys extends OpenAPIRoute {
-  schema = { tags, summary: "List the franchise's API keys (prefixes only)", responses: { "200": { description: "Keys", content: { "application/json": { schema: z.object({ data: z.array(ApiKey), nextCursor: z.null() }) } } }, ...problemResponses(401, 403) } };
+  schema = { tags, summary: "List the franchise's API keys (prefixes only), newest first", request: { query: z.object(PageQuery) }, responses: { "200": jsonResponse(listOf(ApiKey, "ApiKeyList"), "Keys"), ...problemResponses(...AUTHENTICATED) } };
 
   async handle(c: AppContext) {
     requireStaffAdmin(c);
+    const { query } = await this.getValidatedData<typeof this.schema>();
     const ctx = billing(c);
-    return { data: (await listApiKeys(ctx.db, ctx.franchiseId)).map(resource), nextCursor: null };
+    return page(await listApiKeys(ctx.db, ctx.franchiseId, { before: decodeCursor(query.cursor), limit: query.limit }), query.limit, resource);
   }
 }
 
 export class RevokeApiKey extends OpenAPIRoute {
-  schema = { tags, summary: "Revoke an API key at once", request: { headers: IdempotencyHeader, params: IdParams("key") }, responses: { "204": { description: "Revoked" }, ...problemResponses(401, 403, 404) } };
+  schema = { tags, summary: "Revoke an API key at once", request: { headers: IdempotencyHeader, params: IdParams("key") }, responses: { "204": emptyResponse("Revoked", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY, 404) } };
 
   async handle(c: AppContext) {
     requireStaffAdmin(c);

@@ -4,7 +4,7 @@ import { logIn } from "../../auth/staff-login.ts";
 import { revokeSession } from "../../auth/sessions.ts";
 import { SESSION_TOKEN_PREFIX } from "../../auth/secrets.ts";
 import { HttpProblem } from "../problem.ts";
-import { problemResponses } from "../resources/common.ts";
+import { emptyResponse, jsonRequestBody, jsonResponse, problemResponses } from "../resources/common.ts";
 import type { AppContext } from "./route-context.ts";
 
 export class StaffLogin extends OpenAPIRoute {
@@ -13,17 +13,13 @@ export class StaffLogin extends OpenAPIRoute {
     summary: "Log a staff user in; the session token is a Bearer token for the dashboard",
     description: "Repeated failures for an account or from one address back off exponentially: the answer is then 429 with Retry-After (seconds), without checking the password.",
     security: [],
-    request: { body: { content: { "application/json": { schema: z.object({ email: z.email(), password: z.string().min(1).max(200) }).strict() } } } },
+    request: { body: jsonRequestBody(z.object({ email: z.email(), password: z.string().min(1).max(200) }).strict().meta({ id: "StaffLoginRequest" })) },
     responses: {
-      "200": {
-        description: "Session created",
-        content: {
-          "application/json": {
-            schema: z.object({ token: z.string(), expiresAt: z.string(), user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.string(), franchiseId: z.string() }) }),
-          },
-        },
-      },
-      ...problemResponses(400, 401, 413, 429),
+      "200": jsonResponse(
+        z.object({ token: z.string(), expiresAt: z.string(), user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.string(), franchiseId: z.string() }) }).meta({ id: "StaffSession" }),
+        "Session created",
+      ),
+      ...problemResponses(400, 401, 413, 415, 429),
     },
   };
 
@@ -33,7 +29,8 @@ export class StaffLogin extends OpenAPIRoute {
     if (!result.ok && result.reason === "throttled") {
       throw new HttpProblem(429, "too_many_attempts", `too many failed sign-ins; try again in ${result.retryAfterSeconds} s`, { headers: { "retry-after": String(result.retryAfterSeconds) } });
     }
-    if (!result.ok) throw new HttpProblem(401, "invalid_credentials", "email or password is wrong");
+    // RFC 9110 §11.6.1: a 401 always names the scheme to use.
+    if (!result.ok) throw new HttpProblem(401, "invalid_credentials", "email or password is wrong", { headers: { "www-authenticate": 'Bearer realm="ledgerline"' } });
     c.get("logger").info("staff login", { staffUserId: result.user.id, franchiseId: result.user.franchiseId });
     return { token: result.token, expiresAt: result.expiresAt, user: result.user };
   }
@@ -43,7 +40,7 @@ export class StaffLogout extends OpenAPIRoute {
   schema = {
     tags: ["Staff"],
     summary: "End the staff session given as the Bearer token; it is refused from then on",
-    responses: { "204": { description: "Logged out (also when the session had already ended)" }, ...problemResponses(401) },
+    responses: { "204": emptyResponse("Logged out (also when the session had already ended)"), ...problemResponses(401) },
   };
 
   async handle(c: AppContext) {

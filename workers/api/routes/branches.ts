@@ -2,14 +2,14 @@ import { OpenAPIRoute } from "chanfana";
 import { z } from "zod";
 import { getBranch, getServiceType, listBranches, listServiceTypes } from "../../db/reference-data.ts";
 import { notFound } from "../../domain/errors.ts";
-import { decodeCursor, IdParams, jsonResponse, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
+import { AUTHENTICATED, decodeCursor, IdParams, jsonResponse, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
 import { Branch, branchResource, ServiceType, serviceTypeResource } from "../resources/branch.ts";
 import { billing, type AppContext } from "./route-context.ts";
 
 
 // Cursor order here is ascending id (reference data reads best in creation order).
 export class ListBranches extends OpenAPIRoute {
-  schema = { tags: ["Branches"], summary: "List the franchise's branches", request: { query: z.object(PageQuery) }, responses: { "200": jsonResponse(listOf(Branch), "Branches"), ...problemResponses(400, 401) } };
+  schema = { tags: ["Branches"], summary: "List the franchise's branches", request: { query: z.object(PageQuery) }, responses: { "200": jsonResponse(listOf(Branch, "BranchList"), "Branches"), ...problemResponses(...AUTHENTICATED) } };
 
   async handle(c: AppContext) {
     const { query } = await this.getValidatedData<typeof this.schema>();
@@ -19,7 +19,7 @@ export class ListBranches extends OpenAPIRoute {
 }
 
 export class GetBranch extends OpenAPIRoute {
-  schema = { tags: ["Branches"], summary: "Get a branch", request: { params: IdParams("br") }, responses: { "200": jsonResponse(Branch, "The branch"), ...problemResponses(400, 401, 404) } };
+  schema = { tags: ["Branches"], summary: "Get a branch", request: { params: IdParams("br") }, responses: { "200": jsonResponse(Branch, "The branch"), ...problemResponses(...AUTHENTICATED, 404) } };
 
   async handle(c: AppContext) {
     const { params } = await this.getValidatedData<typeof this.schema>();
@@ -31,7 +31,7 @@ export class GetBranch extends OpenAPIRoute {
 }
 
 export class ListServiceTypes extends OpenAPIRoute {
-  schema = { tags: ["Service types"], summary: "List service types", request: { query: z.object(PageQuery) }, responses: { "200": jsonResponse(listOf(ServiceType), "Service types"), ...problemResponses(400, 401) } };
+  schema = { tags: ["Service types"], summary: "List service types", request: { query: z.object(PageQuery) }, responses: { "200": jsonResponse(listOf(ServiceType, "ServiceTypeList"), "Service types"), ...problemResponses(...AUTHENTICATED) } };
 
   async handle(c: AppContext) {
     const { query } = await this.getValidatedData<typeof this.schema>();
@@ -41,7 +41,7 @@ export class ListServiceTypes extends OpenAPIRoute {
 }
 
 export class GetServiceType extends OpenAPIRoute {
-  schema = { tags: ["Service types"], summary: "Get a service type", request: { params: IdParams("st") }, responses: { "200": jsonResponse(ServiceType, "The service type"), ...problemResponses(400, 401, 404) } };
+  schema = { tags: ["Service types"], summary: "Get a service type", request: { params: IdParams("st") }, responses: { "200": jsonResponse(ServiceType, "The service type"), ...problemResponses(...AUTHENTICATED, 404) } };
 
   async handle(c: AppContext) {
     const { params } = await this.getValidatedData<typeof this.schema>();

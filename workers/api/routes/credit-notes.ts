@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getCreditNote, listCreditNotes } from "../../db/credit-notes.ts";
 import { notFound } from "../../domain/errors.ts";
 import { createCreditNote } from "../../billing/credit-notes.ts";
-import { decodeCursor, Id, IdempotencyHeader, IdParams, jsonResponse, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
+import { AUTHENTICATED, decodeCursor, Id, IdempotencyHeader, IdParams, jsonRequestBody, jsonResponse, listOf, page, PageQuery, problemResponses, WITH_BODY } from "../resources/common.ts";
 import { CreateCreditNoteBody, CreditNote, creditNoteResource } from "../resources/credit-note.ts";
 import { billing, type AppContext } from "./route-context.ts";
 
@@ -20,8 +20,8 @@ export class CreateCreditNote extends OpenAPIRoute {
   schema = {
     tags,
     summary: "Credit an issued invoice (at most its open amount), numbered in the branch's credit-note series",
-    request: { headers: IdempotencyHeader, body: { content: { "application/json": { schema: CreateCreditNoteBody } } } },
-    responses: { "201": jsonResponse(CreditNote, "Credit note issued"), ...problemResponses(400, 401, 403, 409, 422) },
+    request: { headers: IdempotencyHeader, body: jsonRequestBody(CreateCreditNoteBody) },
+    responses: { "201": jsonResponse(CreditNote, "Credit note issued", "Location", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY) },
   };
 
   async handle(c: AppContext) {
@@ -37,7 +37,7 @@ export class GetCreditNote extends OpenAPIRoute {
     tags,
     summary: "Get a credit note",
     request: { params: IdParams("cn") },
-    responses: { "200": jsonResponse(CreditNote, "The credit note"), ...problemResponses(400, 401, 404) },
+    responses: { "200": jsonResponse(CreditNote, "The credit note"), ...problemResponses(...AUTHENTICATED, 404) },
   };
 
   async handle(c: AppContext) {
@@ -51,7 +51,7 @@ export class ListCreditNotes extends OpenAPIRoute {
     tags,
     summary: "List credit notes, newest first",
     request: { query: z.object({ ...PageQuery, invoiceId: Id("inv").optional() }) },
-    responses: { "200": jsonResponse(listOf(CreditNote), "A page of credit notes"), ...problemResponses(400, 401) },
+    responses: { "200": jsonResponse(listOf(CreditNote, "CreditNoteList"), "A page of credit notes"), ...problemResponses(...AUTHENTICATED) },
   };
 
   async handle(c: AppContext) {

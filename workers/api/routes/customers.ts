@@ -4,7 +4,8 @@ import { getCustomer, listCustomers } from "../../db/customers.ts";
 import { notFound } from "../../domain/errors.ts";
 import { createCustomer, updateCustomer } from "../../billing/customers.ts";
 import { HttpProblem } from "../problem.ts";
-import { decodeCursor, IdempotencyHeader, IdParams, jsonResponse, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
+import { ifNoneMatchHits } from "../conditional.ts";
+import { AUTHENTICATED, decodeCursor, emptyResponse, IdempotencyHeader, IdParams, IfMatchHeader, IfNoneMatchHeader, jsonRequestBody, jsonResponse, listOf, page, PageQuery, problemResponses, WITH_BODY } from "../resources/common.ts";
 import { CreateCustomerBody, Customer, customerETag, customerResource, UpdateCustomerBody } from "../resources/customer.ts";
 import { billing, type AppContext } from "./route-context.ts";
 
@@ -26,8 +27,8 @@ export class CreateCustomer extends OpenAPIRoute {
   schema = {
     tags,
     summary: "Create a customer",
-    request: { headers: IdempotencyHeader, body: { content: { "application/json": { schema: CreateCustomerBody } } } },
-    responses: { "201": jsonResponse(Customer, "Created"), ...problemResponses(400, 401, 403, 422) },
+    request: { headers: IdempotencyHeader, body: jsonRequestBody(CreateCustomerBody) },
+    responses: { "201": jsonResponse(Customer, "Created", "ETag", "Location", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY) },
   };
 
   async handle(c: AppContext) {
@@ -41,13 +42,16 @@ export class GetCustomer extends OpenAPIRoute {
   schema = {
     tags,
     summary: "Get a customer (ETag for If-Match on update)",
-    request: { params: IdParams("cus") },
-    responses: { "200": jsonResponse(Customer, "The customer"), ...problemResponses(400, 401, 404) },
+    request: { params: IdParams("cus"), headers: IfNoneMatchHeader },
+    responses: { "200": jsonResponse(Customer, "The customer", "ETag"), "304": emptyResponse("Not modified: If-None-Match holds the current ETag", "ETag"), ...problemResponses(...AUTHENTICATED, 404) },
   };
 
   async handle(c: AppContext) {
     const { params } = await this.getValidatedData<typeof this.schema>();
-    return respondWith(c, await loadOr404(c, params.id), 200);
+    const found = await loadOr404(c, params.id);
+    const etag = customerETag(found.customer.version);
+    if (ifNoneMatchHits(c.req.header("if-none-match"), etag)) return c.body(null, 304, { etag });
+    return respondWith(c, found, 200);
   }
 }
 
@@ -56,7 +60,7 @@ export class ListCustomers extends OpenAPIRoute {
     tags,
     summary: "List customers, newest first",
     request: { query: z.object({ ...PageQuery, segment: z.enum(["consumer", "smb", "enterprise"]).optional() }) },
-    responses: { "200": jsonResponse(listOf(Customer), "A page of customers"), ...problemResponses(400, 401) },
+    responses: { "200": jsonResponse(listOf(Customer, "CustomerList"), "A page of customers"), ...problemResponses(...AUTHENTICATED) },
   };
 
   async handle(c: AppContext) {
@@ -72,17 +76,18 @@ export class UpdateCustomer extends OpenAPIRoute {
     summary: "Update a customer; requires If-Match with the ETag you read",
     request: {
       params: IdParams("cus"),
-      headers: z.object({ "if-match": z.string().nullish().describe("ETag from GET; required") }),
-      body: { content: { "application/json": { schema: UpdateCustomerBody } } },
+      headers: IfMatchHeader,
+      body: jsonRequestBody(UpdateCustomerBody),
     },
-    responses: { "200": jsonResponse(Customer, "Updated"), ...problemResponses(400, 401, 403, 404, 412, 422, 428) },
+    responses: { "200": jsonResponse(Customer, "Updated", "ETag"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY, 404, 412, 428) },
   };
 
   async handle(c: AppContext) {
+    // Before validation: a missing If-Match is a 428 (precondition required), not a 400.
+    if (!c.req.header("if-match")) throw new HttpProblem(428, "if_match_required", "send If-Match with the customer's ETag to update it");
     const { params, headers, body } = await this.getValidatedData<typeof this.schema>();
     const current = await loadOr404(c, params.id);
     const ifMatch = headers["if-match"];
-    if (!ifMatch) throw new HttpProblem(428, "if_match_required", "send If-Match with the customer's ETag to update it");
     const currentTag = customerETag(current.customer.version);
     if (ifMatch !== "*" && ifMatch.replace(/^W\//, "") !== currentTag) {
       throw new HttpProblem(412, "etag_mismatch", `the customer changed since it was read (current ETag ${currentTag})`);

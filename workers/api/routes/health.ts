@@ -1,6 +1,7 @@
 import { OpenAPIRoute } from "chanfana";
 import { z } from "zod";
 import type { AppContext } from "./route-context.ts";
+import { jsonResponse, problemResponses } from "../resources/common.ts";
 import { directoryDatabase, tenantDatabases } from "../../db/resolver.ts";
 
 export class Health extends OpenAPIRoute {
@@ -9,8 +10,9 @@ export class Health extends OpenAPIRoute {
     summary: "Liveness and database reachability",
     security: [],
     responses: {
-      "200": { description: "The Worker and D1 answer", content: { "application/json": { schema: z.object({ status: z.literal("ok"), database: z.literal("ok"), time: z.string() }) } } },
-      "503": { description: "D1 does not answer" },
+      "200": jsonResponse(z.object({ status: z.literal("ok"), database: z.literal("ok"), time: z.string() }).meta({ id: "Health" }), "The Worker and D1 answer"),
+      "503": jsonResponse(z.object({ status: z.literal("degraded"), database: z.literal("unreachable"), time: z.string() }).meta({ id: "HealthDegraded" }), "D1 does not answer"),
+      ...problemResponses(),
     },
   };
 

@@ -6,9 +6,10 @@ import { notFound } from "../../domain/errors.ts";
 import { INVOICE_STATUSES } from "../../domain/settlement.ts";
 import { createDraftInvoice, issueInvoice, voidInvoice } from "../../billing/invoices.ts";
 import { getBranch } from "../../db/reference-data.ts";
-import { decodeCursor, Id, IdempotencyHeader, IdParams, IsoDate, jsonResponse, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
+import { AUTHENTICATED, decodeCursor, emptyResponse, Id, IdempotencyHeader, IdParams, IfNoneMatchHeader, IsoDate, jsonRequestBody, jsonResponse, listOf, page, PageQuery, problemResponses, WITH_BODY } from "../resources/common.ts";
 import { CreateInvoiceBody, Invoice, invoiceResource, VoidInvoiceBody } from "../resources/invoice.ts";
 import { billing, branchTodays, type AppContext } from "./route-context.ts";
+import { ifNoneMatchHits } from "../conditional.ts";
 
 const tags = ["Invoices"];
 
@@ -18,7 +19,9 @@ async function respondWithInvoice(c: AppContext, id: string, status: 200 | 201) 
   if (!found) throw notFound("invoice", id);
   const branch = await getBranch(ctx.db, ctx.franchiseId, found.invoice.branchId);
   const today = localDateAt(ctx.clock.now(), branch?.timezone ?? "UTC");
-  c.header("etag", `"v${found.invoice.version}"`);
+  const etag = `"v${found.invoice.version}"`;
+  if (status === 200 && c.req.method === "GET" && ifNoneMatchHits(c.req.header("if-none-match"), etag)) return c.body(null, 304, { etag });
+  c.header("etag", etag);
   if (status === 201) c.header("location", `/v1/invoices/${id}`);
   return c.json(invoiceResource(found, today), status);
 }
@@ -29,8 +32,8 @@ export class CreateInvoice extends OpenAPIRoute {
     summary: "Create a draft invoice (priced, not numbered)",
     description:
       "Lines are priced in integer minor units: line net = quantity × unitPrice − discounts, rounded half-up to the minor unit; tax is computed once per (category, rate) group with the rate in force in the branch's jurisdiction on the issue date (today while undated), per EN 16931.",
-    request: { headers: IdempotencyHeader, body: { content: { "application/json": { schema: CreateInvoiceBody } } } },
-    responses: { "201": jsonResponse(Invoice, "Draft created"), ...problemResponses(400, 401, 403, 422) },
+    request: { headers: IdempotencyHeader, body: jsonRequestBody(CreateInvoiceBody) },
+    responses: { "201": jsonResponse(Invoice, "Draft created", "ETag", "Location", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY) },
   };
 
   async handle(c: AppContext) {
@@ -44,8 +47,8 @@ export class GetInvoice extends OpenAPIRoute {
   schema = {
     tags,
     summary: "Get an invoice with its lines, balance and aging",
-    request: { params: IdParams("inv") },
-    responses: { "200": jsonResponse(Invoice, "The invoice"), ...problemResponses(400, 401, 404) },
+    request: { params: IdParams("inv"), headers: IfNoneMatchHeader },
+    responses: { "200": jsonResponse(Invoice, "The invoice", "ETag"), "304": emptyResponse("Not modified: If-None-Match holds the current ETag", "ETag"), ...problemResponses(...AUTHENTICATED, 404) },
   };
 
   async handle(c: AppContext) {
@@ -69,7 +72,7 @@ export class ListInvoices extends OpenAPIRoute {
         overdue: z.enum(["true", "false"]).optional().describe("true: open invoices past their due date in the branch's timezone"),
       }),
     },
-    responses: { "200": jsonResponse(listOf(Invoice), "A page of invoices"), ...problemResponses(400, 401) },
+    responses: { "200": jsonResponse(listOf(Invoice, "InvoiceList"), "A page of invoices"), ...problemResponses(...AUTHENTICATED) },
   };
 
   async handle(c: AppContext) {
@@ -95,7 +98,7 @@ export class IssueInvoice extends OpenAPIRoute {
     tags,
     summary: "Issue a draft: gives it the next number of its branch's gapless series",
     request: { headers: IdempotencyHeader, params: IdParams("inv") },
-    responses: { "200": jsonResponse(Invoice, "Issued"), ...problemResponses(400, 401, 403, 404, 409, 422) },
+    responses: { "200": jsonResponse(Invoice, "Issued", "ETag", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY, 404) },
   };
 
   async handle(c: AppContext) {
@@ -109,8 +112,8 @@ export class VoidInvoice extends OpenAPIRoute {
   schema = {
     tags,
     summary: "Void a draft, or an issued invoice with nothing paid or credited",
-    request: { headers: IdempotencyHeader, params: IdParams("inv"), body: { content: { "application/json": { schema: VoidInvoiceBody } } } },
-    responses: { "200": jsonResponse(Invoice, "Voided"), ...problemResponses(400, 401, 403, 404, 409) },
+    request: { headers: IdempotencyHeader, params: IdParams("inv"), body: jsonRequestBody(VoidInvoiceBody) },
+    responses: { "200": jsonResponse(Invoice, "Voided", "ETag", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY, 404) },
   };
 
   async handle(c: AppContext) {

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { listDeadLetters, type DeadLetterRow } from "../../db/dead-letters.ts";
 import { pipelineStatus, replayDeadLetter } from "../../events/operations.ts";
 import { requireStaffAdmin } from "../middleware/staff-admin.ts";
-import { decodeCursor, IdempotencyHeader, IdParams, jsonResponse, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
+import { AUTHENTICATED, decodeCursor, IdempotencyHeader, IdParams, jsonResponse, listOf, page, PageQuery, problemResponses, WITH_BODY } from "../resources/common.ts";
 import { billing, type AppContext } from "./route-context.ts";
 
 const tags = ["Operations"];
@@ -14,7 +14,7 @@ const EventPipeline = z.object({
   backlog: z.number().int().describe("events written but not yet accepted by the domain-events queue"),
   oldestPendingSeconds: z.number().int().describe("age of the oldest of them; 0 when there is none"),
   deadLetters: z.number().int().describe("dead letters not yet replayed"),
-});
+}).meta({ id: "EventPipeline" });
 
 const DeadLetter = z.object({
   id: z.string(),
@@ -25,7 +25,7 @@ const DeadLetter = z.object({
   lastError: z.string().nullable(),
   createdAt: z.string(),
   replayedAt: z.string().nullable(),
-});
+}).meta({ id: "DeadLetter" });
 
 const deadLetterResource = (r: DeadLetterRow): z.infer<typeof DeadLetter> => ({
   id: r.id,
@@ -42,7 +42,7 @@ export class GetEventPipeline extends OpenAPIRoute {
   schema = {
     tags,
     summary: "Health of the franchise's event pipeline (backlog, lag, dead letters)",
-    responses: { "200": jsonResponse(EventPipeline, "Pipeline status"), ...problemResponses(401, 403) },
+    responses: { "200": jsonResponse(EventPipeline, "Pipeline status"), ...problemResponses(...AUTHENTICATED) },
   };
 
   async handle(c: AppContext) {
@@ -55,7 +55,7 @@ export class ListDeadLetters extends OpenAPIRoute {
     tags,
     summary: "List the franchise's dead letters, newest first (staff admins)",
     request: { query: z.object(PageQuery) },
-    responses: { "200": jsonResponse(listOf(DeadLetter), "A page of dead letters"), ...problemResponses(400, 401, 403) },
+    responses: { "200": jsonResponse(listOf(DeadLetter, "DeadLetterList"), "A page of dead letters"), ...problemResponses(...AUTHENTICATED) },
   };
 
   async handle(c: AppContext) {
@@ -71,7 +71,7 @@ export class ReplayDeadLetter extends OpenAPIRoute {
     tags,
     summary: "Send a dead letter back to its queue once (staff admins); replaying it again changes nothing",
     request: { headers: IdempotencyHeader, params: IdParams("dlq") },
-    responses: { "200": jsonResponse(DeadLetter, "Replayed (replayedAt set)"), ...problemResponses(400, 401, 403, 404, 409) },
+    responses: { "200": jsonResponse(DeadLetter, "Replayed (replayedAt set)", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY, 404) },
   };
 
   async handle(c: AppContext) {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getPayment, listPayments } from "../../db/payments.ts";
 import { notFound } from "../../domain/errors.ts";
 import { recordPayment } from "../../billing/payments.ts";
-import { decodeCursor, Id, IdempotencyHeader, IdParams, jsonResponse, listOf, page, PageQuery, problemResponses } from "../resources/common.ts";
+import { AUTHENTICATED, decodeCursor, Id, IdempotencyHeader, IdParams, jsonRequestBody, jsonResponse, listOf, page, PageQuery, problemResponses, WITH_BODY } from "../resources/common.ts";
 import { CreatePaymentBody, Payment, paymentResource } from "../resources/payment.ts";
 import { billing, type AppContext } from "./route-context.ts";
 
@@ -20,8 +20,8 @@ export class CreatePayment extends OpenAPIRoute {
   schema = {
     tags,
     summary: "Record a payment and allocate it to open invoices of the same customer and currency",
-    request: { headers: IdempotencyHeader, body: { content: { "application/json": { schema: CreatePaymentBody } } } },
-    responses: { "201": jsonResponse(Payment, "Recorded"), ...problemResponses(400, 401, 403, 409, 422) },
+    request: { headers: IdempotencyHeader, body: jsonRequestBody(CreatePaymentBody) },
+    responses: { "201": jsonResponse(Payment, "Recorded", "Location", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY) },
   };
 
   async handle(c: AppContext) {
@@ -37,7 +37,7 @@ export class GetPayment extends OpenAPIRoute {
     tags,
     summary: "Get a payment with its allocations",
     request: { params: IdParams("pay") },
-    responses: { "200": jsonResponse(Payment, "The payment"), ...problemResponses(400, 401, 404) },
+    responses: { "200": jsonResponse(Payment, "The payment"), ...problemResponses(...AUTHENTICATED, 404) },
   };
 
   async handle(c: AppContext) {
@@ -51,7 +51,7 @@ export class ListPayments extends OpenAPIRoute {
     tags,
     summary: "List payments, newest first",
     request: { query: z.object({ ...PageQuery, customerId: Id("cus").optional() }) },
-    responses: { "200": jsonResponse(listOf(Payment), "A page of payments"), ...problemResponses(400, 401) },
+    responses: { "200": jsonResponse(listOf(Payment, "PaymentList"), "A page of payments"), ...problemResponses(...AUTHENTICATED) },
   };
 
   async handle(c: AppContext) {
