@@ -17,6 +17,9 @@ const CONSTRAINT_PROBLEMS: ReadonlyArray<[needle: string, status: number, code: 
   ["invoices_settlement_within_total", 409, "over_settlement", "the invoice was settled concurrently; this would exceed its total"],
   ["invoice_immutable", 409, "invoice_immutable", "issued invoices cannot be changed; issue a credit note instead"],
   ["credit_note_immutable", 409, "credit_note_immutable", "credit notes cannot be changed"],
+  ["credit_exceeds_tax_group", 422, "credit_exceeds_tax_group", "another credit note credited this invoice meanwhile; a tax group would be credited beyond what was invoiced in it"],
+  ["customer_credit_exhausted", 409, "customer_credit_exhausted", "the customer's credit in this currency was used concurrently; read the balance again"],
+  ["refund_immutable", 409, "refund_immutable", "refunds cannot be changed"],
   ["UNIQUE constraint failed", 409, "duplicate", "a record with the same unique key already exists"],
 ];
 

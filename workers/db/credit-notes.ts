@@ -7,7 +7,7 @@ import { newId } from "./ids.ts";
 import { outboxInsert } from "./outbox.ts";
 import { creditNoteLines, creditNotes } from "./schema.ts";
 import type { CreditNoteLine } from "../domain/credit-note.ts";
-import type { InvoiceTotals } from "../domain/invoice-totals.ts";
+import type { InvoiceTotals, TaxGroup } from "../domain/invoice-totals.ts";
 
 export type CreditNoteRow = typeof creditNotes.$inferSelect;
 export type CreditNoteLineRow = typeof creditNoteLines.$inferSelect;
@@ -23,6 +23,9 @@ export interface CreditNoteCommand {
   issueDate: string;
   lines: CreditNoteLine[];
   totals: InvoiceTotals;
+  /** JSON party snapshots copied from the invoice (null for invoices issued before snapshots). */
+  seller: string | null;
+  buyer: string | null;
   now: string;
   actor: string;
 }
@@ -44,6 +47,8 @@ export function creditNoteStatements(db: Db, cmd: CreditNoteCommand, seq: number
       taxTotal: cmd.totals.taxTotal,
       total: cmd.totals.total,
       taxBreakdown: JSON.stringify(cmd.totals.taxBreakdown),
+      seller: cmd.seller,
+      buyer: cmd.buyer,
       createdAt: cmd.now,
     }),
   ];
@@ -78,6 +83,16 @@ export function creditNoteStatements(db: Db, cmd: CreditNoteCommand, seq: number
     }),
   );
   return statements;
+}
+
+/** The tax groups of every credit note already issued against the invoice (for the per-group caps). */
+export async function creditedGroupsOf(db: Db, franchiseId: string, invoiceId: string): Promise<TaxGroup[]> {
+  const rows = await db
+    .select({ taxBreakdown: creditNotes.taxBreakdown })
+    .from(creditNotes)
+    .where(and(eq(creditNotes.franchiseId, franchiseId), eq(creditNotes.invoiceId, invoiceId)))
+    .all();
+  return rows.flatMap((r) => JSON.parse(r.taxBreakdown) as TaxGroup[]);
 }
 
 export interface CreditNoteWithLines {

@@ -5,6 +5,7 @@ import { milliToQuantity } from "../../domain/invoice-totals.ts";
 import { balanceDue, INVOICE_STATUSES, type InvoiceStatus } from "../../domain/settlement.ts";
 import { TAX_CATEGORIES } from "../../domain/tax.ts";
 import { Amount, Currency, Id, IsoDate } from "./common.ts";
+import { BuyerSnapshot, parseBuyer, parseSeller, SellerSnapshot } from "./party.ts";
 
 const TaxCategory = z.enum(TAX_CATEGORIES);
 
@@ -44,6 +45,8 @@ export const Invoice = z.object({
   daysPastDue: z.number().int(),
   agingBucket: z.enum(AGING_BUCKETS).nullable(),
   taxBreakdown: TaxBreakdown,
+  seller: SellerSnapshot.nullable().describe("frozen at issue; null while draft (the branch's current legal entity applies until then)"),
+  buyer: BuyerSnapshot.nullable().describe("frozen at issue; null while draft (the customer's current details apply until then)"),
   memo: z.string().nullable(),
   voidReason: z.string().nullable(),
   lines: z.array(InvoiceLine),
@@ -107,6 +110,8 @@ export function invoiceResource({ invoice: i, lines }: InvoiceWithLines, today: 
     daysPastDue: overdue && i.dueDate ? daysPastDue(i.dueDate, today) : 0,
     agingBucket: (status === "issued" || status === "partially_paid") && i.dueDate ? agingBucketOf(i.dueDate, today) : null,
     taxBreakdown: taxBreakdownResource(i.taxBreakdown),
+    seller: parseSeller(i.seller),
+    buyer: parseBuyer(i.buyer),
     memo: i.memo,
     voidReason: i.voidReason,
     lines: lines.map(lineResource),
