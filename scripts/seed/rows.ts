@@ -9,7 +9,10 @@ export interface FranchiseRow { id: string; name: string; created_at: string }
 
 export interface BranchRow {
   id: string; franchise_id: string; code: string; name: string; timezone: string; currency: string;
-  jurisdiction: string; tax_id: string | null; address: string | null; created_at: string;
+  jurisdiction: string; tax_id: string | null;
+  /** JSON PostalAddress. */
+  address: string | null;
+  legal_name: string | null; contact_email: string | null; contact_phone: string | null; created_at: string;
 }
 
 export interface ServiceTypeRow {
@@ -25,7 +28,10 @@ export interface TaxRateRow {
 export interface CustomerRow {
   id: string; franchise_id: string; home_branch_id: string | null; external_ref: string | null; name: string;
   email: string | null; phone: string | null; segment: string; language: string; timezone: string;
-  tax_id: string | null; status: string; version: number; created_at: string; updated_at: string;
+  tax_id: string | null;
+  /** JSON PostalAddress. */
+  address: string | null;
+  status: string; version: number; created_at: string; updated_at: string;
 }
 
 export interface CustomerChannelRow {
@@ -46,7 +52,10 @@ export interface InvoiceRow {
   id: string; franchise_id: string; branch_id: string; customer_id: string; seq: number; number: string;
   status: string; currency: string; issue_date: string; due_date: string; due_in_days: number;
   subtotal: number; tax_total: number; total: number; amount_paid: number; amount_credited: number;
-  tax_breakdown: string; memo: string | null; version: number; created_at: string; updated_at: string; issued_at: string;
+  tax_breakdown: string; memo: string | null;
+  /** JSON seller and buyer snapshots, as at issue. */
+  seller: string; buyer: string;
+  version: number; created_at: string; updated_at: string; issued_at: string;
 }
 
 export interface InvoiceLineRow {
@@ -59,7 +68,10 @@ export interface InvoiceLineRow {
 export interface CreditNoteRow {
   id: string; franchise_id: string; invoice_id: string; branch_id: string; customer_id: string; seq: number;
   number: string; currency: string; reason: string; issue_date: string; subtotal: number; tax_total: number;
-  total: number; tax_breakdown: string; created_at: string;
+  total: number; tax_breakdown: string;
+  /** Copied from the invoice. */
+  seller: string; buyer: string;
+  created_at: string;
 }
 
 export interface CreditNoteLineRow {

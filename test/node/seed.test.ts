@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays } from "../../workers/domain/dates.ts";
 import { formatDocumentNumber } from "../../workers/domain/document-number.ts";
 import { computeInvoiceTotals } from "../../workers/domain/invoice-totals.ts";
+import { isCountryCode } from "../../workers/domain/postal-address.ts";
 import { isTaxCategory, rateInForce, type TaxCategory } from "../../workers/domain/tax.ts";
 import { generateDemoData, type DemoData } from "../../scripts/seed/generate.ts";
 import { MAX_ROWS_PER_STATEMENT, sqlLiteral, toSqlFile, toSqlStatements } from "../../scripts/seed/sql.ts";
@@ -181,6 +182,35 @@ describe("seed generator: structure", () => {
     expect(full.invoices.length).toBeLessThanOrEqual(60_000);
     expect(sql.length).toBeGreaterThan(0);
     expect(elapsed).toBeLessThan(15_000);
+  });
+});
+
+describe("seed generator: parties", () => {
+  it("gives branches a legal entity with a structured address and customers a postal address", () => {
+    for (const b of data.branches) {
+      const address = JSON.parse(b.address!);
+      expect(address.line1 && address.city && address.postalCode, b.code).toBeTruthy();
+      expect(isCountryCode(address.countryCode), b.code).toBe(true);
+      expect(address.countryCode).toBe(b.jurisdiction.slice(0, 2));
+      expect(b.legal_name).toMatch(/ (S\.L\.|Ltd|LLC)$/);
+      expect(b.contact_phone).toMatch(/^\+[1-9]\d{10,12}$/);
+    }
+    for (const c of data.customers) expect(isCountryCode(JSON.parse(c.address!).countryCode)).toBe(true);
+  });
+
+  it("issues every invoice and credit note with the seller and buyer as they are", () => {
+    const branches = new Map(data.branches.map((b) => [b.id, b]));
+    const customers = new Map(data.customers.map((c) => [c.id, c]));
+    for (const inv of data.invoices) {
+      const seller = JSON.parse(inv.seller);
+      const buyer = JSON.parse(inv.buyer);
+      const branch = branches.get(inv.branch_id)!;
+      const customer = customers.get(inv.customer_id)!;
+      expect(seller).toEqual({ legalName: branch.legal_name, taxId: branch.tax_id, address: JSON.parse(branch.address!), contact: { email: branch.contact_email, phone: branch.contact_phone } });
+      expect(buyer).toEqual({ name: customer.name, taxId: customer.tax_id, address: JSON.parse(customer.address!), email: customer.email });
+    }
+    const invoices = new Map(data.invoices.map((i) => [i.id, i]));
+    for (const cn of data.credit_notes) expect([cn.seller, cn.buyer]).toEqual([invoices.get(cn.invoice_id)!.seller, invoices.get(cn.invoice_id)!.buyer]);
   });
 });
 
