@@ -55,7 +55,7 @@ describe("issued invoices keep their parties", () => {
     const issued = await callJson("POST", `/v1/invoices/${draft.id}/issue`);
     const seller = { legalName: "Alpha Cleaning Iberia S.L.", taxId: "B12345674", address: MADRID_ADDRESS, contact: { email: "madrid@alpha.example", phone: "+34910000001" } };
     const buyer = { name: "Talleres Pérez S.L.", taxId: "B87654321", address, email: "admin@talleres.example" };
-    expect(issued.body).toMatchObject({ seller, buyer });
+    expect(issued.body).toMatchObject({ seller, buyer, currency: "EUR", minorUnits: 2 });
 
     const current = await callJson("GET", `/v1/customers/${id}`);
     const renamed = await callJson("PATCH", `/v1/customers/${id}`, {

@@ -39,6 +39,14 @@ export function minorUnitsOf(code: string, field = "currency"): number {
   return exponent;
 }
 
+/**
+ * For reading stored rows: rows written before codes were validated may hold an unknown code;
+ * they are shown with 2 decimals rather than failing the read.
+ */
+export function displayMinorUnits(code: string): number {
+  return CURRENCY_EXPONENTS.get(code) ?? 2;
+}
+
 /** 123456 minor units of EUR → "1234.56"; of JPY → "123456"; of KWD → "123.456". Exact, no floats. */
 export function formatMinor(amount: number, code: string): string {
   const exponent = minorUnitsOf(code);

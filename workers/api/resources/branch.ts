@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { BranchRow, ServiceTypeRow } from "../../db/reference-data.ts";
 import { TAX_CATEGORIES } from "../../domain/tax.ts";
-import { minorUnitsOf } from "../../domain/currency.ts";
+import { displayMinorUnits } from "../../domain/currency.ts";
 import { Currency, Id } from "./common.ts";
 import { parseAddress, PostalAddress } from "./party.ts";
 
@@ -25,7 +25,7 @@ export const branchResource = (b: BranchRow): z.infer<typeof Branch> => ({
   name: b.name,
   timezone: b.timezone,
   currency: b.currency,
-  minorUnits: minorUnitsOf(b.currency),
+  minorUnits: displayMinorUnits(b.currency),
   jurisdiction: b.jurisdiction,
   legalName: b.legalName ?? b.name,
   taxId: b.taxId,

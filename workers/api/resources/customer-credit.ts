@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CustomerBalance } from "../../domain/customer-ledger.ts";
-import { minorUnitsOf } from "../../domain/currency.ts";
+import { displayMinorUnits } from "../../domain/currency.ts";
 import type { RefundRow } from "../../db/customer-credit.ts";
 import { Amount, Currency, Id } from "./common.ts";
 import { PAYMENT_METHODS } from "./payment.ts";
@@ -24,7 +24,7 @@ export const CustomerBalanceResource = z.object({ customerId: Id("cus"), balance
 export function customerBalanceResource(customerId: string, rows: Array<CustomerBalance & { currency: string }>): z.infer<typeof CustomerBalanceResource> {
   return {
     customerId,
-    balances: rows.map((b) => ({ ...b, minorUnits: minorUnitsOf(b.currency), net: b.invoiced - b.credited - b.paid + b.refunded })),
+    balances: rows.map((b) => ({ ...b, minorUnits: displayMinorUnits(b.currency), net: b.invoiced - b.credited - b.paid + b.refunded })),
   };
 }
 

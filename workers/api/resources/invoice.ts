@@ -4,6 +4,7 @@ import { agingBucketOf, AGING_BUCKETS, daysPastDue, isOverdue } from "../../doma
 import { milliToQuantity } from "../../domain/invoice-totals.ts";
 import { balanceDue, INVOICE_STATUSES, type InvoiceStatus } from "../../domain/settlement.ts";
 import { TAX_CATEGORIES } from "../../domain/tax.ts";
+import { displayMinorUnits } from "../../domain/currency.ts";
 import { Amount, Currency, Id, IsoDate } from "./common.ts";
 import { BuyerSnapshot, parseBuyer, parseSeller, SellerSnapshot } from "./party.ts";
 
@@ -32,6 +33,7 @@ export const Invoice = z.object({
   branchId: z.string(),
   customerId: z.string(),
   currency: Currency,
+  minorUnits: z.number().int().describe("the currency's ISO 4217 minor-unit exponent: amounts are in 10^-minorUnits of it"),
   issueDate: IsoDate.nullable(),
   dueDate: IsoDate.nullable(),
   dueInDays: z.number().int().nullable(),
@@ -97,6 +99,7 @@ export function invoiceResource({ invoice: i, lines }: InvoiceWithLines, today: 
     branchId: i.branchId,
     customerId: i.customerId,
     currency: i.currency,
+    minorUnits: displayMinorUnits(i.currency),
     issueDate: i.issueDate,
     dueDate: i.dueDate,
     dueInDays: i.dueInDays,
