@@ -178,6 +178,32 @@ describe("customer credit", () => {
     expect(balance.invoiced).toBeGreaterThan(0);
   });
 
+  it("allocates a remainder to 50 invoices in one call (the maximum), within D1's parameter limit", async () => {
+    const customerId = await createCustomer();
+    const payment = (await pay(customerId, 50 * 1210 + 7)).body;
+    const invoiceIds: string[] = [];
+    for (let i = 0; i < 50; i++) invoiceIds.push(await issuedInvoice(customerId, 1000)); // 1210 each
+    const res = await callJson("POST", `/v1/payments/${payment.id}/allocations`, { body: { allocations: invoiceIds.map((invoiceId) => ({ invoiceId, amount: 1210 })) } });
+    expect(res.status).toBe(200);
+    expect(res.body.allocations).toHaveLength(50);
+    expect(res.body.unallocatedAmount).toBe(7);
+    const tooMany = await callJson("POST", `/v1/payments/${payment.id}/allocations`, { body: { allocations: [...invoiceIds, invoiceIds[0]].map((invoiceId) => ({ invoiceId, amount: 1 })) } });
+    expect(tooMany.status).toBe(400);
+    expect(await balanceOf(customerId)).toMatchObject({ openBalance: 0, creditBalance: 7 });
+  });
+
+  it("lets racing credit applications spend the credit once", async () => {
+    const customerId = await createCustomer();
+    await pay(customerId, 5000);
+    const a = await issuedInvoice(customerId);
+    const b = await issuedInvoice(customerId);
+    const results = await Promise.all([a, b].map((invoiceId) => callJson("POST", `/v1/customers/${customerId}/credit/applications`, { body: { invoiceId, amount: 4000 } })));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.find((r) => r.status !== 200)!.body.code).toBe("customer_credit_exhausted");
+    expect(await balanceOf(customerId)).toMatchObject({ creditBalance: 1000 });
+    await assertReconciles(customerId);
+  });
+
   it("answers 404 for another franchise's customer balance", async () => {
     const customerId = await createCustomer();
     const { B } = await import("./fixtures.ts");
