@@ -4,15 +4,69 @@
 -- draw on it; the triggers below refuse any that would take it below zero, so concurrent
 -- requests cannot spend the same credit twice.
 
--- Issued invoices are frozen documents: their seller and buyer snapshots included.
-DROP TRIGGER invoices_immutable_once_issued;
+-- Branch addresses were free text; they are now a JSON postal address. Old text is kept as
+-- line1 with the jurisdiction's country until someone enters the structured address.
+UPDATE branches SET address = json_object('line1', address, 'city', '', 'postalCode', '', 'countryCode', substr(jurisdiction, 1, 2))
+WHERE address IS NOT NULL AND json_valid(address) = 0;
 --> statement-breakpoint
-CREATE TRIGGER invoices_immutable_once_issued
-BEFORE UPDATE OF subtotal, tax_total, total, seq, number, issue_date, due_date, currency, customer_id, branch_id, tax_breakdown, seller, buyer ON invoices
-WHEN OLD.status <> 'draft'
+-- Issued invoices are frozen documents, their seller and buyer snapshots included: a snapshot
+-- can be filled once (at issue, or below for invoices issued before snapshots existed), never
+-- changed.
+CREATE TRIGGER invoices_parties_frozen
+BEFORE UPDATE OF seller, buyer ON invoices
+WHEN OLD.status <> 'draft' AND (OLD.seller IS NOT NULL OR OLD.buyer IS NOT NULL)
 BEGIN
   SELECT RAISE(ABORT, 'invoice_immutable');
 END;
+--> statement-breakpoint
+-- Invoices inserted already issued (imports, the demo seed) take their parties as they stand.
+-- Same shape as workers/domain/party-snapshot.ts.
+CREATE TRIGGER invoices_parties_on_insert
+AFTER INSERT ON invoices
+WHEN NEW.status <> 'draft' AND NEW.seller IS NULL
+BEGIN
+  UPDATE invoices SET
+    seller = (SELECT json_object('legalName', COALESCE(b.legal_name, b.name), 'taxId', b.tax_id, 'address', json(b.address), 'contact', json_object('email', b.contact_email, 'phone', b.contact_phone)) FROM branches b WHERE b.id = NEW.branch_id),
+    buyer = (SELECT json_object('name', c.name, 'taxId', c.tax_id, 'address', json(c.address), 'email', c.email) FROM customers c WHERE c.id = NEW.customer_id)
+  WHERE id = NEW.id;
+END;
+--> statement-breakpoint
+-- Invoices issued before this migration: the best snapshot left is the parties as they are now.
+UPDATE invoices SET
+  seller = (SELECT json_object('legalName', COALESCE(b.legal_name, b.name), 'taxId', b.tax_id, 'address', json(b.address), 'contact', json_object('email', b.contact_email, 'phone', b.contact_phone)) FROM branches b WHERE b.id = invoices.branch_id),
+  buyer = (SELECT json_object('name', c.name, 'taxId', c.tax_id, 'address', json(c.address), 'email', c.email) FROM customers c WHERE c.id = invoices.customer_id)
+WHERE status <> 'draft' AND seller IS NULL;
+--> statement-breakpoint
+DROP TRIGGER credit_notes_immutable;
+--> statement-breakpoint
+CREATE TRIGGER credit_notes_immutable
+BEFORE UPDATE OF id, franchise_id, invoice_id, branch_id, customer_id, seq, number, currency, reason, issue_date, subtotal, tax_total, total, tax_breakdown, created_at ON credit_notes
+BEGIN
+  SELECT RAISE(ABORT, 'credit_note_immutable');
+END;
+--> statement-breakpoint
+CREATE TRIGGER credit_notes_parties_frozen
+BEFORE UPDATE OF seller, buyer ON credit_notes
+WHEN OLD.seller IS NOT NULL OR OLD.buyer IS NOT NULL
+BEGIN
+  SELECT RAISE(ABORT, 'credit_note_immutable');
+END;
+--> statement-breakpoint
+-- A credit note names the parties of its invoice.
+CREATE TRIGGER credit_notes_parties_on_insert
+AFTER INSERT ON credit_notes
+WHEN NEW.seller IS NULL
+BEGIN
+  UPDATE credit_notes SET
+    seller = (SELECT seller FROM invoices WHERE id = NEW.invoice_id),
+    buyer = (SELECT buyer FROM invoices WHERE id = NEW.invoice_id)
+  WHERE id = NEW.id;
+END;
+--> statement-breakpoint
+UPDATE credit_notes SET
+  seller = (SELECT seller FROM invoices WHERE id = credit_notes.invoice_id),
+  buyer = (SELECT buyer FROM invoices WHERE id = credit_notes.invoice_id)
+WHERE seller IS NULL;
 --> statement-breakpoint
 -- A paid invoice can be credited too: what exceeds its open balance becomes customer credit.
 DROP TRIGGER credit_notes_guard;
@@ -129,8 +183,3 @@ BEFORE UPDATE ON credit_applications
 BEGIN
   SELECT RAISE(ABORT, 'allocation_immutable');
 END;
---> statement-breakpoint
--- Branch addresses were free text; they are now a JSON postal address. Old text is kept as
--- line1 with the jurisdiction's country until someone enters the structured address.
-UPDATE branches SET address = json_object('line1', address, 'city', '', 'postalCode', '', 'countryCode', substr(jurisdiction, 1, 2))
-WHERE address IS NOT NULL AND json_valid(address) = 0;

@@ -2,8 +2,6 @@
 // monthly invoices with seasonality and growth, and payments shaped by hidden customer
 // behaviours. Pure: the same options give the same rows, byte for byte. No clock, no
 // Math.random, no Node modules (it also runs inside workerd); async only for WebCrypto hashing.
-import { buyerSnapshot, sellerSnapshot } from "../../workers/domain/party-snapshot.ts";
-import type { PostalAddress } from "../../workers/domain/postal-address.ts";
 import { addDays } from "../../workers/domain/dates.ts";
 import { formatDocumentNumber } from "../../workers/domain/document-number.ts";
 import { FRANCHISE_SPECS } from "./catalog.ts";
@@ -77,25 +75,12 @@ function settleAll(customers: readonly CustomerPlan[], invoices: readonly Invoic
   return { creditNotes, payments };
 }
 
-/** The seller and buyer snapshots an issued document carries; seeded customers never change after issue. */
-const partiesCache = new WeakMap<CustomerPlan, { seller: string; buyer: string }>();
-function partiesOf(customer: CustomerPlan): { seller: string; buyer: string } {
-  const cached = partiesCache.get(customer);
-  if (cached) return cached;
-  const branch = customer.branch.row;
-  const c = customer.row;
-  const parse = (json: string | null) => (json ? (JSON.parse(json) as PostalAddress) : null);
-  const parties = {
-    seller: JSON.stringify(sellerSnapshot({ name: branch.name, legalName: branch.legal_name, taxId: branch.tax_id, address: parse(branch.address), contactEmail: branch.contact_email, contactPhone: branch.contact_phone })),
-    buyer: JSON.stringify(buyerSnapshot({ name: c.name, taxId: c.tax_id, address: parse(c.address), email: c.email })),
-  };
-  partiesCache.set(customer, parties);
-  return parties;
-}
-
 type DocumentTables = Pick<DemoTables, "customers" | "customer_channels" | "invoices" | "invoice_lines" | "credit_notes" | "credit_note_lines" | "payments" | "payment_allocations">;
 
-/** Plans → rows. Invoices start 'issued' and unpaid; the triggers settle them as allocations and credit notes are inserted. */
+/**
+ * Plans → rows. Invoices start 'issued' and unpaid; the triggers settle them as allocations and
+ * credit notes are inserted, and snapshot their seller and buyer (invoices_parties_on_insert).
+ */
 function documentTables(customers: readonly CustomerPlan[], invoices: readonly InvoicePlan[], creditNotes: readonly CreditNotePlan[], payments: readonly PaymentPlan[], ids: IdMaker): DocumentTables {
   const t: DocumentTables = { customers: [], customer_channels: [], invoices: [], invoice_lines: [], credit_notes: [], credit_note_lines: [], payments: [], payment_allocations: [] };
   for (const c of customers) {
@@ -110,7 +95,7 @@ function documentTables(customers: readonly CustomerPlan[], invoices: readonly I
       seq: inv.seq, number: inv.number, status: "issued", currency: inv.customer.branch.spec.currency,
       issue_date: inv.issueDate, due_date: inv.dueDate, due_in_days: inv.dueInDays,
       subtotal: inv.totals.subtotal, tax_total: inv.totals.taxTotal, total: inv.totals.total, amount_paid: 0, amount_credited: 0,
-      tax_breakdown: JSON.stringify(inv.totals.taxBreakdown), memo: inv.memo, ...partiesOf(inv.customer), version: 1,
+      tax_breakdown: JSON.stringify(inv.totals.taxBreakdown), memo: inv.memo, version: 1,
       created_at: issuedAt, updated_at: issuedAt, issued_at: issuedAt,
     });
     inv.lines.forEach((line, i) => {
@@ -129,7 +114,7 @@ function documentTables(customers: readonly CustomerPlan[], invoices: readonly I
       id: cn.id, franchise_id: franchiseId, invoice_id: inv.id, branch_id: inv.customer.branch.row.id, customer_id: inv.customer.id,
       seq: cn.seq, number: formatDocumentNumber(inv.customer.branch.row.code, "credit_note", cn.seq), currency: inv.customer.branch.spec.currency,
       reason: cn.reason, issue_date: cn.issueDate, subtotal: cn.totals.subtotal, tax_total: cn.totals.taxTotal, total: cn.totals.total,
-      tax_breakdown: JSON.stringify(cn.totals.taxBreakdown), ...partiesOf(inv.customer), created_at: isoInstant(cn.createdMs),
+      tax_breakdown: JSON.stringify(cn.totals.taxBreakdown), created_at: isoInstant(cn.createdMs),
     });
     t.credit_note_lines.push({
       id: ids.next("cnl", cn.createdMs), franchise_id: franchiseId, credit_note_id: cn.id, position: 1, description: cn.line.description,

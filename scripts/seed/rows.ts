@@ -52,10 +52,7 @@ export interface InvoiceRow {
   id: string; franchise_id: string; branch_id: string; customer_id: string; seq: number; number: string;
   status: string; currency: string; issue_date: string; due_date: string; due_in_days: number;
   subtotal: number; tax_total: number; total: number; amount_paid: number; amount_credited: number;
-  tax_breakdown: string; memo: string | null;
-  /** JSON seller and buyer snapshots, as at issue. */
-  seller: string; buyer: string;
-  version: number; created_at: string; updated_at: string; issued_at: string;
+  tax_breakdown: string; memo: string | null; version: number; created_at: string; updated_at: string; issued_at: string;
 }
 
 export interface InvoiceLineRow {
@@ -68,10 +65,7 @@ export interface InvoiceLineRow {
 export interface CreditNoteRow {
   id: string; franchise_id: string; invoice_id: string; branch_id: string; customer_id: string; seq: number;
   number: string; currency: string; reason: string; issue_date: string; subtotal: number; tax_total: number;
-  total: number; tax_breakdown: string;
-  /** Copied from the invoice. */
-  seller: string; buyer: string;
-  created_at: string;
+  total: number; tax_breakdown: string; created_at: string;
 }
 
 export interface CreditNoteLineRow {

@@ -1,5 +1,6 @@
 // Issued invoices are frozen documents: they keep the seller and buyer as they were at issue.
 // Also: structured addresses on customers and branches, and ISO 4217 currency validation.
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { A, callJson, createCustomer, createDraft, MADRID_ADDRESS, seedFixtures } from "./fixtures.ts";
 
@@ -77,6 +78,31 @@ describe("issued invoices keep their parties", () => {
     const later = await createDraft(id);
     const laterIssued = await callJson("POST", `/v1/invoices/${later.id}/issue`);
     expect(laterIssued.body.buyer).toMatchObject({ name: "Pérez Motor Group S.A.", taxId: "A11111111" });
+  });
+});
+
+describe("snapshots in the database", () => {
+  it("gives an invoice inserted already issued (import, seed) the same snapshot the API takes at issue, and freezes both", async () => {
+    const id = await createCustomer({ name: "Importado S.A.", taxId: "A58818501", address });
+    const draft = await createDraft(id);
+    const viaApi = (await callJson("POST", `/v1/invoices/${draft.id}/issue`)).body;
+    const row = await env.DB.prepare("SELECT * FROM invoices WHERE id = ?").bind(draft.id).first<Record<string, unknown>>();
+    const importedId = "inv_00000000000000000000000001";
+    await env.DB.prepare(
+      `INSERT INTO invoices (id, franchise_id, branch_id, customer_id, seq, number, status, currency, issue_date, due_date, subtotal, tax_total, total, tax_breakdown, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 900000, 'MAD1-900000', 'issued', 'EUR', ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+      .bind(importedId, A.franchiseId, A.madrid, id, row!.issue_date, row!.due_date, row!.subtotal, row!.tax_total, row!.total, row!.tax_breakdown, row!.created_at, row!.updated_at)
+      .run();
+    const imported = (await callJson("GET", `/v1/invoices/${importedId}`)).body;
+    expect(imported.seller).toEqual(viaApi.seller);
+    expect(imported.buyer).toEqual(viaApi.buyer);
+    for (const invoiceId of [draft.id, importedId]) {
+      await expect(env.DB.prepare("UPDATE invoices SET buyer = '{}' WHERE id = ?").bind(invoiceId).run()).rejects.toThrow(/invoice_immutable/);
+    }
+    const note = await callJson("POST", "/v1/credit-notes", { body: { invoiceId: draft.id, reason: "x", lines: [{ description: "Visit", quantity: 1, unitPrice: 100 }] } });
+    await expect(env.DB.prepare("UPDATE credit_notes SET seller = '{}' WHERE id = ?").bind(note.body.id).run()).rejects.toThrow(/credit_note_immutable/);
+    await expect(env.DB.prepare("UPDATE credit_notes SET total = 1 WHERE id = ?").bind(note.body.id).run()).rejects.toThrow(/credit_note_immutable/);
   });
 });
 
