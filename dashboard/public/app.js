@@ -15,9 +15,12 @@ async function api(path) {
   return res.json();
 }
 
-const money = (minor, currency) => {
-  const format = new Intl.NumberFormat(undefined, { style: "currency", currency });
-  return format.format(minor / 10 ** format.resolvedOptions().maximumFractionDigits);
+// minorUnits is the ISO 4217 exponent the API reports (JPY 0, EUR 2, KWD 3); Intl's own digits
+// follow CLDR, which differs for some currencies. The amount goes in as an exact decimal string.
+const money = (minor, currency, minorUnits) => {
+  const digits = String(Math.abs(minor)).padStart(minorUnits + 1, "0");
+  const decimal = `${minor < 0 ? "-" : ""}${minorUnits === 0 ? digits : `${digits.slice(0, -minorUnits)}.${digits.slice(-minorUnits)}`}`;
+  return new Intl.NumberFormat(undefined, { style: "currency", currency, minimumFractionDigits: minorUnits, maximumFractionDigits: minorUnits }).format(decimal);
 };
 
 function row(cells) {
@@ -35,7 +38,7 @@ async function loadOverview() {
   const [branches, overdue] = await Promise.all([api("/v1/branches?limit=200"), api("/v1/invoices?overdue=true&limit=50")]);
   $("#branches tbody").replaceChildren(...branches.data.map((b) => row([[b.code], [b.name], [b.timezone], [b.currency]])));
   $("#overdue tbody").replaceChildren(
-    ...overdue.data.map((i) => row([[i.number], [i.dueDate], [String(i.daysPastDue)], [i.agingBucket], [money(i.balanceDue, i.currency), "num"]])),
+    ...overdue.data.map((i) => row([[i.number], [i.dueDate], [String(i.daysPastDue)], [i.agingBucket], [money(i.balanceDue, i.currency, i.minorUnits), "num"]])),
   );
 }
 

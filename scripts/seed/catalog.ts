@@ -1,5 +1,6 @@
 // The demo franchises: their branches, what they sell, at what prices, and how demand moves
 // through the year. Everything here is made up except timezones, currencies and jurisdictions.
+import type { PostalAddress } from "../../workers/domain/postal-address.ts";
 import type { TaxCategory } from "../../workers/domain/tax.ts";
 
 export type Segment = "consumer" | "smb" | "enterprise";
@@ -30,7 +31,7 @@ export interface BranchSpec {
   code: string;
   name: string;
   city: string;
-  address: string;
+  address: PostalAddress;
   timezone: string;
   currency: Currency;
   jurisdiction: string;
@@ -83,13 +84,13 @@ const HOME: FranchiseSpec = {
   joinSeasonality: [0.9, 0.9, 1.3, 1.4, 1.3, 1.1, 1.0, 0.9, 1.0, 0.9, 0.7, 0.6],
   extraLineChance: 0.22,
   branches: [
-    { code: "MAD1", name: "BrightNest Madrid Centro", city: "Madrid", address: "Calle de Alcalá 120, 28009 Madrid, España", timezone: "Europe/Madrid", currency: "EUR", jurisdiction: "ES", taxIdKind: "ES", provinceCode: "28", priceLevel: 1.0, weight: 18, opensAt: null, phonePrefixes: ["+34600"], languages: ES_LANGS },
-    { code: "BCN1", name: "BrightNest Barcelona Eixample", city: "Barcelona", address: "Carrer de Mallorca 245, 08008 Barcelona, España", timezone: "Europe/Madrid", currency: "EUR", jurisdiction: "ES", taxIdKind: "ES", provinceCode: "08", priceLevel: 1.06, weight: 12, opensAt: 0.3, phonePrefixes: ["+34601"], languages: BCN_LANGS },
-    { code: "LON1", name: "BrightNest London South", city: "London", address: "48 Clapham High Street, London SW4 7UR, United Kingdom", timezone: "Europe/London", currency: "GBP", jurisdiction: "GB", taxIdKind: "GB", priceLevel: 1.15, weight: 17, opensAt: null, phonePrefixes: ["+447700900"], languages: GB_LANGS },
-    { code: "MAN1", name: "BrightNest Manchester", city: "Manchester", address: "12 Oldham Street, Manchester M1 1JQ, United Kingdom", timezone: "Europe/London", currency: "GBP", jurisdiction: "GB", taxIdKind: "GB", priceLevel: 0.92, weight: 11, opensAt: null, phonePrefixes: ["+447700900"], languages: GB_LANGS },
-    { code: "NYC1", name: "BrightNest Brooklyn", city: "New York", address: "310 Atlantic Avenue, Brooklyn, NY 11201, USA", timezone: "America/New_York", currency: "USD", jurisdiction: "US-NY", taxIdKind: "US", priceLevel: 1.2, weight: 16, opensAt: null, phonePrefixes: ["+1718555", "+1347555"], languages: US_LANGS },
-    { code: "CHI1", name: "BrightNest Chicago North", city: "Chicago", address: "2150 N Lincoln Avenue, Chicago, IL 60614, USA", timezone: "America/Chicago", currency: "USD", jurisdiction: "US-IL", taxIdKind: "US", priceLevel: 0.95, weight: 13, opensAt: null, phonePrefixes: ["+1312555", "+1773555"], languages: US_LANGS },
-    { code: "LAX1", name: "BrightNest Los Angeles West", city: "Los Angeles", address: "11800 W Pico Boulevard, Los Angeles, CA 90064, USA", timezone: "America/Los_Angeles", currency: "USD", jurisdiction: "US-CA", taxIdKind: "US", priceLevel: 1.1, weight: 13, opensAt: null, phonePrefixes: ["+1310555", "+1323555"], languages: US_LANGS },
+    { code: "MAD1", name: "BrightNest Madrid Centro", city: "Madrid", address: { line1: "Calle de Alcalá 120", city: "Madrid", postalCode: "28009", region: "Madrid", countryCode: "ES" }, timezone: "Europe/Madrid", currency: "EUR", jurisdiction: "ES", taxIdKind: "ES", provinceCode: "28", priceLevel: 1.0, weight: 18, opensAt: null, phonePrefixes: ["+34600"], languages: ES_LANGS },
+    { code: "BCN1", name: "BrightNest Barcelona Eixample", city: "Barcelona", address: { line1: "Carrer de Mallorca 245", city: "Barcelona", postalCode: "08008", region: "Cataluña", countryCode: "ES" }, timezone: "Europe/Madrid", currency: "EUR", jurisdiction: "ES", taxIdKind: "ES", provinceCode: "08", priceLevel: 1.06, weight: 12, opensAt: 0.3, phonePrefixes: ["+34601"], languages: BCN_LANGS },
+    { code: "LON1", name: "BrightNest London South", city: "London", address: { line1: "48 Clapham High Street", city: "London", postalCode: "SW4 7UR", countryCode: "GB" }, timezone: "Europe/London", currency: "GBP", jurisdiction: "GB", taxIdKind: "GB", priceLevel: 1.15, weight: 17, opensAt: null, phonePrefixes: ["+447700900"], languages: GB_LANGS },
+    { code: "MAN1", name: "BrightNest Manchester", city: "Manchester", address: { line1: "12 Oldham Street", city: "Manchester", postalCode: "M1 1JQ", countryCode: "GB" }, timezone: "Europe/London", currency: "GBP", jurisdiction: "GB", taxIdKind: "GB", priceLevel: 0.92, weight: 11, opensAt: null, phonePrefixes: ["+447700900"], languages: GB_LANGS },
+    { code: "NYC1", name: "BrightNest Brooklyn", city: "New York", address: { line1: "310 Atlantic Avenue", city: "Brooklyn", postalCode: "11201", region: "NY", countryCode: "US" }, timezone: "America/New_York", currency: "USD", jurisdiction: "US-NY", taxIdKind: "US", priceLevel: 1.2, weight: 16, opensAt: null, phonePrefixes: ["+1718555", "+1347555"], languages: US_LANGS },
+    { code: "CHI1", name: "BrightNest Chicago North", city: "Chicago", address: { line1: "2150 N Lincoln Avenue", city: "Chicago", postalCode: "60614", region: "IL", countryCode: "US" }, timezone: "America/Chicago", currency: "USD", jurisdiction: "US-IL", taxIdKind: "US", priceLevel: 0.95, weight: 13, opensAt: null, phonePrefixes: ["+1312555", "+1773555"], languages: US_LANGS },
+    { code: "LAX1", name: "BrightNest Los Angeles West", city: "Los Angeles", address: { line1: "11800 W Pico Boulevard", city: "Los Angeles", postalCode: "90064", region: "CA", countryCode: "US" }, timezone: "America/Los_Angeles", currency: "USD", jurisdiction: "US-CA", taxIdKind: "US", priceLevel: 1.1, weight: 13, opensAt: null, phonePrefixes: ["+1310555", "+1323555"], languages: US_LANGS },
   ],
   serviceTypes: [
     {
@@ -142,11 +143,11 @@ const FITNESS: FranchiseSpec = {
   joinSeasonality: [3.0, 1.5, 1.1, 1.0, 1.0, 0.8, 0.6, 0.6, 1.6, 1.1, 0.8, 0.5],
   extraLineChance: 0.24,
   branches: [
-    { code: "MAD1", name: "PulseFit Madrid Chamberí", city: "Madrid", address: "Calle de Fuencarral 150, 28010 Madrid, España", timezone: "Europe/Madrid", currency: "EUR", jurisdiction: "ES", taxIdKind: "ES", provinceCode: "28", priceLevel: 1.0, weight: 24, opensAt: null, phonePrefixes: ["+34602"], languages: ES_LANGS },
-    { code: "LON1", name: "PulseFit London Shoreditch", city: "London", address: "101 Great Eastern Street, London EC2A 3JD, United Kingdom", timezone: "Europe/London", currency: "GBP", jurisdiction: "GB", taxIdKind: "GB", priceLevel: 1.2, weight: 22, opensAt: null, phonePrefixes: ["+447700900"], languages: GB_LANGS },
-    { code: "BRS1", name: "PulseFit Bristol Harbourside", city: "Bristol", address: "5 Canons Road, Bristol BS1 5TX, United Kingdom", timezone: "Europe/London", currency: "GBP", jurisdiction: "GB", taxIdKind: "GB", priceLevel: 0.95, weight: 14, opensAt: 0.45, phonePrefixes: ["+447700900"], languages: GB_LANGS },
-    { code: "NYC1", name: "PulseFit Manhattan Flatiron", city: "New York", address: "22 W 21st Street, New York, NY 10010, USA", timezone: "America/New_York", currency: "USD", jurisdiction: "US-NY", taxIdKind: "US", priceLevel: 1.25, weight: 22, opensAt: null, phonePrefixes: ["+1212555", "+1646555"], languages: US_LANGS },
-    { code: "SFO1", name: "PulseFit San Francisco Mission", city: "San Francisco", address: "2400 Mission Street, San Francisco, CA 94110, USA", timezone: "America/Los_Angeles", currency: "USD", jurisdiction: "US-CA", taxIdKind: "US", priceLevel: 1.2, weight: 18, opensAt: null, phonePrefixes: ["+1415555", "+1628555"], languages: US_LANGS },
+    { code: "MAD1", name: "PulseFit Madrid Chamberí", city: "Madrid", address: { line1: "Calle de Fuencarral 150", city: "Madrid", postalCode: "28010", region: "Madrid", countryCode: "ES" }, timezone: "Europe/Madrid", currency: "EUR", jurisdiction: "ES", taxIdKind: "ES", provinceCode: "28", priceLevel: 1.0, weight: 24, opensAt: null, phonePrefixes: ["+34602"], languages: ES_LANGS },
+    { code: "LON1", name: "PulseFit London Shoreditch", city: "London", address: { line1: "101 Great Eastern Street", city: "London", postalCode: "EC2A 3JD", countryCode: "GB" }, timezone: "Europe/London", currency: "GBP", jurisdiction: "GB", taxIdKind: "GB", priceLevel: 1.2, weight: 22, opensAt: null, phonePrefixes: ["+447700900"], languages: GB_LANGS },
+    { code: "BRS1", name: "PulseFit Bristol Harbourside", city: "Bristol", address: { line1: "5 Canons Road", city: "Bristol", postalCode: "BS1 5TX", countryCode: "GB" }, timezone: "Europe/London", currency: "GBP", jurisdiction: "GB", taxIdKind: "GB", priceLevel: 0.95, weight: 14, opensAt: 0.45, phonePrefixes: ["+447700900"], languages: GB_LANGS },
+    { code: "NYC1", name: "PulseFit Manhattan Flatiron", city: "New York", address: { line1: "22 W 21st Street", city: "New York", postalCode: "10010", region: "NY", countryCode: "US" }, timezone: "America/New_York", currency: "USD", jurisdiction: "US-NY", taxIdKind: "US", priceLevel: 1.25, weight: 22, opensAt: null, phonePrefixes: ["+1212555", "+1646555"], languages: US_LANGS },
+    { code: "SFO1", name: "PulseFit San Francisco Mission", city: "San Francisco", address: { line1: "2400 Mission Street", city: "San Francisco", postalCode: "94110", region: "CA", countryCode: "US" }, timezone: "America/Los_Angeles", currency: "USD", jurisdiction: "US-CA", taxIdKind: "US", priceLevel: 1.2, weight: 18, opensAt: null, phonePrefixes: ["+1415555", "+1628555"], languages: US_LANGS },
   ],
   serviceTypes: [
     {

@@ -3,6 +3,7 @@
 import { addDays } from "../../workers/domain/dates.ts";
 import { CHURN_MIN_GAP, CHURN_MIN_TENURE, pickBehaviour, type Behaviour } from "./behaviour.ts";
 import type { Segment, ServiceTypeSpec } from "./catalog.ts";
+import { customerAddress } from "./addresses.ts";
 import { companyName, personName, slug } from "./names.ts";
 import type { Random } from "./random.ts";
 import type { CustomerChannelRow, CustomerRow } from "./rows.ts";
@@ -162,6 +163,7 @@ export function planCustomer(franchise: FranchiseContext, ordinal: number, windo
       language,
       timezone,
       tax_id: taxId,
+      address: JSON.stringify(customerAddress(rng.derive("address"), branch.spec)),
       status: "active",
       version: 1,
       created_at: createdAt,

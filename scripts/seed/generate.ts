@@ -77,7 +77,10 @@ function settleAll(customers: readonly CustomerPlan[], invoices: readonly Invoic
 
 type DocumentTables = Pick<DemoTables, "customers" | "customer_channels" | "invoices" | "invoice_lines" | "credit_notes" | "credit_note_lines" | "payments" | "payment_allocations">;
 
-/** Plans → rows. Invoices start 'issued' and unpaid; the triggers settle them as allocations and credit notes are inserted. */
+/**
+ * Plans → rows. Invoices start 'issued' and unpaid; the triggers settle them as allocations and
+ * credit notes are inserted, and snapshot their seller and buyer (invoices_parties_on_insert).
+ */
 function documentTables(customers: readonly CustomerPlan[], invoices: readonly InvoicePlan[], creditNotes: readonly CreditNotePlan[], payments: readonly PaymentPlan[], ids: IdMaker): DocumentTables {
   const t: DocumentTables = { customers: [], customer_channels: [], invoices: [], invoice_lines: [], credit_notes: [], credit_note_lines: [], payments: [], payment_allocations: [] };
   for (const c of customers) {

@@ -9,7 +9,10 @@ export interface FranchiseRow { id: string; name: string; created_at: string }
 
 export interface BranchRow {
   id: string; franchise_id: string; code: string; name: string; timezone: string; currency: string;
-  jurisdiction: string; tax_id: string | null; address: string | null; created_at: string;
+  jurisdiction: string; tax_id: string | null;
+  /** JSON PostalAddress. */
+  address: string | null;
+  legal_name: string | null; contact_email: string | null; contact_phone: string | null; created_at: string;
 }
 
 export interface ServiceTypeRow {
@@ -25,7 +28,10 @@ export interface TaxRateRow {
 export interface CustomerRow {
   id: string; franchise_id: string; home_branch_id: string | null; external_ref: string | null; name: string;
   email: string | null; phone: string | null; segment: string; language: string; timezone: string;
-  tax_id: string | null; status: string; version: number; created_at: string; updated_at: string;
+  tax_id: string | null;
+  /** JSON PostalAddress. */
+  address: string | null;
+  status: string; version: number; created_at: string; updated_at: string;
 }
 
 export interface CustomerChannelRow {

@@ -33,6 +33,15 @@ export interface Setup {
   rows: { franchises: FranchiseRow[]; branches: BranchRow[]; service_types: ServiceTypeRow[]; tax_rates: TaxRateRow[] };
 }
 
+/** The company form each branch's legal entity has in its country. */
+const LEGAL_FORM: Record<BranchSpec["taxIdKind"], string> = { ES: "S.L.", GB: "Ltd", US: "LLC" };
+
+/** A full E.164 number on the branch's first prefix, without drawing from the random streams. */
+function branchPhone(prefix: string, kind: BranchSpec["taxIdKind"], index: number): string {
+  const length = kind === "GB" ? 13 : 12;
+  return prefix + String(100 + index).padStart(length - prefix.length, "0");
+}
+
 /** When the platform (and the first franchise) was set up: well before any customer. */
 export const setupDate = (window: DataWindow): string => addDays(window.startDate, -1500);
 
@@ -89,7 +98,10 @@ export function buildSetup(window: DataWindow, rng: Random, ids: IdMaker): Setup
         currency: b.currency,
         jurisdiction: b.jurisdiction,
         tax_id: companyTaxId(frng, b.taxIdKind, "B", b.provinceCode ?? "28"),
-        address: b.address,
+        address: JSON.stringify(b.address),
+        legal_name: `${b.name} ${LEGAL_FORM[b.taxIdKind]}`,
+        contact_email: `${b.code.toLowerCase()}@${spec.domain}.example`,
+        contact_phone: branchPhone(b.phonePrefixes[0]!, b.taxIdKind, bi),
         created_at: isoInstant(branchMs),
       };
       rows.branches.push(branchRow);

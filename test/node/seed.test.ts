@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays } from "../../workers/domain/dates.ts";
 import { formatDocumentNumber } from "../../workers/domain/document-number.ts";
 import { computeInvoiceTotals } from "../../workers/domain/invoice-totals.ts";
+import { isCountryCode } from "../../workers/domain/postal-address.ts";
 import { isTaxCategory, rateInForce, type TaxCategory } from "../../workers/domain/tax.ts";
 import { generateDemoData, type DemoData } from "../../scripts/seed/generate.ts";
 import { MAX_ROWS_PER_STATEMENT, sqlLiteral, toSqlFile, toSqlStatements } from "../../scripts/seed/sql.ts";
@@ -179,6 +180,20 @@ describe("seed generator: structure", () => {
     expect(full.invoices.length).toBeGreaterThanOrEqual(40_000);
     expect(full.invoices.length).toBeLessThanOrEqual(60_000);
     expect(sql.length).toBeGreaterThan(0);
+  });
+});
+
+describe("seed generator: parties", () => {
+  it("gives branches a legal entity with a structured address and customers a postal address", () => {
+    for (const b of data.branches) {
+      const address = JSON.parse(b.address!);
+      expect(address.line1 && address.city && address.postalCode, b.code).toBeTruthy();
+      expect(isCountryCode(address.countryCode), b.code).toBe(true);
+      expect(address.countryCode).toBe(b.jurisdiction.slice(0, 2));
+      expect(b.legal_name).toMatch(/ (S\.L\.|Ltd|LLC)$/);
+      expect(b.contact_phone).toMatch(/^\+[1-9]\d{10,12}$/);
+    }
+    for (const c of data.customers) expect(isCountryCode(JSON.parse(c.address!).countryCode)).toBe(true);
   });
 });
 
@@ -412,5 +427,16 @@ describe("seed generator: applies to a fresh local D1", () => {
     expect(statuses.paid).toBeGreaterThan(0);
     expect(statuses.partially_paid).toBeGreaterThan(0);
     expect(statuses.issued).toBeGreaterThan(0);
+
+    // The database snapshots the parties of invoices inserted already issued, and credit notes copy them.
+    const missing = query<{ n: number }>("SELECT (SELECT count(*) FROM invoices WHERE seller IS NULL OR buyer IS NULL) + (SELECT count(*) FROM credit_notes WHERE seller IS NULL OR buyer IS NULL) n")[0]!;
+    expect(missing.n).toBe(0);
+    const sample = query<{ seller: string; buyer: string; branch_id: string; customer_id: string }>("SELECT seller, buyer, branch_id, customer_id FROM invoices ORDER BY id LIMIT 1")[0]!;
+    const branch = data.branches.find((b) => b.id === sample.branch_id)!;
+    const customer = data.customers.find((c) => c.id === sample.customer_id)!;
+    expect(JSON.parse(sample.seller)).toEqual({ legalName: branch.legal_name, taxId: branch.tax_id, address: JSON.parse(branch.address!), contact: { email: branch.contact_email, phone: branch.contact_phone } });
+    expect(JSON.parse(sample.buyer)).toEqual({ name: customer.name, taxId: customer.tax_id, address: JSON.parse(customer.address!), email: customer.email });
+    const cnMismatch = query<{ n: number }>("SELECT count(*) n FROM credit_notes cn JOIN invoices i ON i.id = cn.invoice_id WHERE cn.seller <> i.seller OR cn.buyer <> i.buyer")[0]!;
+    expect(cnMismatch.n).toBe(0);
   });
 });

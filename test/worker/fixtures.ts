@@ -21,18 +21,24 @@ export const B = {
 
 const now = "2026-01-01T00:00:00.000Z";
 
+export const MADRID_ADDRESS = { line1: "Calle de Alcalá 120", line2: "Local 2", city: "Madrid", postalCode: "28009", region: "Madrid", countryCode: "ES" };
+
 export async function seedFixtures(): Promise<void> {
   const db = env.DB;
   const statements = [
     db.prepare("INSERT INTO franchises (id, name, created_at) VALUES (?, ?, ?), (?, ?, ?)").bind(A.franchiseId, "Alpha Cleaning", now, B.franchiseId, "Beta Fitness", now),
     db
       .prepare(
-        `INSERT INTO branches (id, franchise_id, code, name, timezone, currency, jurisdiction, tax_id, created_at) VALUES
-         (?, ?, 'MAD1', 'Madrid Centro', 'Europe/Madrid', 'EUR', 'ES', 'B12345674', ?),
-         (?, ?, 'NYC1', 'New York', 'America/New_York', 'USD', 'US-NY', NULL, ?),
-         (?, ?, 'LON1', 'London', 'Europe/London', 'GBP', 'GB', 'GB123456789', ?)`,
+        `INSERT INTO branches (id, franchise_id, code, name, timezone, currency, jurisdiction, tax_id, legal_name, address, contact_email, contact_phone, created_at) VALUES
+         (?, ?, 'MAD1', 'Madrid Centro', 'Europe/Madrid', 'EUR', 'ES', 'B12345674', 'Alpha Cleaning Iberia S.L.', ?, 'madrid@alpha.example', '+34910000001', ?),
+         (?, ?, 'NYC1', 'New York', 'America/New_York', 'USD', 'US-NY', NULL, NULL, NULL, NULL, NULL, ?),
+         (?, ?, 'LON1', 'London', 'Europe/London', 'GBP', 'GB', 'GB123456789', 'Beta Fitness UK Ltd', ?, NULL, NULL, ?)`,
       )
-      .bind(A.madrid, A.franchiseId, now, A.newYork, A.franchiseId, now, B.london, B.franchiseId, now),
+      .bind(
+        A.madrid, A.franchiseId, JSON.stringify(MADRID_ADDRESS), now,
+        A.newYork, A.franchiseId, now,
+        B.london, B.franchiseId, JSON.stringify({ line1: "101 Great Eastern Street", city: "London", postalCode: "EC2A 3JD", countryCode: "GB" }), now,
+      ),
     db
       .prepare(
         `INSERT INTO service_types (id, franchise_id, code, name, default_tax_category, cost_rate_bps, created_at) VALUES

@@ -79,7 +79,7 @@ describe("business-rule violations", () => {
     expect(await counts()).toEqual(before);
   });
 
-  it("rejects a credit note above the open amount and one against a draft", async () => {
+  it("rejects a credit note above what its tax group invoiced and one against a draft", async () => {
     const draft = await createDraft(customerId);
     const onDraft = await callJson("POST", "/v1/credit-notes", { body: { invoiceId: draft.id, reason: "x", lines: [validLine] } });
     expect(onDraft.status).toBe(409);
@@ -87,7 +87,8 @@ describe("business-rule violations", () => {
     const before = await counts();
     const tooMuch = await callJson("POST", "/v1/credit-notes", { body: { invoiceId: draft.id, reason: "x", lines: [{ description: "all", quantity: 1, unitPrice: 25_001 }] } });
     expect(tooMuch.status).toBe(422);
-    expect(tooMuch.body.code).toBe("credit_exceeds_open_amount");
+    expect(tooMuch.body.code).toBe("credit_exceeds_tax_group");
+    expect(tooMuch.body.errors[0].field).toBe("lines.0");
     expect(await counts()).toEqual(before);
   });
 

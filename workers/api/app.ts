@@ -20,6 +20,7 @@ import { Health } from "./routes/health.ts";
 import { CreateInvoice, GetInvoice, IssueInvoice, ListInvoices, VoidInvoice } from "./routes/invoices.ts";
 import { GetEventPipeline, ListDeadLetters, ReplayDeadLetter } from "./routes/ops.ts";
 import { CreatePayment, GetPayment, ListPayments } from "./routes/payments.ts";
+import { AllocatePayment, ApplyCustomerCredit, CreateRefund, GetCustomerBalance, GetRefund } from "./routes/customer-credit.ts";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -95,6 +96,12 @@ export function createApp() {
   openapi.post("/v1/payments", CreatePayment);
   openapi.get("/v1/payments", ListPayments);
   openapi.get("/v1/payments/:id", GetPayment);
+  openapi.post("/v1/payments/:id/allocations", AllocatePayment);
+
+  openapi.get("/v1/customers/:id/balance", GetCustomerBalance);
+  openapi.post("/v1/customers/:id/credit/applications", ApplyCustomerCredit);
+  openapi.post("/v1/refunds", CreateRefund);
+  openapi.get("/v1/refunds/:id", GetRefund);
 
   openapi.post("/v1/api-keys", CreateApiKey);
   openapi.get("/v1/api-keys", ListApiKeys);

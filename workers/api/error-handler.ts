@@ -19,6 +19,9 @@ const CONSTRAINT_PROBLEMS: ReadonlyArray<[needle: string, status: number, code: 
   ["invoice_immutable", 409, "invoice_immutable", "issued invoices cannot be changed; issue a credit note instead"],
   ["credit_note_immutable", 409, "credit_note_immutable", "credit notes cannot be changed"],
   ["idempotency_lease_lost", 409, "idempotency_lease_lost", "this request held its Idempotency-Key too long and a retry took it over; nothing was written by this request"],
+  ["credit_exceeds_tax_group", 422, "credit_exceeds_tax_group", "another credit note credited this invoice meanwhile; a tax group would be credited beyond what was invoiced in it"],
+  ["customer_credit_exhausted", 409, "customer_credit_exhausted", "the customer's credit in this currency was used concurrently; read the balance again"],
+  ["refund_immutable", 409, "refund_immutable", "refunds cannot be changed"],
   ["UNIQUE constraint failed", 409, "duplicate", "a record with the same unique key already exists"],
 ];
 

@@ -1,8 +1,10 @@
-// Credit notes: priced against the invoice they correct, numbered in the branch's credit series.
+// Credit notes: priced against the invoice they correct (capped per tax group), numbered in the
+// branch's credit series, naming the parties the invoice was issued to and from.
 import { invalid } from "../domain/errors.ts";
 import { planCreditNote, type CreditLineInput } from "../domain/credit-note.ts";
 import type { InvoiceStatus } from "../domain/settlement.ts";
-import type { TaxCategory } from "../domain/tax.ts";
+import type { TaxGroup } from "../domain/invoice-totals.ts";
+import { creditedGroupsOf } from "../db/credit-notes.ts";
 import { newId } from "../db/ids.ts";
 import { getInvoice } from "../db/invoices.ts";
 import { loadPricingBranch } from "./branch-context.ts";
@@ -13,9 +15,10 @@ export async function createCreditNote(ctx: BillingContext, input: { invoiceId: 
   const found = await getInvoice(ctx.db, ctx.franchiseId, input.invoiceId);
   if (!found) throw invalid("unknown_invoice", "invoiceId", `invoice ${input.invoiceId} does not exist`);
   const { invoice } = found;
-  const taxGroups = (JSON.parse(invoice.taxBreakdown) as Array<{ category: TaxCategory; ratePpm: number }>).map((g) => ({ category: g.category, ratePpm: g.ratePpm }));
+  const taxGroups = JSON.parse(invoice.taxBreakdown) as TaxGroup[];
+  const alreadyCredited = await creditedGroupsOf(ctx.db, ctx.franchiseId, invoice.id);
   const plan = planCreditNote(
-    { status: invoice.status as InvoiceStatus, total: invoice.total, amountPaid: invoice.amountPaid, amountCredited: invoice.amountCredited, taxGroups },
+    { status: invoice.status as InvoiceStatus, total: invoice.total, amountPaid: invoice.amountPaid, amountCredited: invoice.amountCredited, taxGroups, alreadyCredited },
     input.lines,
   );
   const { branch, today } = await loadPricingBranch(ctx, invoice.branchId);
@@ -32,6 +35,8 @@ export async function createCreditNote(ctx: BillingContext, input: { invoiceId: 
     issueDate: today,
     lines: plan.lines,
     totals: plan.totals,
+    seller: invoice.seller,
+    buyer: invoice.buyer,
     now: now.toISOString(),
     actor: ctx.actor,
     idempotency: ctx.idempotency,

@@ -6,6 +6,13 @@ import { createCustomer as insertCustomer, updateCustomer as applyCustomerUpdate
 import { getBranch } from "../db/reference-data.ts";
 import { newId } from "../db/ids.ts";
 import type { BillingContext } from "./context.ts";
+import { normalizeAddress, type PostalAddress } from "../domain/postal-address.ts";
+
+/** Stored as JSON; undefined = not given (PATCH leaves it), null = none. */
+function addressColumn(address: PostalAddress | null | undefined): string | null | undefined {
+  if (address === undefined || address === null) return address;
+  return JSON.stringify(normalizeAddress(address));
+}
 
 export interface CustomerInput {
   name: string;
@@ -15,6 +22,7 @@ export interface CustomerInput {
   language: string;
   timezone?: string | undefined;
   taxId?: string | null | undefined;
+  address?: PostalAddress | null | undefined;
   homeBranchId?: string | null | undefined;
   externalRef?: string | null | undefined;
   channels: Partial<Record<Channel, ChannelInput>>;
@@ -50,6 +58,7 @@ export async function createCustomer(ctx: BillingContext, input: CustomerInput):
       language: input.language,
       timezone: input.timezone ?? branch?.timezone ?? "UTC",
       taxId: input.taxId ?? null,
+      address: addressColumn(input.address) ?? null,
       channels: input.channels,
     },
     now.toISOString(),
@@ -68,7 +77,7 @@ export async function updateCustomer(
 ): Promise<void> {
   checkTimezone(changes.timezone);
   await checkHomeBranch(ctx, changes.homeBranchId);
-  const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+  const defined = Object.fromEntries(Object.entries({ ...changes, address: addressColumn(changes.address) }).filter(([, v]) => v !== undefined));
   try {
     await applyCustomerUpdate(ctx.db, ctx.franchiseId, current, expectedVersion, defined, channels, ctx.clock.now().toISOString(), ctx.actor);
   } catch (error) {

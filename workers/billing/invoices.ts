@@ -10,6 +10,7 @@ import { serviceTypeTaxCategories } from "../db/reference-data.ts";
 import { loadPricingBranch } from "./branch-context.ts";
 import type { BillingContext } from "./context.ts";
 import { sequenceFor, unwrapSequenceResult } from "./sequence-client.ts";
+import { partiesAtIssue } from "./parties.ts";
 
 export interface CreateDraftInput extends DraftInput {
   customerId: string;
@@ -53,6 +54,8 @@ export async function issueInvoice(ctx: BillingContext, invoiceId: string): Prom
   const { branch, taxRates, today } = await loadPricingBranch(ctx, invoice.branchId);
   const dates = issueDatesFor(invoice, today);
   const repriced = repriceForIssue(lines.map(toDraftLine), { jurisdiction: branch.jurisdiction, taxRates }, dates.issueDate);
+  const customer = await getCustomer(ctx.db, ctx.franchiseId, invoice.customerId);
+  if (!customer) throw notFound("customer", invoice.customerId);
   const cmd: IssueCommand = {
     franchiseId: ctx.franchiseId,
     invoiceId,
@@ -64,6 +67,7 @@ export async function issueInvoice(ctx: BillingContext, invoiceId: string): Prom
     ...dates,
     lines: repriced.lines,
     totals: repriced.totals,
+    parties: partiesAtIssue(branch, customer.customer),
     now: ctx.clock.now().toISOString(),
     actor: ctx.actor,
     idempotency: ctx.idempotency,

@@ -10,7 +10,7 @@ import { idempotencyCommit, type IdempotencyClaim } from "./idempotency.ts";
 import { creditNotePayload } from "../events/payloads.ts";
 import { creditNoteLines, creditNotes } from "./schema.ts";
 import type { CreditNoteLine } from "../domain/credit-note.ts";
-import type { InvoiceTotals } from "../domain/invoice-totals.ts";
+import type { InvoiceTotals, TaxGroup } from "../domain/invoice-totals.ts";
 
 export type CreditNoteRow = typeof creditNotes.$inferSelect;
 export type CreditNoteLineRow = typeof creditNoteLines.$inferSelect;
@@ -26,6 +26,9 @@ export interface CreditNoteCommand {
   issueDate: string;
   lines: CreditNoteLine[];
   totals: InvoiceTotals;
+  /** JSON party snapshots copied from the invoice (null for invoices issued before snapshots). */
+  seller: string | null;
+  buyer: string | null;
   now: string;
   actor: string;
   /** The request's Idempotency-Key lease: the credit-note batch marks it committed. */
@@ -49,6 +52,8 @@ export function creditNoteStatements(db: Db, cmd: CreditNoteCommand, seq: number
       taxTotal: cmd.totals.taxTotal,
       total: cmd.totals.total,
       taxBreakdown: JSON.stringify(cmd.totals.taxBreakdown),
+      seller: cmd.seller,
+      buyer: cmd.buyer,
       createdAt: cmd.now,
     }),
   ];
@@ -87,6 +92,16 @@ export function creditNoteStatements(db: Db, cmd: CreditNoteCommand, seq: number
     ...idempotencyCommit(db, cmd.idempotency, "credit_note.issued", cmd.creditNoteId),
   );
   return statements;
+}
+
+/** The tax groups of every credit note already issued against the invoice (for the per-group caps). */
+export async function creditedGroupsOf(db: Db, franchiseId: string, invoiceId: string): Promise<TaxGroup[]> {
+  const rows = await db
+    .select({ taxBreakdown: creditNotes.taxBreakdown })
+    .from(creditNotes)
+    .where(and(eq(creditNotes.franchiseId, franchiseId), eq(creditNotes.invoiceId, invoiceId)))
+    .all();
+  return rows.flatMap((r) => JSON.parse(r.taxBreakdown) as TaxGroup[]);
 }
 
 export interface CreditNoteWithLines {

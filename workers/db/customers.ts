@@ -100,6 +100,8 @@ export interface NewCustomer {
   language: string;
   timezone: string;
   taxId: string | null;
+  /** JSON PostalAddress. */
+  address: string | null;
   channels: Partial<Record<Channel, ChannelInput>>;
 }
 
@@ -113,7 +115,7 @@ export async function createCustomer(db: Db, input: NewCustomer, now: string, ac
   ]);
 }
 
-export type CustomerChanges = Partial<Pick<CustomerRow, "name" | "email" | "phone" | "segment" | "language" | "timezone" | "taxId" | "homeBranchId" | "externalRef" | "status">>;
+export type CustomerChanges = Partial<Pick<CustomerRow, "name" | "email" | "phone" | "segment" | "language" | "timezone" | "taxId" | "address" | "homeBranchId" | "externalRef" | "status">>;
 
 /** Applies the change only if the stored version is still `expectedVersion` (If-Match). */
 export async function updateCustomer(

@@ -12,6 +12,7 @@ import { invoiceLines, invoices } from "./schema.ts";
 import type { DraftLine, PricedDraft } from "../domain/invoice-draft.ts";
 import type { InvoiceTotals } from "../domain/invoice-totals.ts";
 import type { InvoiceStatus } from "../domain/settlement.ts";
+import type { PartySnapshots } from "../domain/party-snapshot.ts";
 
 export type InvoiceRow = typeof invoices.$inferSelect;
 export type InvoiceLineRow = typeof invoiceLines.$inferSelect;
@@ -175,6 +176,8 @@ export interface IssueCommand {
   dueDate: string;
   lines: DraftLine[];
   totals: InvoiceTotals;
+  /** Seller and buyer as they stand at issue (workers/domain/party-snapshot.ts), frozen with the invoice. */
+  parties: PartySnapshots;
   now: string;
   actor: string;
   /** The request's Idempotency-Key lease: the issue batch marks it committed. */
@@ -205,6 +208,8 @@ export function issueStatements(db: Db, cmd: IssueCommand, seq: number, number: 
         taxTotal: totals.taxTotal,
         total: totals.total,
         taxBreakdown: JSON.stringify(totals.taxBreakdown),
+        seller: JSON.stringify(cmd.parties.seller),
+        buyer: JSON.stringify(cmd.parties.buyer),
         issuedAt: cmd.now,
         updatedAt: cmd.now,
         version: sql`${invoices.version} + 1`,

@@ -15,12 +15,15 @@ export type DomainEventType =
   | "invoice.issued"
   | "invoice.voided"
   | "credit_note.issued"
-  | "payment.recorded";
+  | "payment.recorded"
+  | "payment.allocated"
+  | "credit.applied"
+  | "refund.recorded";
 
 export interface DomainEvent {
   franchiseId: string;
   type: DomainEventType;
-  aggregateType: "customer" | "invoice" | "credit_note" | "payment";
+  aggregateType: "customer" | "invoice" | "credit_note" | "payment" | "refund";
   aggregateId: string;
   /** The aggregate's version after this change (1 for immutable documents). */
   aggregateVersion: number;

@@ -25,7 +25,12 @@ export const branches = sqliteTable(
     /** Tax jurisdiction the branch invoices under, e.g. "ES", "GB", "US-CA". */
     jurisdiction: text("jurisdiction").notNull(),
     taxId: text("tax_id"),
+    /** JSON PostalAddress (workers/domain/postal-address.ts); was free text before migration "addresses". */
     address: text("address"),
+    /** The legal entity the branch invoices as (seller on its documents); null = its name. */
+    legalName: text("legal_name"),
+    contactEmail: text("contact_email"),
+    contactPhone: text("contact_phone"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("branches_franchise_code").on(t.franchiseId, t.code)],
@@ -64,6 +69,8 @@ export const customers = sqliteTable(
     language: text("language").notNull(),
     timezone: text("timezone").notNull(),
     taxId: text("tax_id"),
+    /** JSON PostalAddress (workers/domain/postal-address.ts). */
+    address: text("address"),
     status: text("status").notNull().default("active"),
     version: integer("version").notNull().default(1),
     createdAt: createdAt(),
@@ -139,6 +146,9 @@ export const invoices = sqliteTable(
     /** JSON: [{ category, ratePpm, taxableAmount, taxAmount }] */
     taxBreakdown: text("tax_breakdown").notNull(),
     memo: text("memo"),
+    /** JSON snapshots of seller and buyer (workers/domain/party-snapshot.ts), frozen at issue. */
+    seller: text("seller"),
+    buyer: text("buyer"),
     voidReason: text("void_reason"),
     version: integer("version").notNull().default(1),
     createdAt: createdAt(),
@@ -202,11 +212,15 @@ export const creditNotes = sqliteTable(
     taxTotal: integer("tax_total").notNull(),
     total: integer("total").notNull(),
     taxBreakdown: text("tax_breakdown").notNull(),
+    /** Copied from the invoice: a credit note names the same parties. */
+    seller: text("seller"),
+    buyer: text("buyer"),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("credit_notes_branch_seq").on(t.branchId, t.seq),
     index("credit_notes_franchise_invoice").on(t.franchiseId, t.invoiceId),
+    index("credit_notes_franchise_customer").on(t.franchiseId, t.customerId, t.currency),
     check("credit_notes_amounts", sql`${t.total} > 0 AND ${t.total} = ${t.subtotal} + ${t.taxTotal}`),
   ],
 );
@@ -239,6 +253,8 @@ export const payments = sqliteTable(
     receivedAt: text("received_at").notNull(),
     method: text("method").notNull(),
     reference: text("reference"),
+    /** Bumped by each later allocation (POST /v1/payments/{id}/allocations). */
+    version: integer("version").notNull().default(1),
     createdAt: createdAt(),
   },
   (t) => [index("payments_franchise_customer").on(t.franchiseId, t.customerId, t.id), check("payments_amount_positive", sql`${t.amount} > 0`)],
@@ -259,6 +275,38 @@ export const paymentAllocations = sqliteTable(
     index("payment_allocations_invoice").on(t.invoiceId),
     check("payment_allocations_amount_positive", sql`${t.amount} > 0`),
   ],
+);
+
+/** Money paid back to a customer out of their credit (see workers/domain/customer-ledger.ts). */
+export const refunds = sqliteTable(
+  "refunds",
+  {
+    id: text("id").primaryKey(),
+    franchiseId: text("franchise_id").notNull().references(() => franchises.id),
+    customerId: text("customer_id").notNull().references(() => customers.id),
+    currency: text("currency").notNull(),
+    amount: integer("amount").notNull(),
+    refundedAt: text("refunded_at").notNull(),
+    method: text("method").notNull(),
+    reference: text("reference"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("refunds_franchise_customer").on(t.franchiseId, t.customerId, t.currency), check("refunds_amount_positive", sql`${t.amount} > 0`)],
+);
+
+/** Customer credit applied to an open invoice; counts in the invoice's amount_credited. */
+export const creditApplications = sqliteTable(
+  "credit_applications",
+  {
+    id: text("id").primaryKey(),
+    franchiseId: text("franchise_id").notNull().references(() => franchises.id),
+    customerId: text("customer_id").notNull().references(() => customers.id),
+    invoiceId: text("invoice_id").notNull().references(() => invoices.id),
+    currency: text("currency").notNull(),
+    amount: integer("amount").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("credit_applications_franchise_customer").on(t.franchiseId, t.customerId, t.currency), check("credit_applications_amount_positive", sql`${t.amount} > 0`)],
 );
 
 export const apiKeys = sqliteTable(

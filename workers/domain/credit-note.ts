@@ -1,9 +1,12 @@
 // A credit note corrects an issued invoice: its lines are taxed at the rates the invoice was
-// issued with, and its total cannot exceed what is still open on the invoice.
+// issued with, and each (tax category, rate) group is capped at what was invoiced in it minus
+// what earlier credit notes credited (credit-caps.ts). An invoice already paid can be credited
+// too: whatever exceeds its open balance becomes customer credit (customer-ledger.ts).
 import { conflict, invalid } from "./errors.ts";
-import { computeInvoiceTotals, quantityToMilli, type InvoiceTotals, type PricedLine } from "./invoice-totals.ts";
+import { capCreditGroups, groupKey } from "./credit-caps.ts";
+import { computeInvoiceTotals, quantityToMilli, type InvoiceTotals, type PricedLine, type TaxGroup } from "./invoice-totals.ts";
 import { assertAmount } from "./money.ts";
-import { balanceDue, isOpen, type Settleable } from "./settlement.ts";
+import { balanceDue, type InvoiceStatus, type Settleable } from "./settlement.ts";
 import type { TaxCategory } from "./tax.ts";
 
 export interface CreditLineInput {
@@ -14,8 +17,10 @@ export interface CreditLineInput {
 }
 
 export interface CreditedInvoice extends Settleable {
-  /** The (category, rate) pairs the invoice was issued with. */
-  taxGroups: ReadonlyArray<{ category: TaxCategory; ratePpm: number }>;
+  /** The invoice's tax breakdown: the (category, rate) groups it was issued with. */
+  taxGroups: readonly TaxGroup[];
+  /** The groups of the credit notes already issued against it. */
+  alreadyCredited: readonly TaxGroup[];
 }
 
 export interface CreditNoteLine extends PricedLine {
@@ -27,10 +32,15 @@ export interface CreditNoteLine extends PricedLine {
 export interface PlannedCreditNote {
   lines: CreditNoteLine[];
   totals: InvoiceTotals;
+  /** The part that reduces the invoice's balance; the rest becomes customer credit. */
+  appliedToInvoice: number;
+  toCustomerCredit: number;
 }
 
+const CREDITABLE: ReadonlySet<InvoiceStatus> = new Set(["issued", "partially_paid", "paid"]);
+
 export function planCreditNote(invoice: CreditedInvoice, input: CreditLineInput[]): PlannedCreditNote {
-  if (!isOpen(invoice.status)) throw conflict("invoice_not_open", `a credit note needs an issued, unpaid invoice; this one is ${invoice.status}`);
+  if (!CREDITABLE.has(invoice.status)) throw conflict("invoice_not_open", `a credit note needs an issued invoice; this one is ${invoice.status}`);
   if (input.length === 0) throw invalid("no_lines", "lines", "a credit note needs at least one line");
   const lines: CreditNoteLine[] = input.map((line, i) => {
     const field = `lines.${i}`;
@@ -53,12 +63,13 @@ export function planCreditNote(invoice: CreditedInvoice, input: CreditLineInput[
       netAmount: 0,
     };
   });
-  const totals = computeInvoiceTotals(lines);
-  lines.forEach((line, i) => (line.netAmount = totals.lineNetAmounts[i]!));
-  if (totals.total === 0) throw invalid("zero_credit_note", "lines", "a credit note must credit a positive amount");
-  const open = balanceDue(invoice);
-  if (totals.total > open) {
-    throw invalid("credit_exceeds_open_amount", "lines", `the credit note totals ${totals.total} but only ${open} is open on the invoice`);
-  }
-  return { lines, totals };
+  const priced = computeInvoiceTotals(lines);
+  lines.forEach((line, i) => (line.netAmount = priced.lineNetAmounts[i]!));
+  if (priced.total === 0) throw invalid("zero_credit_note", "lines", "a credit note must credit a positive amount");
+  const firstLineOf = (key: string) => lines.findIndex((l) => groupKey({ category: l.taxCategory, ratePpm: l.taxRatePpm }) === key);
+  const taxBreakdown = capCreditGroups(priced.taxBreakdown, invoice.taxGroups, invoice.alreadyCredited, firstLineOf);
+  const taxTotal = taxBreakdown.reduce((a, g) => a + g.taxAmount, 0);
+  const totals: InvoiceTotals = { ...priced, taxBreakdown, taxTotal, total: priced.subtotal + taxTotal };
+  const appliedToInvoice = Math.min(totals.total, balanceDue(invoice));
+  return { lines, totals, appliedToInvoice, toCustomerCredit: totals.total - appliedToInvoice };
 }

@@ -64,29 +64,31 @@ describe("checkAllocations", () => {
 });
 
 describe("planCreditNote", () => {
-  const issued = { status: "issued" as const, total: 12100, amountPaid: 0, amountCredited: 0, taxGroups: [{ category: "standard" as const, ratePpm: 210_000 }] };
+  const issued = { status: "issued" as const, total: 12100, amountPaid: 0, amountCredited: 0, taxGroups: [{ category: "standard" as const, ratePpm: 210_000, taxableAmount: 10000, taxAmount: 2100 }], alreadyCredited: [] };
 
   it("taxes credit lines at the invoice's rate", () => {
     const plan = planCreditNote(issued, [{ description: "refund", quantity: 1, unitPrice: 1000 }]);
     expect(plan.totals).toMatchObject({ subtotal: 1000, taxTotal: 210, total: 1210 });
   });
 
-  it("never lets the credit exceed the open amount", () => {
+  // Since credit notes on paid invoices are allowed, the part beyond the open amount becomes
+  // customer credit; what reduces the invoice still never exceeds its open amount.
+  it("never applies more than the open amount to the invoice; the rest becomes customer credit", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 12100 }), fc.integer({ min: 1, max: 20000 }), (paid, price) => {
         const inv = { ...issued, amountPaid: paid, status: paid === 12100 ? ("paid" as const) : paid > 0 ? ("partially_paid" as const) : ("issued" as const) };
         try {
           const plan = planCreditNote(inv, [{ description: "x", quantity: 1, unitPrice: price }]);
-          return plan.totals.total <= 12100 - paid;
+          return plan.totals.total <= 12100 && plan.appliedToInvoice <= 12100 - paid && plan.appliedToInvoice + plan.toCustomerCredit === plan.totals.total;
         } catch {
-          return true;
+          return price > 10000;
         }
       }),
     );
   });
 
   it("asks which category to credit when the invoice has several", () => {
-    const mixed = { ...issued, taxGroups: [{ category: "standard" as const, ratePpm: 210_000 }, { category: "reduced" as const, ratePpm: 100_000 }] };
+    const mixed = { ...issued, taxGroups: [{ category: "standard" as const, ratePpm: 210_000, taxableAmount: 5000, taxAmount: 1050 }, { category: "reduced" as const, ratePpm: 100_000, taxableAmount: 5000, taxAmount: 500 }] };
     expect(() => planCreditNote(mixed, [{ description: "x", quantity: 1, unitPrice: 100 }])).toThrow(/several tax categories/);
     expect(planCreditNote(mixed, [{ description: "x", quantity: 1, unitPrice: 100, taxCategory: "reduced" }]).totals.taxTotal).toBe(10);
   });

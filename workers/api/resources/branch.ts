@@ -1,7 +1,9 @@
 import { z } from "zod";
 import type { BranchRow, ServiceTypeRow } from "../../db/reference-data.ts";
 import { TAX_CATEGORIES } from "../../domain/tax.ts";
+import { displayMinorUnits } from "../../domain/currency.ts";
 import { Currency, Id } from "./common.ts";
+import { parseAddress, PostalAddress } from "./party.ts";
 
 export const Branch = z.object({
   id: Id("br"),
@@ -9,9 +11,12 @@ export const Branch = z.object({
   name: z.string(),
   timezone: z.string(),
   currency: Currency,
+  minorUnits: z.number().int().describe("the currency's ISO 4217 minor-unit exponent"),
   jurisdiction: z.string(),
+  legalName: z.string().describe("the legal entity that issues the branch's documents"),
   taxId: z.string().nullable(),
-  address: z.string().nullable(),
+  address: PostalAddress.nullable(),
+  contact: z.object({ email: z.string().nullable(), phone: z.string().nullable() }),
 }).meta({ id: "Branch" });
 
 export const branchResource = (b: BranchRow): z.infer<typeof Branch> => ({
@@ -20,9 +25,12 @@ export const branchResource = (b: BranchRow): z.infer<typeof Branch> => ({
   name: b.name,
   timezone: b.timezone,
   currency: b.currency,
+  minorUnits: displayMinorUnits(b.currency),
   jurisdiction: b.jurisdiction,
+  legalName: b.legalName ?? b.name,
   taxId: b.taxId,
-  address: b.address,
+  address: parseAddress(b.address),
+  contact: { email: b.contactEmail, phone: b.contactPhone },
 });
 
 export const ServiceType = z.object({

@@ -1,12 +1,17 @@
 // Shared pieces of the API's contract: ids, pagination, list envelopes, problem responses.
 import { z } from "zod";
 import { fromBase64url, base64url } from "../../auth/secrets.ts";
+import { isCurrencyCode } from "../../domain/currency.ts";
 import { HttpProblem } from "../problem.ts";
 
 export const Id = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{26}$`), `must be a ${prefix}_… id`);
 export const IsoDate = z.iso.date();
 export const Amount = z.number().int().min(0).max(1e15).describe("integer amount in the currency's minor unit (cents)");
-export const Currency = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as EUR");
+export const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as EUR")
+  .refine(isCurrencyCode, "is not an active ISO 4217 currency code")
+  .describe("active ISO 4217 currency code; amounts are in its minor unit (EUR 2 decimals, JPY 0, KWD 3)");
 
 export const IdParams = (prefix: string) => z.object({ id: Id(prefix) });
 

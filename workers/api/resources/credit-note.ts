@@ -4,6 +4,7 @@ import { milliToQuantity } from "../../domain/invoice-totals.ts";
 import { TAX_CATEGORIES } from "../../domain/tax.ts";
 import { Amount, Currency, Id, IsoDate } from "./common.ts";
 import { ppmToPercent, TaxBreakdown, taxBreakdownResource } from "./invoice.ts";
+import { BuyerSnapshot, parseBuyer, parseSeller, SellerSnapshot } from "./party.ts";
 
 export const CreditNote = z.object({
   id: Id("cn"),
@@ -18,6 +19,8 @@ export const CreditNote = z.object({
   taxTotal: Amount,
   total: Amount,
   taxBreakdown: TaxBreakdown,
+  seller: SellerSnapshot.nullable().describe("copied from the invoice"),
+  buyer: BuyerSnapshot.nullable().describe("copied from the invoice"),
   lines: z.array(
     z.object({
       position: z.number().int(),
@@ -46,6 +49,8 @@ export function creditNoteResource({ creditNote: c, lines }: CreditNoteWithLines
     taxTotal: c.taxTotal,
     total: c.total,
     taxBreakdown: taxBreakdownResource(c.taxBreakdown),
+    seller: parseSeller(c.seller),
+    buyer: parseBuyer(c.buyer),
     lines: lines.map((l) => ({
       position: l.position,
       description: l.description,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ChannelRow, CustomerWithChannels } from "../../db/customers.ts";
 import { Id } from "./common.ts";
+import { parseAddress, PostalAddress, PostalAddressInput } from "./party.ts";
 
 const ChannelState = z.object({
   address: z.string(),
@@ -19,6 +20,7 @@ export const Customer = z.object({
   language: z.string(),
   timezone: z.string(),
   taxId: z.string().nullable(),
+  address: PostalAddress.nullable(),
   homeBranchId: z.string().nullable(),
   externalRef: z.string().nullable(),
   status: z.enum(["active", "archived"]),
@@ -46,6 +48,7 @@ export function customerResource({ customer: c, channels }: CustomerWithChannels
     language: c.language,
     timezone: c.timezone,
     taxId: c.taxId,
+    address: parseAddress(c.address),
     homeBranchId: c.homeBranchId,
     externalRef: c.externalRef,
     status: c.status as "active" | "archived",
@@ -72,6 +75,7 @@ const customerFields = {
   language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, "must be a BCP 47 language such as es or en-GB"),
   timezone: z.string().min(1).max(64).describe("IANA timezone, e.g. Europe/Madrid"),
   taxId: z.string().max(32).nullable().optional(),
+  address: PostalAddressInput.nullable().optional().describe("postal address; null clears it"),
   homeBranchId: Id("br").nullable().optional(),
   externalRef: z.string().max(100).nullable().optional(),
 };
@@ -96,6 +100,7 @@ export const UpdateCustomerBody = z
     language: customerFields.language.optional(),
     timezone: customerFields.timezone.optional(),
     taxId: customerFields.taxId,
+    address: customerFields.address,
     homeBranchId: customerFields.homeBranchId,
     externalRef: customerFields.externalRef,
     status: z.enum(["active", "archived"]).optional(),

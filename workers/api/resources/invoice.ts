@@ -4,7 +4,9 @@ import { agingBucketOf, AGING_BUCKETS, daysPastDue, isOverdue } from "../../doma
 import { milliToQuantity } from "../../domain/invoice-totals.ts";
 import { balanceDue, INVOICE_STATUSES, type InvoiceStatus } from "../../domain/settlement.ts";
 import { TAX_CATEGORIES } from "../../domain/tax.ts";
+import { displayMinorUnits } from "../../domain/currency.ts";
 import { Amount, Currency, Id, IsoDate } from "./common.ts";
+import { BuyerSnapshot, parseBuyer, parseSeller, SellerSnapshot } from "./party.ts";
 
 const TaxCategory = z.enum(TAX_CATEGORIES);
 
@@ -31,6 +33,7 @@ export const Invoice = z.object({
   branchId: z.string(),
   customerId: z.string(),
   currency: Currency,
+  minorUnits: z.number().int().describe("the currency's ISO 4217 minor-unit exponent: amounts are in 10^-minorUnits of it"),
   issueDate: IsoDate.nullable(),
   dueDate: IsoDate.nullable(),
   dueInDays: z.number().int().nullable(),
@@ -44,6 +47,8 @@ export const Invoice = z.object({
   daysPastDue: z.number().int(),
   agingBucket: z.enum(AGING_BUCKETS).nullable(),
   taxBreakdown: TaxBreakdown,
+  seller: SellerSnapshot.nullable().describe("frozen at issue; null while draft (the branch's current legal entity applies until then)"),
+  buyer: BuyerSnapshot.nullable().describe("frozen at issue; null while draft (the customer's current details apply until then)"),
   memo: z.string().nullable(),
   voidReason: z.string().nullable(),
   lines: z.array(InvoiceLine),
@@ -94,6 +99,7 @@ export function invoiceResource({ invoice: i, lines }: InvoiceWithLines, today: 
     branchId: i.branchId,
     customerId: i.customerId,
     currency: i.currency,
+    minorUnits: displayMinorUnits(i.currency),
     issueDate: i.issueDate,
     dueDate: i.dueDate,
     dueInDays: i.dueInDays,
@@ -107,6 +113,8 @@ export function invoiceResource({ invoice: i, lines }: InvoiceWithLines, today: 
     daysPastDue: overdue && i.dueDate ? daysPastDue(i.dueDate, today) : 0,
     agingBucket: (status === "issued" || status === "partially_paid") && i.dueDate ? agingBucketOf(i.dueDate, today) : null,
     taxBreakdown: taxBreakdownResource(i.taxBreakdown),
+    seller: parseSeller(i.seller),
+    buyer: parseBuyer(i.buyer),
     memo: i.memo,
     voidReason: i.voidReason,
     lines: lines.map(lineResource),

@@ -19,7 +19,9 @@ async function loadOr404(c: AppContext, id: string) {
 export class CreateCreditNote extends OpenAPIRoute {
   schema = {
     tags,
-    summary: "Credit an issued invoice (at most its open amount), numbered in the branch's credit-note series",
+    summary: "Credit an issued invoice, numbered in the branch's credit-note series",
+    description:
+      "Each (tax category, rate) group can be credited at most what the invoice charged in it minus what earlier credit notes credited, net and tax (422 credit_exceeds_tax_group naming the group and the first line in it); a credit note that completes a group reverses exactly the tax left in it. A paid invoice can be credited too: the part beyond its open balance becomes customer credit (GET /v1/customers/{id}/balance).",
     request: { headers: IdempotencyHeader, body: jsonRequestBody(CreateCreditNoteBody) },
     responses: { "201": jsonResponse(CreditNote, "Credit note issued", "Location", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY) },
   };
