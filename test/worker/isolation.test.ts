@@ -7,7 +7,7 @@
 // allow-list fails here.
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { changedTables, d1Fingerprint, type Fingerprint } from "./openapi-suites/d1-checksum.ts";
+import { changedTables, d1ContentFingerprint, type Fingerprint } from "./openapi-suites/d1-checksum.ts";
 import { fetchOpenApi, isAdminOnly, type Operation, operationsOf } from "./openapi-suites/operations.ts";
 import { PUBLIC_OPERATIONS } from "./openapi-suites/public-operations.ts";
 import { type Answer, describeProbe, problemDefect, type Probe, send, validProbe } from "./openapi-suites/requests.ts";
@@ -65,7 +65,7 @@ describe("isolation generated from the OpenAPI document", () => {
 
   it("refuses everyone who is not the owner, and never reveals whether A's resource exists", async () => {
     const failures: Failure[] = [];
-    let baseline: Fingerprint = await d1Fingerprint(env.DB);
+    let baseline: Fingerprint = await d1ContentFingerprint(env.DB);
 
     /** Sends one case; checks what holds for every answer; returns the answer. */
     async function attempt(op: Operation, caller: string, probe: Probe, mustRefuse: boolean): Promise<Answer> {
@@ -80,7 +80,7 @@ describe("isolation generated from the OpenAPI document", () => {
         else if (mustRefuse && !REFUSED.has(answer.status)) fail(`answered ${answer.status} ${answer.json?.code}; a refusal is 401, 403 or 404`);
       } else if (mustRefuse) fail(`answered ${answer.status}: ${answer.text.slice(0, 200)}`, true);
 
-      const after = await d1Fingerprint(env.DB);
+      const after = await d1ContentFingerprint(env.DB);
       if (answer.status >= 400) {
         const changed = changedTables(baseline, after);
         if (changed.length > 0) fail(`refused with ${answer.status} but changed D1 tables ${changed.join(", ")}`, true);
