@@ -77,9 +77,10 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(() => {
-  const refusals = [...stats.byStatus].filter(([s]) => s >= 400).sort(([a], [b]) => a - b);
+  const refusals = [...stats.byStatus].filter(([s]) => s >= 400 && s < 500).sort(([a], [b]) => a - b);
   console.log(`fuzz: ${stats.cases} cases, ${stats.fiveXx} 5xx, ${stats.partialWrites} partial writes`);
-  console.log(`fuzz refusals: ${refusals.map(([s, n]) => `${s}=${n}`).join(", ")}; accepted (valid input): ${stats.accepted}; seed ${SEED}`);
+  console.log(`fuzz refusals: ${refusals.map(([s, n]) => `${s}=${n}`).join(", ")}`);
+  console.log(`fuzz accepted (valid input): ${stats.accepted}; seed ${SEED} (FUZZ_SEED), ${TOTAL_RUNS} runs asked (FUZZ_RUNS)`);
   if (stats.counterResets > 0) console.warn(`fuzz: the D1 write counter restarted ${stats.counterResets} times; the requests in those windows were not verified`);
   for (const [family, hits] of pendingHits) console.warn(`fuzz pending (${KNOWN_DEFECTS_FIXED_ELSEWHERE[family]}): ${hits.length} failing cases, e.g.\n  ${hits.filter((h, i) => i < 3 || h.includes("changed D1")).join("\n  ")}`);
 });
@@ -232,6 +233,8 @@ describe("hostile input generated from the OpenAPI document", () => {
   }
 
   it("every family listed in KNOWN_DEFECTS_FIXED_ELSEWHERE still fails (else remove it from the list)", () => {
+    // A short local run (FUZZ_RUNS below the default) may simply not meet a pending defect.
+    if (TOTAL_RUNS < 10_000) return;
     const fixed = Object.keys(KNOWN_DEFECTS_FIXED_ELSEWHERE).filter((family) => !pendingHits.has(family as Family));
     expect(fixed, "these known defects no longer reproduce: remove them from test/worker/openapi-suites/known-defects.ts").toEqual([]);
   });
