@@ -13,7 +13,8 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { TEST_MIGRATIONS: migrations, LOG_LEVEL: "error" } },
+            // FUZZ_SEED / FUZZ_RUNS reach the fuzz suite inside workerd as bindings ("" = defaults).
+            miniflare: { bindings: { TEST_MIGRATIONS: migrations, LOG_LEVEL: "error", FUZZ_SEED: process.env.FUZZ_SEED ?? "", FUZZ_RUNS: process.env.FUZZ_RUNS ?? "" } },
           }),
         ],
         test: {

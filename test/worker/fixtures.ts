@@ -1,7 +1,7 @@
 // A small two-franchise world written straight into D1 for API tests: franchise A has a
 // Spanish and a US branch, a read-write and a read-only key; franchise B has one branch and a key.
 import { env, exports } from "cloudflare:workers";
-import { API_KEY_PREFIX, sha256Hex } from "../../workers/auth/secrets.ts";
+import { API_KEY_PREFIX, hashPassword, sha256Hex } from "../../workers/auth/secrets.ts";
 import { assertMatchesContract } from "./openapi-contract.ts";
 
 export const A = {
@@ -119,4 +119,29 @@ export async function createDraft(customerId: string, overrides: Record<string, 
   });
   if (res.status !== 201) throw new Error(`draft not created: ${JSON.stringify(res.body)}`);
   return res.body;
+}
+
+/** Staff users for tests that need sessions: an admin and a non-admin of A, an admin of B. */
+export const STAFF = {
+  password: "correct horse battery staple",
+  aAdmin: { id: "usr_000000000000000000000000a1", franchiseId: A.franchiseId, email: "admin@alpha.test", role: "admin" },
+  aStaff: { id: "usr_000000000000000000000000a2", franchiseId: A.franchiseId, email: "staff@alpha.test", role: "staff" },
+  bAdmin: { id: "usr_000000000000000000000000b1", franchiseId: B.franchiseId, email: "admin@beta.test", role: "admin" },
+} as const;
+
+/** Inserts the STAFF users (call after seedFixtures); PBKDF2 is slow, so only tests that log in pay for it. */
+export async function seedStaff(): Promise<void> {
+  const hash = await hashPassword(STAFF.password);
+  await env.DB.batch(
+    [STAFF.aAdmin, STAFF.aStaff, STAFF.bAdmin].map((u) =>
+      env.DB.prepare("INSERT INTO staff_users (id, franchise_id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(u.id, u.franchiseId, u.email, u.email, u.role, hash, now),
+    ),
+  );
+}
+
+/** Logs a staff user in through POST /auth/login and returns the session token (a Bearer token). */
+export async function login(email: string, password: string = STAFF.password): Promise<string> {
+  const res = await callJson("POST", "/auth/login", { key: null, body: { email, password } });
+  if (res.status !== 200) throw new Error(`login failed for ${email}: ${JSON.stringify(res.body)}`);
+  return res.body.token;
 }
