@@ -15,7 +15,7 @@ import { assertInBatch, runBatch, isBatchAssertionFailure, type Statement } from
 import { issueStatements, type IssueCommand } from "../workers/db/invoices.ts";
 import { creditNoteStatements, type CreditNoteCommand } from "../workers/db/credit-notes.ts";
 import { formatDocumentNumber, type DocumentSeries } from "../workers/domain/document-number.ts";
-import { DomainError, conflict } from "../workers/domain/errors.ts";
+import { type DomainError, conflict } from "../workers/domain/errors.ts";
 import { createLogger, type Logger } from "../workers/observability/logger.ts";
 import { SerialLock } from "./serial-lock.ts";
 

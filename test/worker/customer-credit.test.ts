@@ -152,7 +152,10 @@ describe("customer credit", () => {
   it("reconciles after a random-ish sequence of operations", async () => {
     const customerId = await createCustomer();
     let seed = 7;
-    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
     const invoices: string[] = [];
     const payments: string[] = [];
     for (let step = 0; step < 30; step++) {

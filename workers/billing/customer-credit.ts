@@ -12,6 +12,7 @@ import { creditApplicationStatements, laterAllocationStatements, ledgerSums, ref
 import { newId } from "../db/ids.ts";
 import { getInvoice, getInvoicesByIds } from "../db/invoices.ts";
 import { getPayment } from "../db/payments.ts";
+import { idempotencyCommit } from "../db/idempotency.ts";
 import type { BillingContext } from "./context.ts";
 
 export async function customerBalances(ctx: BillingContext, customerId: string): Promise<Array<CustomerBalance & { currency: string }>> {
@@ -48,7 +49,7 @@ export async function allocatePayment(ctx: BillingContext, paymentId: string, al
   );
   // The remainder may already have been refunded: the customer's pool is the other limit.
   assertWithinCredit(remainder - left, await creditBalanceOf(ctx, payment.customerId, payment.currency), "allocations");
-  await runGuarded(ctx, laterAllocationStatements(ctx.db, payment, allocations, ctx.clock.now().toISOString(), ctx.actor), () =>
+  await runGuarded(ctx, [...laterAllocationStatements(ctx.db, payment, allocations, ctx.clock.now().toISOString(), ctx.actor), ...idempotencyCommit(ctx.db, ctx.idempotency, "payment.allocated", paymentId)], () =>
     conflict("payment_changed", "the payment was allocated concurrently; read it again"),
   );
 }
@@ -62,11 +63,11 @@ export async function applyCustomerCredit(ctx: BillingContext, customerId: strin
   const { invoice } = found;
   if (invoice.customerId !== customerId) throw invalid("invoice_of_other_customer", "invoiceId", "the invoice belongs to another customer");
   const settleable = { status: invoice.status as InvoiceStatus, total: invoice.total, amountPaid: invoice.amountPaid, amountCredited: invoice.amountCredited };
-  if (!isOpen(settleable.status)) throw invalid("invoice_not_open", "invoiceId", `the invoice is ${invoice.status}`);
+  if (!isOpen(settleable.status)) throw conflict("invoice_not_open", `the invoice is ${invoice.status}`);
   const open = balanceDue(settleable);
   if (input.amount > open) throw invalid("over_allocation", "amount", `only ${open} is open on invoice ${invoice.id}`);
   assertWithinCredit(input.amount, await creditBalanceOf(ctx, customerId, invoice.currency), "amount");
-  await runGuarded(ctx, creditApplicationStatements(ctx.db, invoice, input.amount, ctx.clock.now().toISOString(), ctx.actor), () =>
+  await runGuarded(ctx, [...creditApplicationStatements(ctx.db, invoice, input.amount, ctx.clock.now().toISOString(), ctx.actor), ...idempotencyCommit(ctx.db, ctx.idempotency, "credit.applied", invoice.id)], () =>
     conflict("invoice_changed", "the invoice changed while credit was being applied; read it again"),
   );
   return invoice.id;
@@ -90,15 +91,15 @@ export async function recordRefund(ctx: BillingContext, input: RefundInput): Pro
   if (refundedAt.getTime() > now.getTime() + 5 * 60_000) throw invalid("refunded_in_future", "refundedAt", "refundedAt cannot be in the future");
   assertWithinCredit(input.amount, await creditBalanceOf(ctx, input.customerId, input.currency), "amount", "refund_exceeds_credit");
   const id = newId("rf", now.getTime());
-  await runBatch(
-    ctx.db,
-    refundStatements(
+  await runBatch(ctx.db, [
+    ...refundStatements(
       ctx.db,
       { id, franchiseId: ctx.franchiseId, customerId: input.customerId, currency: input.currency, amount: input.amount, refundedAt: refundedAt.toISOString(), method: input.method, reference: input.reference ?? null },
       now.toISOString(),
       ctx.actor,
     ),
-  );
+    ...idempotencyCommit(ctx.db, ctx.idempotency, "refund.recorded", id),
+  ]);
   return id;
 }
 

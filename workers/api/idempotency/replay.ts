@@ -8,6 +8,8 @@ import { getCreditNote } from "../../db/credit-notes.ts";
 import { getCustomer } from "../../db/customers.ts";
 import { getInvoice } from "../../db/invoices.ts";
 import { getPayment } from "../../db/payments.ts";
+import { getRefund } from "../../db/customer-credit.ts";
+import { refundResource } from "../resources/customer-credit.ts";
 import { getBranch } from "../../db/reference-data.ts";
 import { localDateAt } from "../../domain/dates.ts";
 import { apiKeyResource } from "../resources/api-key.ts";
@@ -40,6 +42,15 @@ const RENDERERS: Record<string, (c: AppContext, id: string) => Promise<Rendered>
   "credit_note.issued": async (c, id) => {
     const found = await getCreditNote(billing(c).db, c.get("principal").franchiseId, id);
     return found && { status: 201, body: creditNoteResource(found), headers: { location: `/v1/credit-notes/${id}` } };
+  },
+  "payment.allocated": async (c, id) => {
+    const found = await getPayment(billing(c).db, c.get("principal").franchiseId, id);
+    return found && { status: 200, body: paymentResource(found), headers: {} };
+  },
+  "credit.applied": (c, id) => invoice(c, id, 200),
+  "refund.recorded": async (c, id) => {
+    const found = await getRefund(billing(c).db, c.get("principal").franchiseId, id);
+    return found && { status: 201, body: refundResource(found), headers: { location: `/v1/refunds/${id}` } };
   },
   "payment.recorded": async (c, id) => {
     const found = await getPayment(billing(c).db, c.get("principal").franchiseId, id);

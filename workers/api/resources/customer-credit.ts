@@ -17,9 +17,9 @@ export const CurrencyBalance = z.object({
   paid: Amount,
   refunded: Amount,
   net: SignedAmount.describe("invoiced − credited − paid + refunded = openBalance − creditBalance"),
-});
+}).meta({ id: "CurrencyBalance" });
 
-export const CustomerBalanceResource = z.object({ customerId: Id("cus"), balances: z.array(CurrencyBalance) });
+export const CustomerBalanceResource = z.object({ customerId: Id("cus"), balances: z.array(CurrencyBalance) }).meta({ id: "CustomerBalance" });
 
 export function customerBalanceResource(customerId: string, rows: Array<CustomerBalance & { currency: string }>): z.infer<typeof CustomerBalanceResource> {
   return {
@@ -30,9 +30,10 @@ export function customerBalanceResource(customerId: string, rows: Array<Customer
 
 export const AllocatePaymentBody = z
   .object({ allocations: z.array(z.object({ invoiceId: Id("inv"), amount: Amount.min(1) }).strict()).min(1).max(50) })
-  .strict();
+  .strict()
+  .meta({ id: "AllocatePaymentRequest" });
 
-export const ApplyCreditBody = z.object({ invoiceId: Id("inv"), amount: Amount.min(1) }).strict();
+export const ApplyCreditBody = z.object({ invoiceId: Id("inv"), amount: Amount.min(1) }).strict().meta({ id: "ApplyCreditRequest" });
 
 export const Refund = z.object({
   id: Id("rf"),
@@ -43,7 +44,7 @@ export const Refund = z.object({
   method: z.enum(PAYMENT_METHODS),
   reference: z.string().nullable(),
   createdAt: z.string(),
-});
+}).meta({ id: "Refund" });
 
 export const refundResource = (r: RefundRow): z.infer<typeof Refund> => ({
   id: r.id,
@@ -65,4 +66,5 @@ export const CreateRefundBody = z
     method: z.enum(PAYMENT_METHODS).default("bank_transfer"),
     reference: z.string().max(200).optional(),
   })
-  .strict();
+  .strict()
+  .meta({ id: "CreateRefundRequest" });

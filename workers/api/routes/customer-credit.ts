@@ -6,7 +6,7 @@ import { getRefund } from "../../db/customer-credit.ts";
 import { getInvoice } from "../../db/invoices.ts";
 import { getPayment } from "../../db/payments.ts";
 import { notFound } from "../../domain/errors.ts";
-import { IdempotencyHeader, IdParams, jsonResponse, problemResponses } from "../resources/common.ts";
+import { AUTHENTICATED, IdempotencyHeader, IdParams, jsonRequestBody, jsonResponse, problemResponses, WITH_BODY } from "../resources/common.ts";
 import { AllocatePaymentBody, ApplyCreditBody, CreateRefundBody, CustomerBalanceResource, customerBalanceResource, Refund, refundResource } from "../resources/customer-credit.ts";
 import { Invoice, invoiceResource } from "../resources/invoice.ts";
 import { Payment, paymentResource } from "../resources/payment.ts";
@@ -16,8 +16,8 @@ export class AllocatePayment extends OpenAPIRoute {
   schema = {
     tags: ["Payments"],
     summary: "Allocate a payment's unallocated remainder to open invoices of the same customer and currency",
-    request: { params: IdParams("pay"), headers: IdempotencyHeader, body: { content: { "application/json": { schema: AllocatePaymentBody } } } },
-    responses: { "200": jsonResponse(Payment, "The payment with all its allocations"), ...problemResponses(400, 401, 403, 404, 409, 422) },
+    request: { params: IdParams("pay"), headers: IdempotencyHeader, body: jsonRequestBody(AllocatePaymentBody) },
+    responses: { "200": jsonResponse(Payment, "The payment with all its allocations", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY, 404) },
   };
 
   async handle(c: AppContext) {
@@ -34,8 +34,8 @@ export class ApplyCustomerCredit extends OpenAPIRoute {
   schema = {
     tags: ["Customers"],
     summary: "Apply the customer's credit (in the invoice's currency) to one of their open invoices; it counts in the invoice's amountCredited",
-    request: { params: IdParams("cus"), headers: IdempotencyHeader, body: { content: { "application/json": { schema: ApplyCreditBody } } } },
-    responses: { "200": jsonResponse(Invoice, "The invoice after the credit was applied"), ...problemResponses(400, 401, 403, 404, 409, 422) },
+    request: { params: IdParams("cus"), headers: IdempotencyHeader, body: jsonRequestBody(ApplyCreditBody) },
+    responses: { "200": jsonResponse(Invoice, "The invoice after the credit was applied", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY, 404) },
   };
 
   async handle(c: AppContext) {
@@ -54,7 +54,7 @@ export class GetCustomerBalance extends OpenAPIRoute {
     tags: ["Customers"],
     summary: "A customer's open balance and credit balance per currency, with the sums they reconcile from",
     request: { params: IdParams("cus") },
-    responses: { "200": jsonResponse(CustomerBalanceResource, "Balances per currency"), ...problemResponses(400, 401, 404) },
+    responses: { "200": jsonResponse(CustomerBalanceResource, "Balances per currency"), ...problemResponses(...AUTHENTICATED, 404) },
   };
 
   async handle(c: AppContext) {
@@ -67,8 +67,8 @@ export class CreateRefund extends OpenAPIRoute {
   schema = {
     tags: ["Refunds"],
     summary: "Record money paid back to a customer; at most their credit balance in that currency",
-    request: { headers: IdempotencyHeader, body: { content: { "application/json": { schema: CreateRefundBody } } } },
-    responses: { "201": jsonResponse(Refund, "Recorded"), ...problemResponses(400, 401, 403, 409, 422) },
+    request: { headers: IdempotencyHeader, body: jsonRequestBody(CreateRefundBody) },
+    responses: { "201": jsonResponse(Refund, "Recorded", "Location", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY) },
   };
 
   async handle(c: AppContext) {
@@ -87,7 +87,7 @@ export class GetRefund extends OpenAPIRoute {
     tags: ["Refunds"],
     summary: "Get a refund",
     request: { params: IdParams("rf") },
-    responses: { "200": jsonResponse(Refund, "The refund"), ...problemResponses(400, 401, 404) },
+    responses: { "200": jsonResponse(Refund, "The refund"), ...problemResponses(...AUTHENTICATED, 404) },
   };
 
   async handle(c: AppContext) {
