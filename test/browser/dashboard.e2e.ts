@@ -176,6 +176,7 @@ export async function dashboardScenarios({ browser, baseUrl, credentials, outDir
       await shoot(page, "record-payment", width);
       await dialog.getByRole("button", { name: "Record payment" }).click();
       await page.getByRole("status").filter({ hasText: "recorded" }).waitFor();
+      await page.waitForFunction((b) => document.querySelector("[data-testid=balance-due]")?.textContent !== b, before);
       await settled(page);
       const after = await page.getByTestId("balance-due").innerText();
       assert.notEqual(after, before, `balance changed from ${before}`);

@@ -63,7 +63,7 @@ export function formatInstant(iso: string | null | undefined, timeZone: string, 
   if (!iso) return "—";
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone, timeZoneName: "short" }).format(t);
+  return new Intl.DateTimeFormat(locale, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone, timeZoneName: "short" }).format(t);
 }
 
 /** Today's calendar date in a timezone, as YYYY-MM-DD. */

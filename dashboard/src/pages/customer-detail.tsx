@@ -12,11 +12,14 @@ type ChannelName = keyof Customer["channels"];
 const CHANNELS: ChannelName[] = ["email", "sms", "whatsapp"];
 
 async function loadActivity(customerId: string, signal: AbortSignal) {
-  const [invoices, payments] = await Promise.all([
-    ok(api.GET("/v1/invoices", { params: { query: { customerId, limit: 90 } }, signal })),
+  // Balances come from the open invoices (both open statuses), the tables show the latest 15.
+  const [invoices, issued, partial, payments] = await Promise.all([
+    ok(api.GET("/v1/invoices", { params: { query: { customerId, limit: 15 } }, signal })),
+    ok(api.GET("/v1/invoices", { params: { query: { customerId, status: "issued", limit: 90 } }, signal })),
+    ok(api.GET("/v1/invoices", { params: { query: { customerId, status: "partially_paid", limit: 90 } }, signal })),
     ok(api.GET("/v1/payments", { params: { query: { customerId, limit: 90 } }, signal })),
   ]);
-  return { invoices, payments };
+  return { invoices, open: [...issued.data, ...partial.data], payments };
 }
 
 function sumBy<T>(rows: T[], currency: (r: T) => string, amount: (r: T) => number): Array<[string, number]> {
@@ -32,7 +35,7 @@ export function CustomerDetail({ id }: { id: string }) {
   const c = customer.data;
   const locale = localeOf(branches.byId.get(c?.homeBranchId ?? ""));
 
-  const open = useMemo(() => (activity.data?.invoices.data ?? []).filter((i) => i.status === "issued" || i.status === "partially_paid"), [activity.data]);
+  const open = useMemo(() => activity.data?.open ?? [], [activity.data]);
   const openBalance = sumBy(open, (i) => i.currency, (i) => i.balanceDue);
   const overdueBalance = sumBy(open.filter((i) => i.overdue), (i) => i.currency, (i) => i.balanceDue);
   const credit = sumBy(activity.data?.payments.data ?? [], (p) => p.currency, (p) => p.unallocatedAmount);
@@ -104,11 +107,11 @@ export function CustomerDetail({ id }: { id: string }) {
           </div>
         </Card>
       </div>
-      <Card title="Recent invoices">
+      <Card title="Recent invoices" actions={<Link className="link small" href={`/invoices?customerId=${c.id}`}>All invoices →</Link>}>
         {activity.error ? <ErrorState error={activity.error} onRetry={activity.reload} /> : !activity.data ? <Loading rows={5} /> : activity.data.invoices.data.length ? <DataTable caption="Recent invoices" columns={invCols} rows={activity.data.invoices.data} rowKey={(i) => i.id} rowHref={(i) => `/invoices/${i.id}`} sortParam="isort" /> : <Empty title="No invoices yet" />}
       </Card>
       <Card title="Recent payments">
-        {activity.error ? <ErrorState error={activity.error} /> : !activity.data ? <Loading rows={4} /> : activity.data.payments.data.length ? <DataTable caption="Recent payments" columns={payCols} rows={activity.data.payments.data} rowKey={(p) => p.id} sortParam="psort" /> : <Empty title="No payments yet" />}
+        {activity.error ? <ErrorState error={activity.error} /> : !activity.data ? <Loading rows={4} /> : activity.data.payments.data.length ? <DataTable caption="Recent payments" columns={payCols} rows={activity.data.payments.data.slice(0, 15)} rowKey={(p) => p.id} sortParam="psort" /> : <Empty title="No payments yet" />}
       </Card>
     </>
   );
