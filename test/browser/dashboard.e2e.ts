@@ -22,6 +22,14 @@ interface Options {
   outDir: string;
 }
 
+// Callbacks passed to page.evaluate run in the browser. The root tsconfig has no DOM lib (it
+// checks Worker code), so declare the little of the DOM they touch, scoped to this module.
+declare const document: {
+  querySelector(selector: string): { textContent: string | null } | null;
+  activeElement: { id: string; tagName: string; textContent: string | null } | null;
+};
+declare function getComputedStyle(el: unknown): { outlineStyle: string };
+
 const WIDTHS = { desktop: { width: 1280, height: 860 }, phone: { width: 390, height: 844 } } as const;
 const BAD_TEXT = /\bNaN\b|\bundefined\b|\[object Object\]/;
 
@@ -230,7 +238,7 @@ export async function dashboardScenarios({ browser, baseUrl, credentials, outDir
       assert.equal(await page.evaluate(() => document.activeElement?.id), "main");
       await page.keyboard.press("Tab");
       const outline = await page.evaluate(() => {
-        const el = document.activeElement as HTMLElement;
+        const el = document.activeElement!;
         return { tag: el.tagName, style: getComputedStyle(el).outlineStyle };
       });
       assert.ok(["A", "BUTTON", "SELECT", "INPUT"].includes(outline.tag), `focused ${outline.tag}`);
@@ -273,7 +281,7 @@ export async function dashboardScenarios({ browser, baseUrl, credentials, outDir
       assert.equal(nav.includes("Settings"), user.role === "admin");
       await shoot(page, `role-${user.role}`, "desktop");
       if (user.branchIds?.length) {
-        const branchOptions = await page.goto("/invoices").then(() => page.getByLabel("Branch").locator("option").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean)));
+        const branchOptions = await page.goto("/invoices").then(() => page.getByLabel("Branch").locator("option").evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value).filter(Boolean)));
         assert.deepEqual([...branchOptions].sort(), [...user.branchIds].sort(), "only the assigned branches");
       }
     });
