@@ -25,8 +25,8 @@ export function Overview() {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { top: 0 },
       grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
-      xAxis: { type: "category", data: BUCKETS.map((b) => BUCKET_LABELS[b]) },
-      yAxis: { type: "value", name: "share of overdue %", max: 100, axisLabel: { formatter: "{value}%" } },
+      xAxis: { type: "category", data: BUCKETS.map((b) => BUCKET_LABELS[b]), axisLabel: { interval: 0 } },
+      yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
       series: aging.map((row) => ({
         name: row.currency,
         type: "bar",
@@ -59,7 +59,7 @@ export function Overview() {
     { key: "number", header: "Invoice", cell: (i) => <Link className="link mono" href={`/invoices/${i.id}`}>{i.number ?? "Draft"}</Link> },
     { key: "customer", header: "Customer", cell: (i) => <CustomerLink id={i.customerId} /> },
     { key: "branch", header: "Branch", cell: (i) => <BranchName branchId={i.branchId} />, secondary: true },
-    { key: "days", header: "Days late", numeric: true, cell: (i) => formatNumber(i.daysPastDue) },
+    { key: "days", header: "Days late", numeric: true, cell: (i) => formatNumber(i.daysPastDue), secondary: true },
     { key: "balance", header: "Balance", numeric: true, cell: (i) => <Money minor={i.balanceDue} currency={i.currency} branchId={i.branchId} /> },
   ];
 
@@ -86,7 +86,7 @@ export function Overview() {
         {overdue.data && aging.length === 0 && <Stat label="Overdue receivables" value="None" tone="good" hint="Every issued invoice is within terms" />}
       </div>
       <div className="grid-2">
-        <Card title="Where overdue money sits" actions={<Link className="link small" href="/receivables">Receivables report →</Link>}>
+        <Card title="Share of overdue balance by age" actions={<Link className="link small" href="/receivables">Receivables report →</Link>}>
           {overdue.error ? <ErrorState error={overdue.error} onRetry={overdue.reload} /> : overdue.data ? <Chart option={option} label="Share of overdue balance by aging bucket, per currency" /> : <Loading rows={5} />}
         </Card>
         <Card title="Largest overdue invoices" actions={<Link className="link small" href="/invoices?overdue=true">All overdue →</Link>}>

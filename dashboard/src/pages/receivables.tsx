@@ -29,8 +29,8 @@ export function Receivables() {
       row,
       option: {
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (v: number) => money(v) },
-        grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
-        xAxis: { type: "category", data: BUCKETS.map((b) => BUCKET_LABELS[b]) },
+        grid: { left: 8, right: 16, top: 16, bottom: 24, containLabel: true },
+        xAxis: { type: "category", data: BUCKETS.map((b) => BUCKET_LABELS[b].replace(" days", "")), axisLabel: { interval: 0 }, name: "days overdue", nameLocation: "middle", nameGap: 26 },
         yAxis: { type: "value", axisLabel: { formatter: (v: number) => money(v, true) } },
         series: [{ type: "bar", name: row.currency, barMaxWidth: 48, data: BUCKETS.map((b, i) => ({ value: row.buckets[b] / scale, itemStyle: { color: AGE_COLORS[i] } })), itemStyle: { borderRadius: [4, 4, 0, 0] } }],
       },
