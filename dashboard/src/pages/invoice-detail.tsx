@@ -105,7 +105,7 @@ export function InvoiceDetail({ id }: { id: string }) {
         <div className="stat"><div className="stat-label">Total</div><div className="stat-value"><Money minor={i.total} currency={i.currency} branchId={i.branchId} /></div><div className="stat-hint">incl. tax <Money minor={i.taxTotal} currency={i.currency} branchId={i.branchId} /></div></div>
         <div className="stat"><div className="stat-label">Paid</div><div className="stat-value"><Money minor={i.amountPaid} currency={i.currency} branchId={i.branchId} /></div></div>
         <div className="stat"><div className="stat-label">Credited</div><div className="stat-value"><Money minor={i.amountCredited} currency={i.currency} branchId={i.branchId} /></div></div>
-        <div className={`stat ${i.overdue ? "stat-bad" : ""}`}><div className="stat-label">Balance due</div><div className="stat-value" data-testid="balance-due"><Money minor={i.balanceDue} currency={i.currency} branchId={i.branchId} /></div><div className="stat-hint">{i.overdue ? `${i.daysPastDue} days past due · ${i.agingBucket ?? ""}` : i.dueDate ? <>Due <DateText date={i.dueDate} branchId={i.branchId} /></> : "Not issued"}</div></div>
+        <div className={`stat ${i.overdue ? "stat-bad" : ""}`}><div className="stat-label">Balance due</div><div className="stat-value" data-testid="balance-due"><Money minor={i.balanceDue} currency={i.currency} branchId={i.branchId} /></div><div className="stat-hint">{i.overdue ? `${i.daysPastDue} days past due` : i.dueDate ? <>Due <DateText date={i.dueDate} branchId={i.branchId} /></> : "Not issued"}</div></div>
       </div>
       <div className="grid-2 grid-wide-left">
         <Card title="Lines">

@@ -47,7 +47,7 @@ export function Receivables() {
   const topCols: Column<OverdueCustomer>[] = [
     { key: "customer", header: "Customer", cell: (c) => <CustomerLink id={c.customerId} /> },
     { key: "branch", header: "Branch", cell: (c) => <BranchName branchId={c.branchId} />, secondary: true },
-    { key: "invoices", header: "Overdue invoices", numeric: true, sort: (c) => c.invoices, cell: (c) => <Link className="link" href={`/invoices?customerId=${c.customerId}&overdue=true`}>{formatNumber(c.invoices)}</Link> },
+    { key: "invoices", header: "Overdue invoices", numeric: true, secondary: true, sort: (c) => c.invoices, cell: (c) => <Link className="link" href={`/invoices?customerId=${c.customerId}&overdue=true`}>{formatNumber(c.invoices)}</Link> },
     { key: "oldest", header: "Oldest (days)", numeric: true, sort: (c) => c.oldestDays, cell: (c) => formatNumber(c.oldestDays), secondary: true },
     { key: "balance", header: "Overdue balance", numeric: true, sort: (c) => c.balance, cell: (c) => <Money minor={c.balance} currency={c.currency} branchId={c.branchId} /> },
   ];
