@@ -3,7 +3,8 @@
 // is imported and asked for /openapi.json in-process, so it works offline on a clean clone, needs
 // no running server and can never drift from the routes. If the app ever stops importing under
 // plain Node (e.g. a module that needs `cloudflare:*`), it falls back to a throwaway `wrangler
-// dev` via unstable_startWorker. `--check` fails instead of writing when the file is stale.
+// dev` via unstable_startWorker (force that with API_TYPES_FROM=wrangler).
+// `--check` fails instead of writing when the file is stale.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { registerHooks } from "node:module";
 
@@ -19,7 +20,9 @@ async function documentFromSource(): Promise<unknown> {
 }
 
 async function documentFromWrangler(): Promise<unknown> {
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false"; // offline: no Request.cf lookup
   const { unstable_startWorker } = await import("wrangler");
+  mkdirSync("dashboard/dist", { recursive: true }); // wrangler refuses a missing assets directory (clean clone)
   const worker = await unstable_startWorker({
     config: "wrangler.toml",
     dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, persist: false, logLevel: "error" },
@@ -33,6 +36,7 @@ async function documentFromWrangler(): Promise<unknown> {
 }
 
 async function openApiDocument(): Promise<unknown> {
+  if (process.env.API_TYPES_FROM === "wrangler") return documentFromWrangler(); // exercise the fallback
   try {
     return await documentFromSource();
   } catch (error) {
