@@ -33,9 +33,10 @@ declare function getComputedStyle(el: unknown): { outlineStyle: string };
 const WIDTHS = { desktop: { width: 1280, height: 860 }, phone: { width: 390, height: 844 } } as const;
 const BAD_TEXT = /\bNaN\b|\bundefined\b|\[object Object\]/;
 
-export async function dashboardScenarios({ browser, baseUrl, credentials, outDir }: Options): Promise<number> {
+export async function dashboardScenarios({ browser, baseUrl, credentials, outDir }: Options): Promise<{ passed: number; failed: number }> {
   mkdirSync(outDir, { recursive: true });
   let failures = 0;
+  let passes = 0;
   const problems: string[] = [];
 
   async function session(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
@@ -60,6 +61,7 @@ export async function dashboardScenarios({ browser, baseUrl, credentials, outDir
     try {
       await fn();
       assert.deepEqual(problems, [], "no console errors or failed requests");
+      passes++;
       console.error(`  ✓ ${name} (${Date.now() - t} ms)`);
     } catch (e) {
       failures++;
@@ -194,6 +196,26 @@ export async function dashboardScenarios({ browser, baseUrl, credentials, outDir
       customerUrl = (await page.locator(".page-header a[href^='/customers/']").getAttribute("href")) ?? "";
     });
 
+    if (width === "desktop")
+      await step("credit note: the API's problem shows next to the field it names, then a valid one is listed", async () => {
+        await page.goto(invoiceUrl);
+        await settled(page);
+        await page.getByRole("button", { name: "Credit note" }).click();
+        const dialog = page.getByRole("dialog");
+        await dialog.getByLabel("Reason").fill("Goodwill (e2e)");
+        await dialog.getByLabel(/Net amount/).fill("999999");
+        await dialog.getByRole("button", { name: "Issue credit note" }).click();
+        const fieldError = dialog.locator(".field-invalid .field-error");
+        await fieldError.waitFor();
+        assert.match(await fieldError.innerText(), /open on the invoice/);
+        await dialog.getByLabel(/Net amount/).fill("0.50");
+        await dialog.getByRole("button", { name: "Issue credit note" }).click();
+        await page.getByRole("status").filter({ hasText: /Credit note .* issued/ }).waitFor();
+        await settled(page);
+        await page.getByRole("cell", { name: "Goodwill (e2e)" }).first().waitFor();
+        await cleanText(page);
+      });
+
     await step("customers list and detail with balances and channels", async () => {
       await page.goto("/customers?segment=smb");
       await settled(page);
@@ -289,5 +311,5 @@ export async function dashboardScenarios({ browser, baseUrl, credentials, outDir
     await context.close();
   }
   if (!credentials.staff) console.error("  · per-role scenarios skipped: the demo seed has no `staff` list yet (admin only)");
-  return failures;
+  return { passed: passes, failed: failures };
 }

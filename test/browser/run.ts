@@ -71,6 +71,7 @@ process.on("exit", stop);
 process.on("SIGINT", () => process.exit(130));
 
 let failed = 0;
+let passed = 0;
 try {
   const t = Date.now();
   for (;;) {
@@ -85,7 +86,7 @@ try {
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
   });
   try {
-    failed = await dashboardScenarios({ browser, baseUrl, credentials, outDir: "test-results" });
+    ({ passed, failed } = await dashboardScenarios({ browser, baseUrl, credentials, outDir: "test-results" }));
   } finally {
     await browser.close();
   }
@@ -95,5 +96,7 @@ try {
 } finally {
   stop();
 }
-console.error(`[browser] ${failed === 0 ? "all passed" : `${failed} failed`} (${secs(started)} total)`);
+console.error(`[browser] ${passed} passed, ${failed} failed (${secs(started)} total)`);
+mkdirSync("test-results", { recursive: true });
+writeFileSync("test-results/browser-summary.json", JSON.stringify({ passed, failed }));
 process.exit(failed === 0 ? 0 : 1);

@@ -39,7 +39,7 @@ export function InvoiceDetail({ id }: { id: string }) {
   const branches = useBranches();
   const inv = useApi((signal) => ok(api.GET("/v1/invoices/{id}", { params: { path: { id } }, signal })), [id]);
   const related = useApi((signal) => (inv.data ? loadRelated(inv.data, signal) : new Promise<Related>(() => {})), [inv.data]);
-  const [dialog, setDialog] = useState<"pay" | "void" | "issue" | null>(null);
+  const [dialog, setDialog] = useState<"pay" | "void" | "issue" | "credit" | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
 
   if (inv.error) return <ErrorState error={inv.error} onRetry={inv.reload} />;
@@ -93,6 +93,7 @@ export function InvoiceDetail({ id }: { id: string }) {
             <>
               {i.status === "draft" && <button type="button" className="btn btn-primary" onClick={() => setDialog("issue")}>Issue invoice</button>}
               {open && i.balanceDue > 0 && <button type="button" className="btn btn-primary" onClick={() => setDialog("pay")}>Record payment</button>}
+              {open && i.balanceDue > 0 && <button type="button" className="btn" onClick={() => setDialog("credit")}>Credit note</button>}
               {(i.status === "draft" || (i.status === "issued" && i.amountPaid === 0 && i.amountCredited === 0)) && (
                 <button type="button" className="btn btn-danger-ghost" onClick={() => setDialog("void")}>Void</button>
               )}
@@ -142,6 +143,7 @@ export function InvoiceDetail({ id }: { id: string }) {
       </Card>
       <PaymentDialog open={dialog === "pay"} invoice={i} onClose={() => setDialog(null)} onDone={done} />
       <VoidDialog open={dialog === "void"} invoice={i} onClose={() => setDialog(null)} onDone={done} />
+      <CreditNoteDialog open={dialog === "credit"} invoice={i} onClose={() => setDialog(null)} onDone={done} />
       <IssueDialog open={dialog === "issue"} invoice={i} onClose={() => setDialog(null)} onDone={done} />
     </>
   );
@@ -228,6 +230,66 @@ function PaymentDialog({ open, invoice, onClose, onDone }: ActionProps) {
         <div className="dialog-actions">
           <button type="button" className="btn" onClick={onClose}>Cancel</button>
           <button type="submit" className="btn btn-primary" disabled={action.busy}>{action.busy ? "Recording…" : "Record payment"}</button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function CreditNoteDialog({ open, invoice, onClose, onDone }: ActionProps) {
+  const locale = localeOf(useBranches().byId.get(invoice.branchId));
+  const categories = [...new Set(invoice.taxBreakdown.map((t) => t.category))];
+  const [reason, setReason] = useState("");
+  const [amount, setAmount] = useState("");
+  const [category, setCategory] = useState(categories[0] ?? "");
+  const [localError, setLocalError] = useState<string>();
+  const action = useAction();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const minor = parseMoney(amount, invoice.currency);
+    if (minor === null || minor <= 0) return setLocalError(`Enter a net amount in ${invoice.currency}`);
+    setLocalError(undefined);
+    void action.run(async () => {
+      const cn = await ok(
+        api.POST("/v1/credit-notes", {
+          body: {
+            invoiceId: invoice.id,
+            reason: reason.trim(),
+            lines: [{ description: reason.trim() || "Credit", quantity: 1, unitPrice: minor, ...(categories.length > 1 ? { taxCategory: category as never } : {}) }],
+          },
+          headers: { "idempotency-key": crypto.randomUUID() },
+        }),
+      );
+      setAmount("");
+      setReason("");
+      onDone(`Credit note ${cn.number} for ${formatMoney(cn.total, cn.currency, locale)} issued.`);
+    });
+  };
+  return (
+    <Dialog open={open} title="Issue a credit note" onClose={onClose}>
+      <form onSubmit={submit} noValidate>
+        <p className="muted">
+          Reduces what {invoice.number} asks for; tax is added at the invoice's rate. Open: {formatMoney(invoice.balanceDue, invoice.currency, locale)} incl. tax.
+        </p>
+        <Field label="Reason" error={action.fieldError("reason")}>
+          {(p) => <input {...p} name="reason" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} autoFocus />}
+        </Field>
+        <Field label={`Net amount (${invoice.currency})`} error={localError ?? action.fieldError("lines", "unitPrice")} hint="Before tax">
+          {(p) => <input {...p} name="amount" inputMode="decimal" autoComplete="off" value={amount} onChange={(e) => setAmount(e.target.value)} />}
+        </Field>
+        {categories.length > 1 && (
+          <Field label="Tax category" error={action.fieldError("taxCategory")}>
+            {(p) => (
+              <select {...p} value={category} onChange={(e) => setCategory(e.target.value)}>
+                {categories.map((c) => <option key={c} value={c}>{humanize(c)}</option>)}
+              </select>
+            )}
+          </Field>
+        )}
+        {action.generalError && <p className="form-error" role="alert">{action.generalError}</p>}
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={onClose}>Cancel</button>
+          <button type="submit" className="btn btn-primary" disabled={action.busy}>{action.busy ? "Issuing…" : "Issue credit note"}</button>
         </div>
       </form>
     </Dialog>
