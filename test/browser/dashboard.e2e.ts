@@ -245,10 +245,15 @@ export async function dashboardScenarios({ browser, baseUrl, credentials, outDir
       await page.getByRole("heading", { name: "Partner API keys" }).waitFor();
       if (width === "desktop") {
         await page.getByRole("button", { name: "Create key" }).click();
-        await page.getByRole("dialog").getByLabel("Name").fill("E2E key");
+        const name = `E2E key ${Date.now()}`;
+        await page.getByRole("dialog").getByLabel("Name").fill(name);
         await page.getByRole("dialog").getByRole("button", { name: "Create key" }).click();
         assert.match(await page.getByTestId("new-key").innerText(), /^llk_/);
         await page.getByRole("button", { name: "Done" }).click();
+        // Revoke it again (with confirmation), so runs do not pile up live keys.
+        await page.getByRole("button", { name: `Revoke ${name}` }).click();
+        await page.getByRole("dialog").getByRole("button", { name: "Revoke key" }).click();
+        await page.getByRole("row", { name: new RegExp(name) }).getByText("Revoked").waitFor();
       }
       await cleanText(page);
       await shoot(page, "settings", width);

@@ -59,11 +59,12 @@ export function formatDate(isoDate: string | null | undefined, locale: string): 
 }
 
 /** An instant, shown in the branch's timezone with its abbreviation. */
-export function formatInstant(iso: string | null | undefined, timeZone: string, locale: string): string {
+export function formatInstant(iso: string | null | undefined, timeZone: string, locale: string, options: { dateOnly?: boolean } = {}): string {
   if (!iso) return "—";
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
-  return new Intl.DateTimeFormat(locale, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone, timeZoneName: "short" }).format(t);
+  const time = options.dateOnly ? {} : ({ hour: "2-digit", minute: "2-digit", timeZoneName: "short" } as const);
+  return new Intl.DateTimeFormat(locale, { year: "numeric", month: "short", day: "numeric", timeZone, ...time }).format(t);
 }
 
 /** Today's calendar date in a timezone, as YYYY-MM-DD. */

@@ -81,7 +81,7 @@ export function CustomerDetail({ id }: { id: string }) {
               ["Timezone", c.timezone],
               ["Tax id", c.taxId ?? "—"],
               ["External ref", c.externalRef ?? "—"],
-              ["Customer since", <InstantText key="s" at={c.createdAt} branchId={c.homeBranchId} />],
+              ["Customer since", <InstantText key="s" at={c.createdAt} branchId={c.homeBranchId} dateOnly />],
             ]}
           />
         </Card>

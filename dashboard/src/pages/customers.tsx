@@ -31,7 +31,7 @@ export function Customers() {
     { key: "email", header: "Email", cell: (c) => c.email ?? "—", secondary: true },
     { key: "branch", header: "Home branch", cell: (c) => <BranchName branchId={c.homeBranchId} />, secondary: true },
     { key: "status", header: "Status", sort: (c) => c.status, cell: (c) => <span className={`badge badge-${c.status === "active" ? "good" : "neutral"}`}>{humanize(c.status)}</span> },
-    { key: "since", header: "Customer since", sort: (c) => c.createdAt, cell: (c) => <InstantText at={c.createdAt} branchId={c.homeBranchId} />, secondary: true },
+    { key: "since", header: "Customer since", sort: (c) => c.createdAt, cell: (c) => <InstantText at={c.createdAt} branchId={c.homeBranchId} dateOnly />, secondary: true },
   ];
 
   return (

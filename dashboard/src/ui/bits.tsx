@@ -15,9 +15,9 @@ export function DateText({ date, branchId }: { date: string | null | undefined; 
   return <time dateTime={date ?? undefined}>{formatDate(date, localeOf(branch))}</time>;
 }
 
-export function InstantText({ at, branchId }: { at: string | null | undefined; branchId?: string | null }) {
+export function InstantText({ at, branchId, dateOnly }: { at: string | null | undefined; branchId?: string | null; dateOnly?: boolean }) {
   const branch = useBranches().byId.get(branchId ?? "");
-  return <time dateTime={at ?? undefined}>{formatInstant(at, branch?.timezone ?? "UTC", localeOf(branch))}</time>;
+  return <time dateTime={at ?? undefined}>{formatInstant(at, branch?.timezone ?? "UTC", localeOf(branch), { dateOnly })}</time>;
 }
 
 const STATUS_TONE: Record<string, string> = {
