@@ -1,0 +1,21 @@
+// Resource types derived from the generated OpenAPI paths, so they follow the served document
+// whether its schemas are inline or named components.
+import type { paths } from "./schema.gen.ts";
+
+type Json<R> = R extends { content: { "application/json": infer T } } ? T : never;
+type Ok<Op> = Op extends { responses: { 200: infer R } } ? Json<R> : Op extends { responses: { 201: infer R } } ? Json<R> : never;
+type Item<L> = L extends { data: Array<infer T> } ? T : never;
+
+export type Branch = Item<Ok<paths["/v1/branches"]["get"]>>;
+export type Invoice = Ok<paths["/v1/invoices/{id}"]["get"]>;
+export type InvoiceList = Ok<paths["/v1/invoices"]["get"]>;
+export type InvoiceQuery = NonNullable<paths["/v1/invoices"]["get"]["parameters"]["query"]>;
+export type InvoiceStatus = Invoice["status"];
+export type Customer = Ok<paths["/v1/customers/{id}"]["get"]>;
+export type Payment = Ok<paths["/v1/payments/{id}"]["get"]>;
+export type PaymentMethod = Payment["method"];
+export type CreditNote = Ok<paths["/v1/credit-notes/{id}"]["get"]>;
+export type ApiKey = Item<Ok<paths["/v1/api-keys"]["get"]>>;
+export type CreatedApiKey = Ok<paths["/v1/api-keys"]["post"]>;
+export type LoginResult = Ok<paths["/auth/login"]["post"]>;
+export type StaffUser = LoginResult["user"];

@@ -1,0 +1,320 @@
+// The dashboard's browser scenarios. Each step fails on a console error, a failed request to
+// the app's origin, or page text with NaN / undefined / [object Object].
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+
+interface StaffCredential {
+  role: string;
+  email: string;
+  password: string;
+  branchIds?: string[];
+}
+interface Credentials {
+  staffEmail: string;
+  staffPassword: string;
+  staff?: StaffCredential[];
+}
+interface Options {
+  browser: Browser;
+  baseUrl: string;
+  credentials: Credentials;
+  outDir: string;
+}
+
+// Callbacks passed to page.evaluate run in the browser. The root tsconfig has no DOM lib (it
+// checks Worker code), so declare the little of the DOM they touch, scoped to this module.
+declare const document: {
+  querySelector(selector: string): { textContent: string | null } | null;
+  activeElement: { id: string; tagName: string; textContent: string | null } | null;
+};
+declare function getComputedStyle(el: unknown): { outlineStyle: string };
+
+const WIDTHS = { desktop: { width: 1280, height: 860 }, phone: { width: 390, height: 844 } } as const;
+const BAD_TEXT = /\bNaN\b|\bundefined\b|\[object Object\]/;
+
+export async function dashboardScenarios({ browser, baseUrl, credentials, outDir }: Options): Promise<{ passed: number; failed: number }> {
+  mkdirSync(outDir, { recursive: true });
+  let failures = 0;
+  let passes = 0;
+  const problems: string[] = [];
+
+  async function session(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport, baseURL: baseUrl });
+    const page = await context.newPage();
+    page.on("console", (m) => {
+      // Chromium logs every 4xx/5xx as a console error; responses are checked below instead
+      // (a 404 is expected for another tenant's invoice or a route this server lacks).
+      if (m.type() === "error" && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) problems.push(`console error: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("response", (r) => {
+      // 404s are asserted where expected (tenant isolation, optional routes); anything >= 500 is a bug.
+      if (r.status() >= 500) problems.push(`${r.status()} ${r.url()}`);
+    });
+    return { context, page };
+  }
+
+  async function step(name: string, fn: () => Promise<void>) {
+    const t = Date.now();
+    problems.length = 0;
+    try {
+      await fn();
+      assert.deepEqual(problems, [], "no console errors or failed requests");
+      passes++;
+      console.error(`  ✓ ${name} (${Date.now() - t} ms)`);
+    } catch (e) {
+      failures++;
+      console.error(`  ✗ ${name}\n    ${(e as Error).message.split("\n").join("\n    ")}`);
+    }
+  }
+
+  async function signIn(page: Page, email: string, password: string) {
+    await page.goto("/");
+    await page.waitForURL(/\/sign-in/);
+    await page.getByLabel("Work email").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith("/sign-in"));
+  }
+
+  async function settled(page: Page) {
+    await page.waitForLoadState("networkidle");
+    await page.waitForFunction(() => !document.querySelector(".skeleton, .placeholder"), undefined, { timeout: 30_000 });
+  }
+
+  async function cleanText(page: Page) {
+    const text = await page.locator("body").innerText();
+    const bad = BAD_TEXT.exec(text);
+    assert.equal(bad, null, `page shows "${bad?.[0]}" near: ${text.slice(Math.max(0, (bad?.index ?? 0) - 80), (bad?.index ?? 0) + 40)}`);
+  }
+
+  async function shoot(page: Page, name: string, width: keyof typeof WIDTHS) {
+    await page.screenshot({ path: `${outDir}/${name}-${WIDTHS[width].width}.png`, fullPage: true });
+  }
+
+  const admin = { email: credentials.staffEmail, password: credentials.staffPassword };
+
+  for (const width of ["desktop", "phone"] as const) {
+    console.error(`[browser] admin at ${WIDTHS[width].width} px`);
+    const { context, page } = await session(WIDTHS[width]);
+    let invoiceUrl = "";
+    let customerUrl = "";
+
+    await step("sign-in page, then sign in as the admin", async () => {
+      await page.goto("/invoices?status=paid");
+      await page.waitForURL(/\/sign-in\?next=/);
+      await shoot(page, "sign-in", width);
+      await page.getByLabel("Work email").fill(admin.email);
+      await page.getByLabel("Password").fill("wrong-password");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("alert").filter({ hasText: "do not match" }).waitFor();
+      problems.length = 0; // the 401 of the wrong password is expected
+      await page.getByLabel("Password").fill(admin.password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(/\/invoices\?status=paid/); // back where the user was going
+    });
+
+    await step("overview shows branches, overdue totals and the aging chart", async () => {
+      await page.goto("/");
+      await page.getByRole("heading", { name: "Branches" }).waitFor();
+      await page.locator("table").last().locator("tbody tr").first().waitFor();
+      const interactiveMs = await page.evaluate(() => Math.round(performance.now()));
+      console.error(`    overview interactive ${interactiveMs} ms after navigation`);
+      // The goal is < 2 s on the local demo; CI machines here are shared, so fail only when far off.
+      assert.ok(interactiveMs < Number(process.env.E2E_INTERACTIVE_MS ?? 6000), `overview interactive in ${interactiveMs} ms`);
+      await settled(page);
+      assert.ok((await page.locator(".stat-bad").count()) >= 1, "an overdue total per currency");
+      assert.ok((await page.locator(".chart svg").count()) >= 1, "the ECharts chart rendered");
+      await cleanText(page);
+      await shoot(page, "overview", width);
+    });
+
+    await step("receivables: aging per currency, branch filter round-trips through the URL", async () => {
+      await page.goto("/receivables");
+      await settled(page);
+      assert.ok((await page.locator(".chart svg").count()) >= 1);
+      await shoot(page, "receivables", width);
+      const select = page.getByLabel("Branch");
+      const value = await select.locator("option").nth(1).getAttribute("value");
+      await select.selectOption(value!);
+      await page.waitForURL(new RegExp(`branchId=${value}`));
+      await page.reload();
+      await settled(page);
+      assert.equal(await page.getByLabel("Branch").inputValue(), value);
+      await cleanText(page);
+    });
+
+    await step("invoices: filters round-trip through the URL, pagination", async () => {
+      await page.goto("/invoices");
+      await settled(page);
+      await page.getByLabel("Status").selectOption("partially_paid");
+      await page.waitForURL(/status=partially_paid/);
+      await page.getByLabel("Overdue only").check();
+      await page.waitForURL(/overdue=true/);
+      await settled(page);
+      const url = page.url();
+      await page.goto(url);
+      await settled(page);
+      assert.equal(await page.getByLabel("Status").inputValue(), "partially_paid");
+      assert.ok(await page.getByLabel("Overdue only").isChecked());
+      const rows = page.locator("tbody tr");
+      assert.ok((await rows.count()) > 0, "overdue partially paid invoices exist in the demo");
+      for (const badge of await page.locator("tbody .badge").allInnerTexts()) assert.equal(badge, "Overdue");
+      await page.getByRole("button", { name: "Next →" }).click();
+      await page.waitForURL(/cursor=/);
+      await settled(page);
+      await cleanText(page);
+      await shoot(page, "invoices", width);
+      invoiceUrl = (await page.locator("tbody tr a.link.mono").first().getAttribute("href")) ?? "";
+      assert.match(invoiceUrl, /^\/invoices\/inv_/);
+    });
+
+    await step("invoice detail: lines, tax, payments; recording a payment changes the balance", async () => {
+      await page.goto(invoiceUrl);
+      await settled(page);
+      await page.getByRole("heading", { name: "Lines" }).waitFor();
+      const before = await page.getByTestId("balance-due").innerText();
+      await shoot(page, "invoice-detail", width);
+      await page.getByRole("button", { name: "Record payment" }).click();
+      const dialog = page.getByRole("dialog");
+      await dialog.getByLabel(/Amount/).fill("0");
+      await dialog.getByRole("button", { name: "Record payment" }).click();
+      await dialog.locator(".field-error").waitFor(); // validation next to the field
+      await dialog.getByLabel(/Amount/).fill("1");
+      await dialog.getByLabel("Reference (optional)").fill(`e2e-${width}`);
+      await shoot(page, "record-payment", width);
+      await dialog.getByRole("button", { name: "Record payment" }).click();
+      await page.getByRole("status").filter({ hasText: "recorded" }).waitFor();
+      await page.waitForFunction((b) => document.querySelector("[data-testid=balance-due]")?.textContent !== b, before);
+      await settled(page);
+      const after = await page.getByTestId("balance-due").innerText();
+      assert.notEqual(after, before, `balance changed from ${before}`);
+      // The reference column steps aside on a phone.
+      if (width === "desktop") await page.getByRole("cell", { name: `e2e-${width}` }).first().waitFor();
+      await cleanText(page);
+      customerUrl = (await page.locator(".page-header a[href^='/customers/']").getAttribute("href")) ?? "";
+    });
+
+    if (width === "desktop")
+      await step("credit note: the API's problem shows next to the field it names, then a valid one is listed", async () => {
+        await page.goto(invoiceUrl);
+        await settled(page);
+        await page.getByRole("button", { name: "Credit note" }).click();
+        const dialog = page.getByRole("dialog");
+        await dialog.getByLabel("Reason").fill("Goodwill (e2e)");
+        await dialog.getByLabel(/Net amount/).fill("999999");
+        await dialog.getByRole("button", { name: "Issue credit note" }).click();
+        const fieldError = dialog.locator(".field-invalid .field-error");
+        await fieldError.waitFor();
+        assert.match(await fieldError.innerText(), /open on the invoice/);
+        await dialog.getByLabel(/Net amount/).fill("0.50");
+        await dialog.getByRole("button", { name: "Issue credit note" }).click();
+        await page.getByRole("status").filter({ hasText: /Credit note .* issued/ }).waitFor();
+        await settled(page);
+        await page.getByRole("cell", { name: "Goodwill (e2e)" }).first().waitFor();
+        await cleanText(page);
+      });
+
+    await step("customers list and detail with balances and channels", async () => {
+      await page.goto("/customers?segment=smb");
+      await settled(page);
+      assert.ok((await page.locator("tbody tr").count()) > 0);
+      await cleanText(page);
+      await shoot(page, "customers", width);
+      await page.goto(customerUrl);
+      await settled(page);
+      await page.getByRole("heading", { name: "Channels" }).waitFor();
+      await page.getByText("Open balance").waitFor();
+      await cleanText(page);
+      await shoot(page, "customer-detail", width);
+    });
+
+    await step("operations page renders (data, or a clear 'not available')", async () => {
+      await page.goto("/ops");
+      await settled(page);
+      problems.splice(0, problems.length, ...problems.filter((p) => !p.includes("/v1/ops/"))); // optional route
+      await page.locator(".stat, .state").first().waitFor();
+      await cleanText(page);
+      await shoot(page, "ops", width);
+    });
+
+    await step("settings: API keys; a new key is shown once", async () => {
+      await page.goto("/settings");
+      await settled(page);
+      await page.getByRole("heading", { name: "Partner API keys" }).waitFor();
+      if (width === "desktop") {
+        await page.getByRole("button", { name: "Create key" }).click();
+        const name = `E2E key ${Date.now()}`;
+        await page.getByRole("dialog").getByLabel("Name").fill(name);
+        await page.getByRole("dialog").getByRole("button", { name: "Create key" }).click();
+        assert.match(await page.getByTestId("new-key").innerText(), /^llk_/);
+        await page.getByRole("button", { name: "Done" }).click();
+        // Revoke it again (with confirmation), so runs do not pile up live keys.
+        await page.getByRole("button", { name: `Revoke ${name}` }).click();
+        await page.getByRole("dialog").getByRole("button", { name: "Revoke key" }).click();
+        await page.getByRole("row", { name: new RegExp(name) }).getByText("Revoked").waitFor();
+      }
+      await cleanText(page);
+      await shoot(page, "settings", width);
+    });
+
+    await step("keyboard: the skip link and visible focus", async () => {
+      await page.goto("/");
+      await settled(page);
+      // Focus moves to the page content on navigation; Tab then reaches a control with a visible ring.
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "main");
+      await page.keyboard.press("Tab");
+      const outline = await page.evaluate(() => {
+        const el = document.activeElement!;
+        return { tag: el.tagName, style: getComputedStyle(el).outlineStyle };
+      });
+      assert.ok(["A", "BUTTON", "SELECT", "INPUT"].includes(outline.tag), `focused ${outline.tag}`);
+      assert.notEqual(outline.style, "none", "focus is visible");
+    });
+
+    await step("an expired or revoked session sends the user to sign-in", async () => {
+      await page.evaluate(() => {
+        const s = JSON.parse(sessionStorage.getItem("ledgerline.session")!);
+        s.token = "lls_revoked";
+        sessionStorage.setItem("ledgerline.session", JSON.stringify(s));
+      });
+      await page.goto("/customers");
+      await page.waitForURL(/\/sign-in/);
+      await page.getByText(/session has ended/).waitFor();
+      problems.length = 0; // the 401 is the point
+    });
+
+    await step("sign out", async () => {
+      await signIn(page, admin.email, admin.password);
+      await settled(page);
+      if (width === "phone") await page.getByRole("button", { name: "Menu" }).click();
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.waitForURL(/\/sign-in/);
+      problems.splice(0, problems.length, ...problems.filter((p) => !p.includes("/auth/logout")));
+      await page.goto("/invoices");
+      await page.waitForURL(/\/sign-in/);
+    });
+    await context.close();
+  }
+
+  // One user per role, once the seed provides them (demo-credentials.json "staff").
+  for (const user of credentials.staff ?? []) {
+    const { context, page } = await session(WIDTHS.desktop);
+    await step(`role ${user.role}: signs in and sees only what the role allows`, async () => {
+      await signIn(page, user.email, user.password);
+      await settled(page);
+      await cleanText(page);
+      const nav = await page.getByRole("navigation", { name: "Primary" }).innerText();
+      assert.equal(nav.includes("Settings"), user.role === "admin");
+      await shoot(page, `role-${user.role}`, "desktop");
+      if (user.branchIds?.length) {
+        const branchOptions = await page.goto("/invoices").then(() => page.getByLabel("Branch").locator("option").evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value).filter(Boolean)));
+        assert.deepEqual([...branchOptions].sort(), [...user.branchIds].sort(), "only the assigned branches");
+      }
+    });
+    await context.close();
+  }
+  if (!credentials.staff) console.error("  · per-role scenarios skipped: the demo seed has no `staff` list yet (admin only)");
+  return { passed: passes, failed: failures };
+}
