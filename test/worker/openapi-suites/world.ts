@@ -1,6 +1,9 @@
 // The world the generated suites attack: the two-franchise fixture, staff sessions, and real
 // ids of franchise A's resources for every id prefix the OpenAPI document mentions (from
 // `pattern: ^<prefix>_...`). A prefix with no factory fails with a message saying where to add one.
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import worker from "../../../workers/index.ts";
 import { A, B, callJson, createCustomer, createDraft, login, seedFixtures, seedStaff, STAFF } from "../fixtures.ts";
 import type { Operation } from "./operations.ts";
 import { idPrefixesIn, sampleMatching } from "./schema-example.ts";
@@ -9,6 +12,36 @@ export interface Sessions {
   aAdmin: string;
   aStaff: string;
   bAdmin: string;
+}
+
+/**
+ * Operations that end the session they are called with. Called with a shared session they
+ * would silently turn every later case of that caller into a 401 (a "refusal" that proves
+ * nothing), so each call of one of these gets a session of its own (`sessionFor`).
+ */
+export const ENDS_CALLERS_SESSION: Record<string, string> = {
+  "POST /auth/logout": "revokes the Bearer session it is called with",
+};
+
+const SESSION_EMAILS: Record<keyof Sessions, string> = { aAdmin: STAFF.aAdmin.email, aStaff: STAFF.aStaff.email, bAdmin: STAFF.bAdmin.email };
+
+/**
+ * The token to send `op` with: `token` itself, unless it is one of the world's shared sessions
+ * and `op` ends its caller's session; then a fresh login of the same staff user.
+ */
+export async function sessionFor(world: World, op: Operation, token: string | null): Promise<string | null> {
+  if (token === null || !ENDS_CALLERS_SESSION[op.key]) return token;
+  const who = (Object.keys(SESSION_EMAILS) as Array<keyof Sessions>).find((k) => world.sessions[k] === token);
+  return who ? login(SESSION_EMAILS[who]) : token;
+}
+
+/** The shared sessions that no longer authenticate (some operation ended them). */
+export async function endedSessions(world: World): Promise<string[]> {
+  const ended: string[] = [];
+  for (const [who, token] of Object.entries(world.sessions)) {
+    if ((await callJson("GET", "/v1/ops/events", { key: token })).status === 401) ended.push(who);
+  }
+  return ended;
 }
 
 export interface World {
@@ -52,10 +85,58 @@ const FACTORIES: Record<string, (need: Need, s: Sessions) => Promise<string[]>> 
   pay: async (need) => {
     const [customerId] = await need("cus");
     const [, issued] = await need("inv");
-    return [await created(callJson("POST", "/v1/payments", { body: { customerId, currency: "EUR", amount: 500, allocations: [{ invoiceId: issued, amount: 500 }] } }), "a payment")];
+    return [
+      await created(callJson("POST", "/v1/payments", { body: { customerId, currency: "EUR", amount: 500, allocations: [{ invoiceId: issued, amount: 500 }] } }), "a payment"),
+      // Mostly unallocated: the customer's credit, for later allocations and for refunds.
+      await created(callJson("POST", "/v1/payments", { body: { customerId, currency: "EUR", amount: 50_000, allocations: [{ invoiceId: issued, amount: 100 }] } }), "a payment with a remainder"),
+    ];
+  },
+  rf: async (need) => {
+    const [customerId] = await need("cus");
+    await need("pay"); // the credit it refunds
+    return [await created(callJson("POST", "/v1/refunds", { body: { customerId, currency: "EUR", amount: 1_000, method: "bank_transfer", reference: "isolation target" } }), "a refund")];
+  },
+  // No API creates a dead letter: a queue does, by handing a message it gave up on to the
+  // "<queue>-dlq" consumer. So deliver one there through the Worker's own queue handler
+  // (queues/dead-letter-sink.ts keeps it). Its event type has no subscriber: replaying it (owner
+  // runs, fuzz) has no side effect.
+  dlq: async (_need, s) => {
+    const ids: string[] = [];
+    for (const n of [1, 2]) {
+      const messageId = `isolation-dead-${n}-${Date.now()}`;
+      const body = { eventId: `evt_isolation_dead_${n}_${Date.now()}`, franchiseId: A.franchiseId, seq: 1, type: "invoice.voided", aggregateType: "invoice", aggregateId: "inv_x", aggregateVersion: 2, actor: "system:isolation", occurredAt: "2026-01-01T00:00:00.000Z", payload: {} };
+      const batch = createMessageBatch("domain-events-dlq", [{ id: messageId, attempts: 1, timestamp: new Date(), body }]);
+      const ctx = createExecutionContext();
+      await worker.queue(batch, env, ctx);
+      const result = await getQueueResult(batch, ctx);
+      if (!result.explicitAcks.includes(messageId)) throw new Error(`world: the dead-letter sink did not keep ${messageId}: ${JSON.stringify(result)}`);
+      const listed = await callJson("GET", "/v1/ops/dead-letters?limit=200", { key: s.aAdmin });
+      const id = listed.body?.data?.find((d: any) => d.messageId === messageId)?.id;
+      if (!id) throw new Error(`world: dead letter ${messageId} not listed: ${listed.status} ${JSON.stringify(listed.body)}`);
+      ids.push(id);
+    }
+    // pending, and one already replayed (replaying it again changes nothing)
+    await created(callJson("POST", `/v1/ops/dead-letters/${ids[1]}/replay`, { key: s.aAdmin }), "a replayed dead letter");
+    return ids;
   },
   key: async (_need, s) => [await created(callJson("POST", "/v1/api-keys", { key: s.aAdmin, body: { name: "isolation target", scopes: ["read"] } }), "an API key")],
 };
+
+/**
+ * Waits for the event relay a successful write starts after its response (waitUntil in
+ * workers/api/middleware/publish-events.ts): until no event is pending and no relay holds a
+ * lease. Its writes (published_at, the lease) belong to the accepted request; without the wait
+ * they land in the next request's window and look like that request's partial write.
+ */
+export async function settleEventRelay(timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await env.DB.prepare("SELECT (SELECT count(*) FROM outbox_events WHERE published_at IS NULL) + (SELECT count(*) FROM outbox_relay_leases) AS busy").first<{ busy: number }>();
+    if (row!.busy === 0) return;
+    if (Date.now() > deadline) throw new Error(`world: the event relay has not settled after ${timeoutMs} ms (${row!.busy} pending events + leases)`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 export function prefixesUsedBy(operations: Operation[]): Set<string> {
   const prefixes = new Set<string>();
@@ -86,6 +167,7 @@ export async function buildWorld(operations: Operation[]): Promise<World> {
   const aIds = new Map<string, string[]>();
   for (const prefix of [...prefixesUsedBy(operations)].sort()) aIds.set(prefix, await need(prefix));
   const allAIds = new Set<string>([A.franchiseId, ...[...aIds.values()].flat()]);
+  await settleEventRelay();
   return { sessions, aIds, allAIds };
 }
 
