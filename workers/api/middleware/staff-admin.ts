@@ -7,6 +7,9 @@ import type { AppEnv } from "../../env.ts";
 import type { Principal } from "../../auth/principal.ts";
 import { HttpProblem } from "../problem.ts";
 
+/** The OpenAPI security requirement of a staff-admin-only operation (a role on the bearer scheme, as OpenAPI 3.1 allows). */
+export const STAFF_ADMIN_SECURITY = [{ bearer: ["staff:admin"] }];
+
 export function requireStaffAdmin(p: Principal, action = "manage API keys"): void {
   if (p.kind !== "staff" || !p.scopes.has("write")) throw new HttpProblem(403, "staff_admin_required", `only a staff admin session can ${action}`);
 }

@@ -7,7 +7,7 @@ import { idempotencyCommit } from "../../db/idempotency.ts";
 import { notFound } from "../../domain/errors.ts";
 import { createApiKey } from "../../auth/api-keys.ts";
 import { forgetPrincipal } from "../../auth/principal-cache.ts";
-import { requireStaffAdmin as requireStaffAdminPrincipal } from "../middleware/staff-admin.ts";
+import { requireStaffAdmin as requireStaffAdminPrincipal, STAFF_ADMIN_SECURITY } from "../middleware/staff-admin.ts";
 import { ApiKey, apiKeyResource as resource, CreatedApiKey } from "../resources/api-key.ts";
 import { AUTHENTICATED, decodeCursor, emptyResponse, IdempotencyHeader, IdParams, jsonRequestBody, jsonResponse, listOf, page, PageQuery, problemResponses, WITH_BODY } from "../resources/common.ts";
 import { billing, type AppContext } from "./route-context.ts";
@@ -19,6 +19,7 @@ const requireStaffAdmin = (c: AppContext) => requireStaffAdminPrincipal(c.get("p
 export class CreateApiKey extends OpenAPIRoute {
   schema = {
     tags,
+    security: STAFF_ADMIN_SECURITY,
     summary: "Create a partner API key (staff admins); the key is in this response only",
     description:
       "The secret `key` appears in the first response only; it is never stored. Replaying the creation with the same Idempotency-Key (same staff session and body) answers 201 with the key's metadata, `key: null` and `keyShownOnce: true`.",
@@ -40,7 +41,7 @@ export class CreateApiKey extends OpenAPIRoute {
 }
 
 export class ListApiKeys extends OpenAPIRoute {
-  schema = { tags, summary: "List the franchise's API keys (prefixes only), newest first", request: { query: z.object(PageQuery) }, responses: { "200": jsonResponse(listOf(ApiKey, "ApiKeyList"), "Keys"), ...problemResponses(...AUTHENTICATED) } };
+  schema = { tags, security: STAFF_ADMIN_SECURITY, summary: "List the franchise's API keys (prefixes only), newest first", request: { query: z.object(PageQuery) }, responses: { "200": jsonResponse(listOf(ApiKey, "ApiKeyList"), "Keys"), ...problemResponses(...AUTHENTICATED) } };
 
   async handle(c: AppContext) {
     requireStaffAdmin(c);
@@ -51,7 +52,7 @@ export class ListApiKeys extends OpenAPIRoute {
 }
 
 export class RevokeApiKey extends OpenAPIRoute {
-  schema = { tags, summary: "Revoke an API key at once", request: { headers: IdempotencyHeader, params: IdParams("key") }, responses: { "204": emptyResponse("Revoked", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY, 404) } };
+  schema = { tags, security: STAFF_ADMIN_SECURITY, summary: "Revoke an API key at once", request: { headers: IdempotencyHeader, params: IdParams("key") }, responses: { "204": emptyResponse("Revoked", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY, 404) } };
 
   async handle(c: AppContext) {
     requireStaffAdmin(c);

@@ -4,7 +4,7 @@ import { OpenAPIRoute } from "chanfana";
 import { z } from "zod";
 import { listDeadLetters, type DeadLetterRow } from "../../db/dead-letters.ts";
 import { pipelineStatus, replayDeadLetter } from "../../events/operations.ts";
-import { requireStaffAdmin } from "../middleware/staff-admin.ts";
+import { requireStaffAdmin, STAFF_ADMIN_SECURITY } from "../middleware/staff-admin.ts";
 import { AUTHENTICATED, decodeCursor, IdempotencyHeader, IdParams, jsonResponse, listOf, page, PageQuery, problemResponses, WITH_BODY } from "../resources/common.ts";
 import { billing, type AppContext } from "./route-context.ts";
 
@@ -53,6 +53,7 @@ export class GetEventPipeline extends OpenAPIRoute {
 export class ListDeadLetters extends OpenAPIRoute {
   schema = {
     tags,
+    security: STAFF_ADMIN_SECURITY,
     summary: "List the franchise's dead letters, newest first (staff admins)",
     request: { query: z.object(PageQuery) },
     responses: { "200": jsonResponse(listOf(DeadLetter, "DeadLetterList"), "A page of dead letters"), ...problemResponses(...AUTHENTICATED) },
@@ -69,6 +70,7 @@ export class ListDeadLetters extends OpenAPIRoute {
 export class ReplayDeadLetter extends OpenAPIRoute {
   schema = {
     tags,
+    security: STAFF_ADMIN_SECURITY,
     summary: "Send a dead letter back to its queue once (staff admins); replaying it again changes nothing",
     request: { headers: IdempotencyHeader, params: IdParams("dlq") },
     responses: { "200": jsonResponse(DeadLetter, "Replayed (replayedAt set)", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY, 404) },
