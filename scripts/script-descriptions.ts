@@ -1,11 +1,16 @@
 // One line per package.json script, shown by `npm run help` and the README. A node test
 // (test/node/scripts-help.test.ts) fails when a script has no line here or a line has no script.
 export const scriptDescriptions: Record<string, string> = {
-  prestart: "runs before npm start: npm install, only if the dependencies or the lockfile changed",
+  prestart: "runs before npm start: npm install if the dependencies or the lockfile changed, then rebuild the dashboard if its inputs changed",
   start: "migrate + seed the local D1 once, then serve API, docs, dashboard, queues and crons on http://127.0.0.1:8787",
-  pretest: "runs before npm test: same dependency check as prestart",
+  pretest: "runs before npm test: the same dependency check and dashboard build as prestart",
   test: "the whole suite: workerd tests (test/worker) and Node tests (test/node); one file: npx vitest run <path>",
-  typecheck: "tsc over everything, then workers/domain alone with no Workers or Node types",
+  "test:browser": "the dashboard's browser tests: Debian Chromium via playwright-core against a real wrangler dev (-- --fresh reseeds)",
+  "test:e2e": "alias of test:browser",
+  typecheck: "regenerate the dashboard's API types, then tsc over everything, workers/domain alone (no Workers or Node types) and the dashboard",
+  "api:types": "render /openapi.json in-process and generate dashboard/src/api/schema.gen.ts with openapi-typescript",
+  "build:dashboard": "build the dashboard SPA into dashboard/dist now, whether or not its inputs changed",
+  "dev:dashboard": "the dashboard with hot reload on http://127.0.0.1:5173, proxying the API to a running npm start",
   lint: "Biome lint (biome.json), no writes; CI fails on its errors; includes the workers/domain import fence",
   format: "Biome format, writes: the whole tree, or only the files you name (npm run format -- <files>)",
   types: "regenerate worker-configuration.d.ts (the Env type) from wrangler.toml",
