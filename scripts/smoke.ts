@@ -1,12 +1,19 @@
-// npm run smoke: checks a running Ledgerline (npm start) from the outside, as a partner would:
-// the invoice lifecycle, gapless numbering under concurrency, idempotent replay, problem+json
-// on bad input, tenant isolation and scopes. Reads demo-credentials.json; exits non-zero on failure.
+// npm run smoke: checks a running Ledgerline (npm start) from the outside, as a partner and a
+// staff admin would: the invoice lifecycle, gapless numbering under concurrency, idempotent
+// replay, problem+json on bad input, tenant isolation and scopes, every list at its maximum page
+// size, the event pipeline draining, secrets never replayed, per-tax-group credit caps, frozen
+// buyer snapshots, the edge protections. Like a validating proxy, it checks EVERY response
+// against the OpenAPI document the server serves. Reads demo-credentials.json; exits non-zero
+// on failure.
 import { readFileSync } from "node:fs";
+import { contractChecker } from "./contract/openapi-contract.ts";
 
 const creds = JSON.parse(readFileSync("demo-credentials.json", "utf8")) as {
-  baseUrl: string; apiKey: string; readOnlyApiKey: string; others: Array<{ apiKey: string }>;
+  baseUrl: string; apiKey: string; readOnlyApiKey: string; staffEmail: string; staffPassword: string; others: Array<{ apiKey: string }>;
 };
 let failures = 0;
+let validated = 0;
+const contract = contractChecker(await (await fetch(`${creds.baseUrl}/openapi.json`)).json());
 
 function check(name: string, ok: boolean, detail = ""): void {
   if (!ok) failures++;
@@ -19,8 +26,14 @@ async function api(method: string, path: string, body?: unknown, opts: { key?: s
   if (key) headers.authorization = `Bearer ${key}`;
   if (body !== undefined) headers["content-type"] = "application/json";
   const res = await fetch(creds.baseUrl + path, { method, headers, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+  try {
+    await contract(method, creds.baseUrl + path, res.clone());
+    validated++;
+  } catch (error) {
+    check(`response matches the OpenAPI document (${method} ${path})`, false, (error as Error).message);
+  }
   const text = await res.text();
-  return { status: res.status, type: res.headers.get("content-type") ?? "", body: text ? JSON.parse(text) : null };
+  return { status: res.status, type: res.headers.get("content-type") ?? "", headers: res.headers, body: text ? JSON.parse(text) : null };
 }
 
 const branch = (await api("GET", "/v1/branches")).body.data[0];
@@ -61,5 +74,54 @@ if (other) check("another franchise gets 404", (await api("GET", `/v1/invoices/$
 check("read-only key gets 403 on a write", (await api("POST", "/v1/customers", { name: "x" }, { key: creds.readOnlyApiKey })).status === 403);
 check("no key gets 401", (await api("GET", "/v1/invoices", undefined, { key: null })).status === 401);
 
+// Lists at their documented maximum page size (D1 binds at most 100 parameters per statement).
+const login = await api("POST", "/auth/login", { email: creds.staffEmail, password: creds.staffPassword }, { key: null });
+const staff = login.body?.token as string;
+check("staff admin signs in", login.status === 200 && typeof staff === "string", JSON.stringify(login.body));
+for (const list of ["invoices", "invoices?overdue=true&", "customers", "credit-notes", "payments", "branches", "service-types"]) {
+  const path = list.includes("?") ? `/v1/${list}limit=200` : `/v1/${list}?limit=200`;
+  check(`GET ${path} answers 200`, (await api("GET", path)).status === 200);
+}
+for (const list of ["api-keys", "ops/dead-letters"]) check(`GET /v1/${list}?limit=200 (staff admin) answers 200`, (await api("GET", `/v1/${list}?limit=200`, undefined, { key: staff })).status === 200);
+
+// 150 writes in quick succession leave no backlog: the request relays its events, the cron sweeps.
+const started = Date.now();
+await Promise.all(Array.from({ length: 150 }, (_, i) => api("POST", "/v1/customers", { name: `Smoke burst ${i}`, segment: "smb", language: "en" })));
+let pipeline = (await api("GET", "/v1/ops/events")).body;
+while (pipeline.backlog > 0 && Date.now() - started < 60_000) {
+  await new Promise((r) => setTimeout(r, 1000));
+  pipeline = (await api("GET", "/v1/ops/events")).body;
+}
+check(`150 writes drain to backlog 0 within 60 s (${Math.round((Date.now() - started) / 1000)} s)`, pipeline.backlog === 0, JSON.stringify(pipeline));
+
+// A key's secret is shown once: a partner cannot replay a staff admin's creation, nor can the admin.
+const idem = { "idempotency-key": `smoke-key-${Date.now()}` };
+const created = await api("POST", "/v1/api-keys", { name: "smoke" }, { key: staff, headers: idem });
+const partnerReplay = await api("POST", "/v1/api-keys", { name: "smoke" }, { headers: idem });
+check("a partner replaying a staff admin's key creation gets no secret", partnerReplay.status === 403 && !JSON.stringify(partnerReplay.body).includes(created.body?.key ?? "llk_"), JSON.stringify(partnerReplay.body));
+const adminReplay = await api("POST", "/v1/api-keys", { name: "smoke" }, { key: staff, headers: idem });
+check("the admin's own replay shows the key's metadata, not the secret", adminReplay.status === 201 && adminReplay.body.key === null && adminReplay.body.id === created.body.id, JSON.stringify(adminReplay.body));
+
+// Credit notes are capped per (tax category, rate) group; an issued invoice keeps its buyer.
+const eurBranch = (await api("GET", "/v1/branches?limit=200")).body.data.find((b: { currency: string }) => b.currency === "EUR");
+if (eurBranch) {
+  const buyer = (await api("POST", "/v1/customers", { name: "Smoke Tax Groups SL", segment: "smb", language: "es", address: { line1: "Calle Mayor 1", city: "Madrid", postalCode: "28013", countryCode: "ES" } })).body;
+  const mixed = (await api("POST", "/v1/invoices", { customerId: buyer.id, branchId: eurBranch.id, currency: "EUR", lines: [{ description: "standard", quantity: 1, unitPrice: 10000, taxCategory: "standard" }, { description: "zero", quantity: 1, unitPrice: 10000, taxCategory: "zero" }] })).body;
+  await api("POST", `/v1/invoices/${mixed.id}/issue`);
+  const over = await api("POST", "/v1/credit-notes", { invoiceId: mixed.id, reason: "smoke", lines: [{ description: "too much", quantity: 1, unitPrice: 18264, taxCategory: "standard" }] });
+  check("a credit note beyond one tax group is a 422 naming the group", over.status === 422 && over.body.code === "credit_exceeds_tax_group", JSON.stringify(over.body));
+  const etag = (await api("GET", `/v1/customers/${buyer.id}`)).headers.get("etag") ?? "";
+  await api("PATCH", `/v1/customers/${buyer.id}`, { name: "Renamed After Issue SA" }, { headers: { "if-match": etag } });
+  const frozen = (await api("GET", `/v1/invoices/${mixed.id}`)).body;
+  check("an issued invoice keeps its buyer after the customer is renamed", frozen.buyer?.name === "Smoke Tax Groups SL", JSON.stringify(frozen.buyer));
+}
+
+// Edge protections: a 20 MB anonymous body is refused at once; a logged-out session is refused.
+const huge = await fetch(`${creds.baseUrl}/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: "a".repeat(20_000_000) });
+check("a 20 MB anonymous body is a 413", huge.status === 413);
+await api("POST", "/auth/logout", undefined, { key: staff });
+check("a logged-out session gets 401", (await api("GET", "/v1/branches", undefined, { key: staff })).status === 401);
+
+console.log(`smoke: ${validated} responses matched the OpenAPI document`);
 console.log(failures === 0 ? "smoke: all checks passed" : `smoke: ${failures} check(s) failed`);
 process.exit(failures === 0 ? 0 : 1);

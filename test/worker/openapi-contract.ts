@@ -1,78 +1,16 @@
-// Checks a response the API sent against the OpenAPI document it serves: the status must be
-// documented for the operation (only a 5xx may fall to `default`), the media type must be the
-// documented one, and a JSON body must match the documented schema. test/worker/fixtures.ts runs
-// every API call of the worker tests through it, so the document cannot drift from the server.
+// Every response an API test receives must be one the OpenAPI document describes: the checker in
+// scripts/contract/openapi-contract.ts, fed the document this Worker serves.
 import { exports } from "cloudflare:workers";
-import { Validator, type Schema } from "@cfworker/json-schema";
+import { contractChecker, type ContractCheck } from "../../scripts/contract/openapi-contract.ts";
 
-interface Operation {
-  operationId?: string;
-  responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema: Schema }> }>;
-}
+let checker: Promise<ContractCheck> | undefined;
 
-interface Contract {
-  components: Record<string, unknown>;
-  routes: Array<{ pattern: RegExp; template: string; methods: Record<string, Operation> }>;
-}
-
-let contract: Promise<Contract> | undefined;
-const ALWAYS_SENT = new Set(["X-Request-Id", "ETag", "Location", "WWW-Authenticate", "Allow"]);
-const validators = new Map<Schema, Validator>();
-
-async function loadContract(): Promise<Contract> {
+async function loadChecker(): Promise<ContractCheck> {
   const res = await exports.default.fetch(new Request("http://ledgerline.test/openapi.json"));
-  const doc = (await res.json()) as { components: Record<string, unknown>; paths: Record<string, Record<string, Operation>> };
-  return {
-    components: doc.components,
-    routes: Object.entries(doc.paths).map(([template, methods]) => ({
-      template,
-      methods,
-      pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`),
-    })),
-  };
-}
-
-function validatorFor(schema: Schema, components: Record<string, unknown>): Validator {
-  let v = validators.get(schema);
-  if (!v) {
-    // Refs in the document are "#/components/...": give the schema the components as its root.
-    v = new Validator({ ...schema, components } as Schema, "2020-12", false);
-    validators.set(schema, v);
-  }
-  return v;
+  return contractChecker(await res.json());
 }
 
 /** Throws, naming the operation and what is wrong, unless `res` is what the document promises. */
 export async function assertMatchesContract(method: string, url: string, res: Response): Promise<void> {
-  const { pathname } = new URL(url);
-  if (!pathname.startsWith("/v1/") && !["/health", "/auth/login"].includes(pathname)) return;
-  const c = await (contract ??= loadContract());
-  const route = c.routes.find((r) => r.pattern.test(pathname));
-  const op = route?.methods[method.toLowerCase()];
-  const where = `${method} ${pathname} → ${res.status}`;
-  const mediaType = (res.headers.get("content-type") ?? "").split(";")[0]!.trim();
-  const text = await res.text();
-  if (!op) {
-    // Not an operation of the document: only the generic refusals may answer.
-    if (![401, 404, 405].includes(res.status) || mediaType !== "application/problem+json") throw new Error(`${where}: not in the OpenAPI document`);
-    return;
-  }
-  const documented = op.responses[String(res.status)] ?? (res.status >= 500 ? op.responses.default : undefined);
-  if (!documented) throw new Error(`${where}: status not documented for ${op.operationId} (documented: ${Object.keys(op.responses).join(", ")})`);
-  // Headers the document promises on every such response (Idempotent-Replayed and Retry-After
-  // only appear in some cases, so they are not required here).
-  for (const name of Object.keys(documented.headers ?? {})) {
-    if (ALWAYS_SENT.has(name) && !res.headers.has(name)) throw new Error(`${where}: documented header ${name} missing`);
-  }
-  if (!documented.content) {
-    if (text !== "") throw new Error(`${where}: documented without a body, but one was sent`);
-    return;
-  }
-  const entry = documented.content[mediaType];
-  if (!entry) throw new Error(`${where}: content type ${mediaType || "(none)"} not documented (documented: ${Object.keys(documented.content).join(", ")})`);
-  const result = validatorFor(entry.schema, c.components).validate(JSON.parse(text));
-  if (!result.valid) {
-    const errors = result.errors.slice(0, 5).map((e) => `${e.instanceLocation}: ${e.error}`);
-    throw new Error(`${where}: body does not match the documented schema of ${op.operationId}:\n  ${errors.join("\n  ")}`);
-  }
+  await (await (checker ??= loadChecker()))(method, url, res);
 }
