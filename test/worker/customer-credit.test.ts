@@ -54,6 +54,11 @@ describe("customer credit", () => {
     const events = await env.DB.prepare("SELECT aggregate_version, actor, payload FROM outbox_events WHERE type = 'payment.allocated' AND aggregate_id = ?").bind(payment.body.id).all<any>();
     expect(events.results).toHaveLength(1);
     expect(events.results[0]).toMatchObject({ aggregate_version: 2, actor: "api_key:key_a_rw" });
+    // The whole payment after the change, so no consumer has to read it back.
+    expect(JSON.parse(events.results[0].payload)).toMatchObject({
+      payment: { id: payment.body.id, customerId, currency: "EUR", amount: 50000, allocations: [{ invoiceId, amount: 12100 }] },
+      newAllocations: [{ invoiceId, amount: 12100 }],
+    });
     await assertReconciles(customerId);
   });
 

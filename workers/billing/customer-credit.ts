@@ -49,7 +49,7 @@ export async function allocatePayment(ctx: BillingContext, paymentId: string, al
   );
   // The remainder may already have been refunded: the customer's pool is the other limit.
   assertWithinCredit(remainder - left, await creditBalanceOf(ctx, payment.customerId, payment.currency), "allocations");
-  await runGuarded(ctx, [...laterAllocationStatements(ctx.db, payment, allocations, ctx.clock.now().toISOString(), ctx.actor), ...idempotencyCommit(ctx.db, ctx.idempotency, "payment.allocated", paymentId)], () =>
+  await runGuarded(ctx, [...laterAllocationStatements(ctx.db, payment, found.allocations, allocations, ctx.clock.now().toISOString(), ctx.actor), ...idempotencyCommit(ctx.db, ctx.idempotency, "payment.allocated", paymentId)], () =>
     conflict("payment_changed", "the payment was allocated concurrently; read it again"),
   );
 }

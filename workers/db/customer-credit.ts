@@ -7,13 +7,20 @@ import type { Db } from "./client.ts";
 import { assertInBatch, chunkForParams, type Statement } from "./batch.ts";
 import { newId } from "./ids.ts";
 import { outboxInsert } from "./outbox.ts";
+import { paymentPayload } from "../events/payloads.ts";
 import { creditApplications, invoices, paymentAllocations, payments, refunds } from "./schema.ts";
 import type { PaymentRow } from "./payments.ts";
 import type { InvoiceRow } from "./invoices.ts";
 import type { LedgerSums } from "../domain/customer-ledger.ts";
 
-/** Allocates more of a payment; aborts (payment_changed) if another allocation got there first. */
-export function laterAllocationStatements(db: Db, payment: PaymentRow, allocations: ReadonlyArray<{ invoiceId: string; amount: number }>, now: string, actor: string): Statement[] {
+type Allocation = { invoiceId: string; amount: number };
+
+/**
+ * Allocates more of a payment; aborts (payment_changed) if another allocation got there first.
+ * The event carries the whole payment after the change (earlier allocations included) and which
+ * allocations this change added.
+ */
+export function laterAllocationStatements(db: Db, payment: PaymentRow, earlier: readonly Allocation[], allocations: readonly Allocation[], now: string, actor: string): Statement[] {
   const rows = allocations.map((a) => ({ id: newId("pal"), franchiseId: payment.franchiseId, paymentId: payment.id, invoiceId: a.invoiceId, amount: a.amount, createdAt: now }));
   return [
     assertInBatch(db, "payment_changed", sql`EXISTS (SELECT 1 FROM payments WHERE id = ${payment.id} AND franchise_id = ${payment.franchiseId} AND version = ${payment.version})`),
@@ -26,7 +33,19 @@ export function laterAllocationStatements(db: Db, payment: PaymentRow, allocatio
       aggregateId: payment.id,
       aggregateVersion: payment.version + 1,
       actor,
-      payload: { paymentId: payment.id, customerId: payment.customerId, currency: payment.currency, allocations: allocations.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount })) },
+      payload: {
+        ...paymentPayload({
+          id: payment.id,
+          customerId: payment.customerId,
+          currency: payment.currency,
+          amount: payment.amount,
+          receivedAt: payment.receivedAt,
+          method: payment.method,
+          reference: payment.reference,
+          allocations: [...earlier, ...allocations],
+        }),
+        newAllocations: allocations.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount })),
+      },
       occurredAt: now,
     }),
   ];
