@@ -7,6 +7,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { chromium } from "playwright-core";
+import { randomBytes } from "node:crypto";
+import { timeSortableId } from "../../workers/domain/ids.ts";
 import { dashboardScenarios } from "./dashboard.e2e.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -51,6 +53,31 @@ if (!existsSync(SEEDED)) {
 }
 const credentials = JSON.parse(readFileSync(`${STATE}/credentials.json`, "utf8"));
 
+// A fresh dead letter every run, so the Operations scenario can replay one. Its body is a
+// well-formed domain event of a type no subscriber handles: the replay is delivered and acked.
+const deadLetterId = timeSortableId("dlq", Date.now(), (n) => new Uint8Array(randomBytes(n)));
+const envelope = {
+  eventId: timeSortableId("evt", Date.now(), (n) => new Uint8Array(randomBytes(n))),
+  franchiseId: credentials.franchiseId,
+  seq: 0,
+  type: "e2e.probe",
+  aggregateType: "e2e",
+  aggregateId: deadLetterId,
+  aggregateVersion: 1,
+  actor: "system:e2e",
+  occurredAt: new Date().toISOString(),
+  payload: {},
+};
+const sql = (v: string) => `'${v.replace(/'/g, "''")}'`;
+run(
+  wrangler,
+  [
+    "d1", "execute", "DB", "--local", "--persist-to", STATE, "-y", "--command",
+    `INSERT INTO dead_letters (id, franchise_id, queue, message_id, body, attempts, last_error, created_at, replayed_at) VALUES (${sql(deadLetterId)}, ${sql(credentials.franchiseId)}, 'domain-events', ${sql(`e2e-${deadLetterId}`)}, ${sql(JSON.stringify(envelope))}, 5, 'subscriber e2e failed: upstream timed out (e2e fixture)', ${sql(new Date().toISOString())}, NULL)`,
+  ],
+  "a dead letter to replay inserted",
+);
+
 const port = await freePort();
 const baseUrl = `http://127.0.0.1:${port}`;
 const dev = spawn(wrangler, ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", STATE, "--log-level", "error"], {
@@ -86,7 +113,7 @@ try {
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
   });
   try {
-    ({ passed, failed } = await dashboardScenarios({ browser, baseUrl, credentials, outDir: "test-results" }));
+    ({ passed, failed } = await dashboardScenarios({ browser, baseUrl, credentials, outDir: "test-results", deadLetterId }));
   } finally {
     await browser.close();
   }

@@ -34,24 +34,8 @@ export async function ok<T>(call: Promise<Result<T>>): Promise<NonNullable<T>> {
   throw new ApiProblem(response.status, (error ?? undefined) as ProblemBody | undefined);
 }
 
-/**
- * A route this build's document may not have yet (e.g. /v1/ops/events, /auth/logout): called
- * untyped; `undefined` when the Worker answers 404 route_not_found, so the page can say so.
- */
-export async function optionalRoute<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T | undefined> {
-  const token = currentSession()?.token;
-  const res = await fetch(path, {
-    method,
-    credentials: "same-origin",
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (res.status === 404 || res.status === 405) {
-    const problem = (await res.json().catch(() => ({}))) as ProblemBody;
-    if (problem.code === "route_not_found" || res.status === 405) return undefined;
-    throw new ApiProblem(404, problem);
-  }
-  if (res.status === 401 && !path.startsWith("/auth/")) expireSession("Your session has ended. Sign in again to continue.");
-  if (!res.ok) throw new ApiProblem(res.status, (await res.json().catch(() => undefined)) as ProblemBody | undefined);
-  return res.status === 204 ? ({} as T) : ((await res.json()) as T);
+/** A call that answers 204 No Content: resolves when it succeeded, else throws the ApiProblem. */
+export async function done(call: Promise<Result<unknown>>): Promise<void> {
+  const { error, response } = await call;
+  if (!response.ok) throw new ApiProblem(response.status, (error ?? undefined) as ProblemBody | undefined);
 }

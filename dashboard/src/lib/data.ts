@@ -15,6 +15,7 @@ export function useApi<T>(load: (signal: AbortSignal) => Promise<T>, deps: reado
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps decide when to load again; tick is reload()
   useEffect(() => {
     const ac = new AbortController();
     setState((s) => ({ data: s.data, error: undefined, loading: true }));
@@ -23,7 +24,6 @@ export function useApi<T>(load: (signal: AbortSignal) => Promise<T>, deps: reado
       (error) => !ac.signal.aborted && setState({ data: undefined, error, loading: false }),
     );
     return () => ac.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, reload };

@@ -1,6 +1,7 @@
 // Money, dates and locales. Amounts arrive as integers in the currency's minor unit; the
-// exponent comes from the currency itself (EUR 2, JPY 0, KWD 3) via Intl, and the value is
-// formatted from an exact decimal string, never a float division.
+// exponent is the one the API states (`minorUnits` on invoices and balances, ISO 4217), else
+// Intl's for the currency (EUR 2, JPY 0, KWD 3), and the value is formatted from an exact
+// decimal string, never a float division.
 import type { Branch } from "../api/types.ts";
 
 const LANGUAGE_BY_COUNTRY: Record<string, string> = {
@@ -16,6 +17,12 @@ export function localeOf(branch: Pick<Branch, "jurisdiction"> | undefined): stri
 }
 
 const digitsCache = new Map<string, number>();
+
+/** The API's exponent for a currency wins over Intl's (they differ for a few, e.g. ISK, IQD). */
+export function learnMinorUnits(currency: string, minorUnits: number) {
+  if (Number.isInteger(minorUnits) && minorUnits >= 0 && minorUnits <= 4) digitsCache.set(currency, minorUnits);
+}
+
 export function minorUnitDigits(currency: string): number {
   let d = digitsCache.get(currency);
   if (d === undefined) {
@@ -36,10 +43,12 @@ export function minorToDecimalString(minor: number, currency: string): string {
 
 const fmtCache = new Map<string, Intl.NumberFormat>();
 export function formatMoney(minor: number, currency: string, locale: string, options: { compact?: boolean } = {}): string {
-  const key = `${locale}|${currency}|${options.compact ? "c" : ""}`;
+  const digits = minorUnitDigits(currency);
+  const key = `${locale}|${currency}|${digits}|${options.compact ? "c" : ""}`;
   let f = fmtCache.get(key);
   if (!f) {
-    f = new Intl.NumberFormat(locale, { style: "currency", currency, ...(options.compact ? { notation: "compact", maximumFractionDigits: 1 } : {}) });
+    const fraction = options.compact ? { notation: "compact", maximumFractionDigits: 1 } as const : { minimumFractionDigits: digits, maximumFractionDigits: digits };
+    f = new Intl.NumberFormat(locale, { style: "currency", currency, ...fraction });
     fmtCache.set(key, f);
   }
   // Intl formats a decimal string exactly (no binary rounding of large amounts).

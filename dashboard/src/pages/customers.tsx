@@ -38,7 +38,7 @@ export function Customers() {
     <>
       <PageHeader title="Customers" subtitle="Newest first." />
       <Card>
-        <div className="filters" role="group" aria-label="Customer filters">
+        <fieldset className="filters" aria-label="Customer filters">
           <label className="inline-field">
             <span>Segment</span>
             <select value={segment ?? ""} onChange={(e) => q.set({ segment: e.target.value || undefined, cursor: undefined })}>
@@ -50,7 +50,7 @@ export function Customers() {
               ))}
             </select>
           </label>
-        </div>
+        </fieldset>
         {list.error ? (
           <ErrorState error={list.error} onRetry={list.reload} />
         ) : !list.data ? (

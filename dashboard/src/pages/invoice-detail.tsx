@@ -3,12 +3,13 @@ import { api, ok } from "../api/client.ts";
 import { describeError, isProblem } from "../api/problem.ts";
 import type { CreditNote, Invoice, Payment, PaymentMethod } from "../api/types.ts";
 import { useApi, useBranches } from "../lib/data.ts";
-import { formatMoney, humanize, localeOf, minorToDecimalString, parseMoney } from "../lib/format.ts";
+import { formatMoney, humanize, learnMinorUnits, localeOf, minorToDecimalString, parseMoney } from "../lib/format.ts";
 import { Link } from "../lib/router.tsx";
 import { can, useSession } from "../lib/session.ts";
 import { Card, DateText, Dl, Field, InstantText, Money, PageHeader, StatusBadge } from "../ui/bits.tsx";
 import { CustomerLink } from "../ui/customer-link.tsx";
 import { Dialog } from "../ui/dialog.tsx";
+import { Party, type PartyView } from "../ui/party.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { type Column, DataTable } from "../ui/table.tsx";
 
@@ -23,7 +24,7 @@ interface Related {
 
 async function loadRelated(invoice: Invoice, signal: AbortSignal): Promise<Related> {
   const [payments, creditNotes] = await Promise.all([
-    ok(api.GET("/v1/payments", { params: { query: { customerId: invoice.customerId, limit: 90 } }, signal })),
+    ok(api.GET("/v1/payments", { params: { query: { customerId: invoice.customerId, limit: 200 } }, signal })),
     ok(api.GET("/v1/credit-notes", { params: { query: { invoiceId: invoice.id, limit: 50 } }, signal })),
   ]);
   return {
@@ -37,7 +38,16 @@ async function loadRelated(invoice: Invoice, signal: AbortSignal): Promise<Relat
 export function InvoiceDetail({ id }: { id: string }) {
   const session = useSession();
   const branches = useBranches();
-  const inv = useApi((signal) => ok(api.GET("/v1/invoices/{id}", { params: { path: { id } }, signal })), [id]);
+  const inv = useApi(
+    async (signal) => {
+      const invoice = await ok(api.GET("/v1/invoices/{id}", { params: { path: { id } }, signal }));
+      learnMinorUnits(invoice.currency, invoice.minorUnits);
+      return invoice;
+    },
+    [id],
+  );
+  // A draft has no frozen parties yet: show who it would name if issued now.
+  const liveBuyer = useApi((signal) => (inv.data && !inv.data.buyer ? ok(api.GET("/v1/customers/{id}", { params: { path: { id: inv.data.customerId } }, signal })) : Promise.resolve(undefined)), [inv.data]);
   const related = useApi((signal) => (inv.data ? loadRelated(inv.data, signal) : new Promise<Related>(() => {})), [inv.data]);
   const [dialog, setDialog] = useState<"pay" | "void" | "issue" | "credit" | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
@@ -53,6 +63,12 @@ export function InvoiceDetail({ id }: { id: string }) {
     setFlash(message);
     inv.reload();
   };
+
+  const seller: PartyView | undefined = i.seller
+    ? { name: i.seller.legalName, taxId: i.seller.taxId, address: i.seller.address, email: i.seller.contact.email, phone: i.seller.contact.phone }
+    : branch && { name: branch.legalName, taxId: branch.taxId, address: branch.address, email: branch.contact.email, phone: branch.contact.phone };
+  const live = liveBuyer.data;
+  const buyer: PartyView | undefined = i.buyer ? { name: i.buyer.name, taxId: i.buyer.taxId, address: i.buyer.address, email: i.buyer.email } : live && { name: live.name, taxId: live.taxId, address: live.address, email: live.email };
 
   const lineCols: Column<Line>[] = [
     { key: "pos", header: "#", cell: (l) => l.position, secondary: true },
@@ -122,12 +138,19 @@ export function InvoiceDetail({ id }: { id: string }) {
               ["Due", <DateText key="d" date={i.dueDate} branchId={i.branchId} />],
               ["Terms", i.dueInDays === null ? "—" : `${i.dueInDays} days`],
               ["Currency", i.currency],
-              ["Seller", branch ? `${branch.name}${branch.taxId ? ` · ${branch.taxId}` : ""}` : "—"],
               ["Created", <InstantText key="c" at={i.createdAt} branchId={i.branchId} />],
               ...(i.voidReason ? ([["Void reason", i.voidReason]] as Array<[string, string]>) : []),
               ...(i.memo ? ([["Memo", i.memo]] as Array<[string, string]>) : []),
             ]}
           />
+        </Card>
+      </div>
+      <div className="grid-2">
+        <Card title="Seller" actions={<PartiesNote frozen={!!i.seller} />}>
+          {seller ? <Party party={seller} locale={localeOf(branch)} testId="seller" /> : <Empty title="Unknown branch" />}
+        </Card>
+        <Card title="Bill to" actions={<PartiesNote frozen={!!i.buyer} />}>
+          {buyer ? <Party party={buyer} locale={localeOf(branch)} testId="buyer" /> : liveBuyer.error ? <ErrorState error={liveBuyer.error} /> : <Loading rows={3} label="Loading customer" />}
         </Card>
       </div>
       <div className="grid-2">
@@ -146,6 +169,18 @@ export function InvoiceDetail({ id }: { id: string }) {
       <CreditNoteDialog open={dialog === "credit"} invoice={i} onClose={() => setDialog(null)} onDone={done} />
       <IssueDialog open={dialog === "issue"} invoice={i} onClose={() => setDialog(null)} onDone={done} />
     </>
+  );
+}
+
+function PartiesNote({ frozen }: { frozen: boolean }) {
+  return frozen ? (
+    <span className="badge badge-neutral" title="Frozen on the document when it was issued; later changes to the branch or customer do not alter it">
+      As issued
+    </span>
+  ) : (
+    <span className="badge badge-warn" title="A draft names the current details; they are frozen when it is issued">
+      Current details
+    </span>
   );
 }
 

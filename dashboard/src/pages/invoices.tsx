@@ -2,7 +2,7 @@ import { type FormEvent, useState } from "react";
 import { api, ok } from "../api/client.ts";
 import type { Invoice, InvoiceQuery, InvoiceStatus } from "../api/types.ts";
 import { useApi, useBranches } from "../lib/data.ts";
-import { formatNumber, humanize } from "../lib/format.ts";
+import { formatNumber, humanize, learnMinorUnits } from "../lib/format.ts";
 import { Link, useQueryState } from "../lib/router.tsx";
 import { BranchName, Card, DateText, Money, PageHeader, StatusBadge } from "../ui/bits.tsx";
 import { CustomerLink } from "../ui/customer-link.tsx";
@@ -10,7 +10,7 @@ import { Pager } from "../ui/pager.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { type Column, DataTable } from "../ui/table.tsx";
 
-const STATUSES: InvoiceStatus[] = ["draft", "issued", "partially_paid", "paid", "void", "credited"].filter(Boolean) as InvoiceStatus[];
+const STATUSES: InvoiceStatus[] = ["draft", "issued", "partially_paid", "paid", "void"];
 const FILTERS = ["status", "branchId", "customerId", "dueFrom", "dueTo", "overdue"] as const;
 
 export function Invoices() {
@@ -27,7 +27,14 @@ export function Invoices() {
     overdue: q.get("overdue") === "true" ? "true" : undefined,
   };
   const key = JSON.stringify(query);
-  const list = useApi((signal) => ok(api.GET("/v1/invoices", { params: { query }, signal })), [key]);
+  const list = useApi(
+    async (signal) => {
+      const page = await ok(api.GET("/v1/invoices", { params: { query }, signal }));
+      for (const i of page.data) learnMinorUnits(i.currency, i.minorUnits);
+      return page;
+    },
+    [key],
+  );
   const [customerDraft, setCustomerDraft] = useState(q.get("customerId") ?? "");
   const active = FILTERS.filter((f) => q.get(f));
 

@@ -62,7 +62,10 @@ export function SignIn() {
         )}
         <form onSubmit={submit} noValidate aria-describedby={error ? "signin-error" : undefined}>
           <Field label="Work email" error={fieldErrors.email}>
-            {(p) => <input {...p} type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />}
+            {(p) => (
+              // biome-ignore lint/a11y/noAutofocus: the sign-in form is the whole page; its first field is where everyone starts
+              <input {...p} type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
+            )}
           </Field>
           <Field label="Password" error={fieldErrors.password}>
             {(p) => <input {...p} type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />}

@@ -1,6 +1,6 @@
 // The signed-in frame: navigation (filtered by role), who is signed in, sign-out.
-import { type ReactNode, useEffect, useState } from "react";
-import { optionalRoute } from "../api/client.ts";
+import { type ReactNode, useState } from "react";
+import { api, done } from "../api/client.ts";
 import { Link, navigate, useLocation } from "../lib/router.tsx";
 import { type Capability, can, endSession, ROLE_LABELS, useSession } from "../lib/session.ts";
 
@@ -22,8 +22,9 @@ export const NAV: NavItem[] = [
 ];
 
 export async function signOut() {
-  // Revoke the session server-side where the API supports it; sign out locally regardless.
-  await optionalRoute("POST", "/auth/logout").catch(() => undefined);
+  // Revoke the session on the server first, so the token is refused from now on even if it was
+  // copied; then forget it here whatever the answer (a 401 means it had already ended).
+  await done(api.POST("/auth/logout")).catch(() => undefined);
   endSession();
   navigate("/sign-in", { replace: true });
 }
@@ -31,8 +32,9 @@ export async function signOut() {
 export function Shell({ children }: { children: ReactNode }) {
   const session = useSession();
   const { pathname } = useLocation();
-  const [menuOpen, setMenuOpen] = useState(false);
-  useEffect(() => setMenuOpen(false), [pathname]);
+  // The phone menu is open for the page it was opened on: navigating closes it.
+  const [menuFor, setMenuFor] = useState<string | null>(null);
+  const menuOpen = menuFor === pathname;
   const items = NAV.filter((n) => !n.needs || can(session, n.needs));
   const active = (href: string) => (href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`));
   const initials = (session?.user.name ?? "?").split(/\s+/).map((w) => w[0]).join("").slice(0, 2).toUpperCase();
@@ -46,7 +48,7 @@ export function Shell({ children }: { children: ReactNode }) {
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">L</span>
           <span className="brand-name">Ledgerline</span>
-          <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="primary-nav" onClick={() => setMenuOpen((o) => !o)}>
+          <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="primary-nav" onClick={() => setMenuFor(menuOpen ? null : pathname)}>
             <span className="visually-hidden">Menu</span>
             <span aria-hidden="true">☰</span>
           </button>

@@ -6,6 +6,7 @@ export function Loading({ rows = 6, label = "Loading" }: { rows?: number; label?
   return (
     <div className="skeleton" role="status" aria-live="polite" aria-label={label}>
       {Array.from({ length: rows }, (_, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: placeholder rows never reorder
         <div key={i} className="skeleton-row" style={{ width: `${92 - ((i * 13) % 30)}%` }} />
       ))}
     </div>
