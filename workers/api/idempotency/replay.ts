@@ -23,7 +23,7 @@ type Rendered = { status: number; body: unknown; headers: Record<string, string>
 
 async function invoice(c: AppContext, id: string, status: number): Promise<Rendered> {
   const ctx = billing(c);
-  const found = await getInvoice(ctx.db, ctx.franchiseId, id);
+  const found = await getInvoice(ctx.db, ctx.franchiseId, id, ctx.branchScope);
   if (!found) return null;
   const branch = await getBranch(ctx.db, ctx.franchiseId, found.invoice.branchId);
   const headers: Record<string, string> = { etag: `"v${found.invoice.version}"` };
@@ -40,7 +40,8 @@ const RENDERERS: Record<string, (c: AppContext, id: string) => Promise<Rendered>
   "invoice.issued": (c, id) => invoice(c, id, 200),
   "invoice.voided": (c, id) => invoice(c, id, 200),
   "credit_note.issued": async (c, id) => {
-    const found = await getCreditNote(billing(c).db, c.get("principal").franchiseId, id);
+    const ctx = billing(c);
+    const found = await getCreditNote(ctx.db, ctx.franchiseId, id, ctx.branchScope);
     return found && { status: 201, body: creditNoteResource(found), headers: { location: `/v1/credit-notes/${id}` } };
   },
   "payment.allocated": async (c, id) => {

@@ -4,6 +4,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { API_KEY_PREFIX, SESSION_TOKEN_PREFIX, sha256Hex } from "../../auth/secrets.ts";
 import { parseScopes, type Principal } from "../../auth/principal.ts";
+import { roleOf, scopesForRole } from "../../auth/roles.ts";
 import { cachedPrincipal, isKnownUnknown, rememberPrincipal, rememberUnknown } from "../../auth/principal-cache.ts";
 import { HttpProblem } from "../problem.ts";
 import { directoryDatabase } from "../../db/resolver.ts";
@@ -37,14 +38,18 @@ async function lookUpPrincipal(db: D1Database, token: string, tokenHash: string,
   if (token.startsWith(SESSION_TOKEN_PREFIX)) {
     const row = await db
       .prepare(
-        `SELECT u.id, u.franchise_id, u.role, s.expires_at FROM staff_sessions s JOIN staff_users u ON u.id = s.staff_user_id
-         WHERE s.token_hash = ? AND s.expires_at > ? AND s.revoked_at IS NULL`,
+        `SELECT u.id, u.franchise_id, u.role, s.expires_at,
+           (SELECT json_group_array(a.branch_id) FROM staff_branch_assignments a WHERE a.staff_user_id = u.id AND a.franchise_id = u.franchise_id) AS branch_ids
+         FROM staff_sessions s JOIN staff_users u ON u.id = s.staff_user_id AND u.franchise_id = s.franchise_id
+         WHERE s.token_hash = ? AND s.expires_at > ? AND s.revoked_at IS NULL AND u.deactivated_at IS NULL`,
       )
       .bind(tokenHash, now)
-      .first<{ id: string; franchise_id: string; role: string; expires_at: string }>();
+      .first<{ id: string; franchise_id: string; role: string; expires_at: string; branch_ids: string }>();
     if (!row) return null;
-    const scopes = parseScopes(row.role === "admin" ? "read write" : "read");
-    return { principal: { kind: "staff", id: row.id, franchiseId: row.franchise_id, scopes }, expiresAt: Date.parse(row.expires_at) };
+    const role = roleOf(row.role);
+    const principal: Principal = { kind: "staff", id: row.id, franchiseId: row.franchise_id, scopes: scopesForRole(role), role };
+    if (role === "branch_manager") principal.branchIds = (JSON.parse(row.branch_ids) as string[]).sort();
+    return { principal, expiresAt: Date.parse(row.expires_at) };
   }
   return null;
 }

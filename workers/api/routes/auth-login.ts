@@ -6,6 +6,7 @@ import { SESSION_TOKEN_PREFIX } from "../../auth/secrets.ts";
 import { HttpProblem } from "../problem.ts";
 import { emptyResponse, jsonRequestBody, jsonResponse, problemResponses } from "../resources/common.ts";
 import type { AppContext } from "./route-context.ts";
+import { StaffRoleSchema } from "../resources/staff.ts";
 
 export class StaffLogin extends OpenAPIRoute {
   schema = {
@@ -16,7 +17,7 @@ export class StaffLogin extends OpenAPIRoute {
     request: { body: jsonRequestBody(z.object({ email: z.email(), password: z.string().min(1).max(200) }).strict().meta({ id: "StaffLoginRequest" })) },
     responses: {
       "200": jsonResponse(
-        z.object({ token: z.string(), expiresAt: z.string(), user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.string(), franchiseId: z.string() }) }).meta({ id: "StaffSession" }),
+        z.object({ token: z.string(), expiresAt: z.string(), user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: StaffRoleSchema, franchiseId: z.string(), branchIds: z.array(z.string()).optional().describe("branch_manager only: the branches the user may see and change") }) }).meta({ id: "StaffSession" }),
         "Session created",
       ),
       ...problemResponses(400, 401, 413, 415, 429),
