@@ -13,6 +13,7 @@ import { allowedMethods } from "./method-not-allowed.ts";
 import { problemResponse } from "./problem.ts";
 import { CreateApiKey, ListApiKeys, RevokeApiKey } from "./routes/api-keys.ts";
 import { StaffLogin, StaffLogout } from "./routes/auth-login.ts";
+import { CreateStaffUser, DeactivateStaffUser, GetStaffUser, ListStaffUsers, UpdateStaffUser } from "./routes/staff.ts";
 import { GetBranch, GetServiceType, ListBranches, ListServiceTypes } from "./routes/branches.ts";
 import { CreateCreditNote, GetCreditNote, ListCreditNotes } from "./routes/credit-notes.ts";
 import { CreateCustomer, GetCustomer, ListCustomers, UpdateCustomer } from "./routes/customers.ts";
@@ -31,6 +32,8 @@ export function createApp() {
   // Route-level authorization also runs before any idempotent replay.
   app.use("/v1/api-keys", staffAdminOnly);
   app.use("/v1/api-keys/*", staffAdminOnly);
+  app.use("/v1/staff", staffAdminOnly);
+  app.use("/v1/staff/*", staffAdminOnly);
   app.use("/v1/*", idempotency);
   app.use("/auth/*", jsonBody);
   app.onError((err, c) => toProblemResponse(err, c));
@@ -106,6 +109,12 @@ export function createApp() {
   openapi.post("/v1/api-keys", CreateApiKey);
   openapi.get("/v1/api-keys", ListApiKeys);
   openapi.post("/v1/api-keys/:id/revoke", RevokeApiKey);
+
+  openapi.get("/v1/staff", ListStaffUsers);
+  openapi.post("/v1/staff", CreateStaffUser);
+  openapi.get("/v1/staff/:id", GetStaffUser);
+  openapi.patch("/v1/staff/:id", UpdateStaffUser);
+  openapi.post("/v1/staff/:id/deactivate", DeactivateStaffUser);
 
   openapi.get("/v1/ops/events", GetEventPipeline);
   openapi.get("/v1/ops/dead-letters", ListDeadLetters);

@@ -11,6 +11,8 @@ import { getPayment } from "../../db/payments.ts";
 import { getRefund } from "../../db/customer-credit.ts";
 import { refundResource } from "../resources/customer-credit.ts";
 import { getBranch } from "../../db/reference-data.ts";
+import { getStaffUser } from "../../db/staff.ts";
+import { staffUserResource } from "../resources/staff.ts";
 import { localDateAt } from "../../domain/dates.ts";
 import { apiKeyResource } from "../resources/api-key.ts";
 import { creditNoteResource } from "../resources/credit-note.ts";
@@ -29,6 +31,11 @@ async function invoice(c: AppContext, id: string, status: number): Promise<Rende
   const headers: Record<string, string> = { etag: `"v${found.invoice.version}"` };
   if (status === 201) headers.location = `/v1/invoices/${id}`;
   return { status, body: invoiceResource(found, localDateAt(ctx.clock.now(), branch?.timezone ?? "UTC")), headers };
+}
+
+async function staffUser(c: AppContext, id: string): Promise<Rendered> {
+  const found = await getStaffUser(billing(c).db, c.get("principal").franchiseId, id);
+  return found && { status: 200, body: staffUserResource(found), headers: {} };
 }
 
 const RENDERERS: Record<string, (c: AppContext, id: string) => Promise<Rendered>> = {
@@ -63,6 +70,13 @@ const RENDERERS: Record<string, (c: AppContext, id: string) => Promise<Rendered>
     return found && { status: 201, body: { ...apiKeyResource(found), key: null, keyShownOnce: true }, headers: {} };
   },
   "api_key.revoked": async () => ({ status: 204, body: undefined, headers: {} }),
+  // As for API keys: the initial password was shown once and is never stored.
+  "staff.created": async (c, id) => {
+    const found = await getStaffUser(billing(c).db, c.get("principal").franchiseId, id);
+    return found && { status: 201, body: { ...staffUserResource(found), initialPassword: null, passwordShownOnce: true }, headers: { location: `/v1/staff/${id}` } };
+  },
+  "staff.updated": (c, id) => staffUser(c, id),
+  "staff.deactivated": (c, id) => staffUser(c, id),
 };
 
 /** The rebuilt response, or null when the resource type is unknown or the resource is gone. */
