@@ -7,6 +7,7 @@ import { parseScopes, type Principal } from "../../auth/principal.ts";
 import { roleOf, scopesForRole } from "../../auth/roles.ts";
 import { cachedPrincipal, isKnownUnknown, rememberPrincipal, rememberUnknown } from "../../auth/principal-cache.ts";
 import { HttpProblem } from "../problem.ts";
+import { isSafeMethod, isSameOriginRequest, sessionTokenFromCookie } from "../session-cookie.ts";
 import { directoryDatabase } from "../../db/resolver.ts";
 
 const unauthorized = (detail: string) =>
@@ -54,12 +55,24 @@ async function lookUpPrincipal(db: D1Database, token: string, tokenHash: string,
   return null;
 }
 
-export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+/** The Bearer token, else the dashboard's session cookie (only for requests from our own origin when unsafe). */
+function requestToken(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string {
   const header = c.req.header("authorization");
-  if (!header) throw unauthorized("send Authorization: Bearer <api key>");
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw unauthorized("the Authorization header must be 'Bearer <api key>'");
-  const token = match[1]!;
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw unauthorized("the Authorization header must be 'Bearer <api key>'");
+    return match[1]!;
+  }
+  const fromCookie = sessionTokenFromCookie(c.req.header("cookie"));
+  if (!fromCookie) throw unauthorized("send Authorization: Bearer <api key>");
+  if (!isSafeMethod(c.req.method) && !isSameOriginRequest(c.req)) {
+    throw new HttpProblem(403, "csrf_check_failed", "a request authenticated by the session cookie must come from the dashboard's own origin (Sec-Fetch-Site or Origin); other callers send Authorization: Bearer");
+  }
+  return fromCookie;
+}
+
+export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const token = requestToken(c);
   const principal = TOKEN_SHAPE.test(token) ? await principalFor(directoryDatabase(c.env), token, Date.now()) : null;
   if (!principal) throw unauthorized("the API key or session is not valid");
   const needed = c.req.method === "GET" || c.req.method === "HEAD" ? "read" : "write";

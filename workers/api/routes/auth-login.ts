@@ -1,7 +1,8 @@
 import { OpenAPIRoute } from "chanfana";
 import { z } from "zod";
 import { logIn } from "../../auth/staff-login.ts";
-import { revokeSession } from "../../auth/sessions.ts";
+import { revokeSession, SESSION_HOURS } from "../../auth/sessions.ts";
+import { clearedSessionCookie, isSameOriginRequest, sessionCookie, sessionTokenFromCookie } from "../session-cookie.ts";
 import { SESSION_TOKEN_PREFIX } from "../../auth/secrets.ts";
 import { HttpProblem } from "../problem.ts";
 import { emptyResponse, jsonRequestBody, jsonResponse, problemResponses } from "../resources/common.ts";
@@ -12,13 +13,15 @@ export class StaffLogin extends OpenAPIRoute {
   schema = {
     tags: ["Staff"],
     summary: "Log a staff user in; the session token is a Bearer token for the dashboard",
-    description: "Repeated failures for an account or from one address back off exponentially: the answer is then 429 with Retry-After (seconds), without checking the password.",
+    description:
+      "Repeated failures for an account or from one address back off exponentially: the answer is then 429 with Retry-After (seconds), without checking the password. The session is also set as the `ll_session` cookie (HttpOnly, SameSite=Strict, Secure over https) for the dashboard: /v1 accepts it when no Authorization header is sent, and an unsafe request authenticated by it must come from the same origin (Sec-Fetch-Site: same-origin, or a matching Origin), else 403 csrf_check_failed.",
     security: [],
     request: { body: jsonRequestBody(z.object({ email: z.email(), password: z.string().min(1).max(200) }).strict().meta({ id: "StaffLoginRequest" })) },
     responses: {
       "200": jsonResponse(
         z.object({ token: z.string(), expiresAt: z.string(), user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: StaffRoleSchema, franchiseId: z.string(), branchIds: z.array(z.string()).optional().describe("branch_manager only: the branches the user may see and change") }) }).meta({ id: "StaffSession" }),
         "Session created",
+        "Set-Cookie",
       ),
       ...problemResponses(400, 401, 413, 415, 429),
     },
@@ -33,23 +36,31 @@ export class StaffLogin extends OpenAPIRoute {
     // RFC 9110 §11.6.1: a 401 always names the scheme to use.
     if (!result.ok) throw new HttpProblem(401, "invalid_credentials", "email or password is wrong", { headers: { "www-authenticate": 'Bearer realm="ledgerline"' } });
     c.get("logger").info("staff login", { staffUserId: result.user.id, franchiseId: result.user.franchiseId });
-    return { token: result.token, expiresAt: result.expiresAt, user: result.user };
+    c.header("set-cookie", sessionCookie(result.token, SESSION_HOURS * 3600, c.req.url));
+    return c.json({ token: result.token, expiresAt: result.expiresAt, user: result.user });
   }
 }
 
 export class StaffLogout extends OpenAPIRoute {
   schema = {
     tags: ["Staff"],
-    summary: "End the staff session given as the Bearer token; it is refused from then on",
-    responses: { "204": emptyResponse("Logged out (also when the session had already ended)"), ...problemResponses(401) },
+    summary: "End the staff session given as the Bearer token or the session cookie; it is refused from then on and the cookie is cleared",
+    responses: { "204": emptyResponse("Logged out (also when the session had already ended)", "Set-Cookie"), ...problemResponses(401, 403) },
   };
 
   async handle(c: AppContext) {
-    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    const header = c.req.header("authorization");
+    let token = header === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (header === undefined) {
+      token = sessionTokenFromCookie(c.req.header("cookie"));
+      // Logging someone out from another site is a (mild) CSRF too.
+      if (token && !isSameOriginRequest(c.req)) throw new HttpProblem(403, "csrf_check_failed", "a logout by session cookie must come from the dashboard's own origin");
+    }
     if (!token?.startsWith(SESSION_TOKEN_PREFIX)) {
       throw new HttpProblem(401, "unauthorized", "send the session as Authorization: Bearer <session token>", { headers: { "www-authenticate": 'Bearer realm="ledgerline"' } });
     }
     await revokeSession(c.env, token, Date.now());
+    c.header("set-cookie", clearedSessionCookie(c.req.url));
     return c.body(null, 204);
   }
 }
