@@ -76,4 +76,16 @@ describe("the session cookie", () => {
     expect((await callJson("GET", "/v1/invoices", { key: null, headers: { cookie } })).status).toBe(401);
     expect((await callJson("GET", "/v1/invoices", { key: token })).status).toBe(401);
   });
+
+  it("GET /auth/session tells the page who is signed in (the cookie itself is unreadable to scripts)", async () => {
+    const { cookie, token } = await cookieLogin(STAFF.aManager.email);
+    const byCookie = await callJson("GET", "/auth/session", { key: null, headers: { cookie } });
+    expect(byCookie.status).toBe(200);
+    expect(byCookie.body.user).toEqual({ id: STAFF.aManager.id, email: STAFF.aManager.email, name: STAFF.aManager.email, role: "branch_manager", franchiseId: A.franchiseId, branchIds: [A.madrid] });
+    expect(Date.parse(byCookie.body.expiresAt)).toBeGreaterThan(Date.now());
+    expect((await callJson("GET", "/auth/session", { key: token })).body.user.role).toBe("branch_manager");
+    expect((await callJson("GET", "/auth/session", { key: null })).status).toBe(401);
+    const partner = await callJson("GET", "/auth/session", { key: A.key });
+    expect([partner.status, partner.body.code]).toEqual([403, "staff_session_required"]);
+  });
 });

@@ -12,7 +12,7 @@ import { staffAdminOnly } from "./middleware/staff-admin.ts";
 import { allowedMethods } from "./method-not-allowed.ts";
 import { problemResponse } from "./problem.ts";
 import { CreateApiKey, ListApiKeys, RevokeApiKey } from "./routes/api-keys.ts";
-import { StaffLogin, StaffLogout } from "./routes/auth-login.ts";
+import { CurrentStaffSession, StaffLogin, StaffLogout } from "./routes/auth-login.ts";
 import { CreateStaffUser, DeactivateStaffUser, GetStaffUser, ListStaffUsers, UpdateStaffUser } from "./routes/staff.ts";
 import { GetBranch, GetServiceType, ListBranches, ListServiceTypes } from "./routes/branches.ts";
 import { CreateCreditNote, GetCreditNote, ListCreditNotes } from "./routes/credit-notes.ts";
@@ -35,6 +35,7 @@ export function createApp() {
   app.use("/v1/staff", staffAdminOnly);
   app.use("/v1/staff/*", staffAdminOnly);
   app.use("/v1/*", idempotency);
+  app.use("/auth/session", authenticate);
   app.use("/auth/*", jsonBody);
   app.onError((err, c) => toProblemResponse(err, c));
   app.notFound((c) => {
@@ -75,6 +76,7 @@ export function createApp() {
   openapi.get("/health", Health);
   openapi.post("/auth/login", StaffLogin);
   openapi.post("/auth/logout", StaffLogout);
+  openapi.get("/auth/session", CurrentStaffSession);
 
   openapi.get("/v1/branches", ListBranches);
   openapi.get("/v1/branches/:id", GetBranch);

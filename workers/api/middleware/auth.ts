@@ -56,7 +56,7 @@ async function lookUpPrincipal(db: D1Database, token: string, tokenHash: string,
 }
 
 /** The Bearer token, else the dashboard's session cookie (only for requests from our own origin when unsafe). */
-function requestToken(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string {
+export function requestToken(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string {
   const header = c.req.header("authorization");
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);

@@ -3,7 +3,9 @@ import { z } from "zod";
 import { logIn } from "../../auth/staff-login.ts";
 import { revokeSession, SESSION_HOURS } from "../../auth/sessions.ts";
 import { clearedSessionCookie, isSameOriginRequest, sessionCookie, sessionTokenFromCookie } from "../session-cookie.ts";
-import { SESSION_TOKEN_PREFIX } from "../../auth/secrets.ts";
+import { SESSION_TOKEN_PREFIX, sha256Hex } from "../../auth/secrets.ts";
+import { directoryDatabase } from "../../db/resolver.ts";
+import { requestToken } from "../middleware/auth.ts";
 import { HttpProblem } from "../problem.ts";
 import { emptyResponse, jsonRequestBody, jsonResponse, problemResponses } from "../resources/common.ts";
 import type { AppContext } from "./route-context.ts";
@@ -38,6 +40,31 @@ export class StaffLogin extends OpenAPIRoute {
     c.get("logger").info("staff login", { staffUserId: result.user.id, franchiseId: result.user.franchiseId });
     c.header("set-cookie", sessionCookie(result.token, SESSION_HOURS * 3600, c.req.url));
     return c.json({ token: result.token, expiresAt: result.expiresAt, user: result.user });
+  }
+}
+
+/** The signed-in staff user as the dashboard needs it (the cookie is HttpOnly: a page cannot read it). */
+const StaffSessionInfo = z
+  .object({ expiresAt: z.string(), user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: StaffRoleSchema, franchiseId: z.string(), branchIds: z.array(z.string()).optional() }) })
+  .meta({ id: "StaffSessionInfo" });
+
+export class CurrentStaffSession extends OpenAPIRoute {
+  schema = {
+    tags: ["Staff"],
+    summary: "The staff session in use (Bearer token or session cookie): the user, their role and branches, and when it expires",
+    responses: { "200": jsonResponse(StaffSessionInfo, "The current session"), ...problemResponses(401, 403) },
+  };
+
+  async handle(c: AppContext) {
+    const principal = c.get("principal");
+    if (principal.kind !== "staff") throw new HttpProblem(403, "staff_session_required", "this is a partner API key, not a staff session");
+    const row = await directoryDatabase(c.env)
+      .prepare("SELECT u.email, u.name, s.expires_at FROM staff_sessions s JOIN staff_users u ON u.id = s.staff_user_id WHERE s.token_hash = ? AND u.id = ?")
+      .bind(await sha256Hex(requestToken(c)), principal.id)
+      .first<{ email: string; name: string; expires_at: string }>();
+    if (!row) throw new HttpProblem(401, "unauthorized", "the session is not valid", { headers: { "www-authenticate": 'Bearer realm="ledgerline"' } });
+    const user = { id: principal.id, email: row.email, name: row.name, role: principal.role ?? "viewer", franchiseId: principal.franchiseId, ...(principal.branchIds ? { branchIds: [...principal.branchIds] } : {}) };
+    return c.json({ expiresAt: row.expires_at, user });
   }
 }
 
