@@ -10,4 +10,5 @@ CREATE TABLE `staff_branch_assignments` (
 );
 --> statement-breakpoint
 CREATE INDEX `staff_branch_assignments_franchise` ON `staff_branch_assignments` (`franchise_id`,`staff_user_id`);--> statement-breakpoint
-ALTER TABLE `staff_users` ADD `deactivated_at` text;
+ALTER TABLE `staff_users` ADD `deactivated_at` text;--> statement-breakpoint
+ALTER TABLE `staff_users` ADD `version` integer DEFAULT 1 NOT NULL;

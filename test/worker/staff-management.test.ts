@@ -135,6 +135,22 @@ describe("deactivating", () => {
     expect((await callJson("PATCH", `/v1/staff/${created.body.id}`, { key: admin, body: { role: "viewer" } })).status).toBe(409);
   });
 
+  it("records staff.created, staff.updated and staff.deactivated events by the acting admin, without any password", async () => {
+    const created = await invite({ email: "evented@alpha.test", name: "Evented", role: "viewer" });
+    await callJson("PATCH", `/v1/staff/${created.body.id}`, { key: admin, body: { role: "branch_manager", branchIds: [A.madrid] } });
+    await callJson("POST", `/v1/staff/${created.body.id}/deactivate`, { key: admin });
+    const events = await env.DB.prepare("SELECT type, aggregate_type, aggregate_version, actor, payload FROM outbox_events WHERE aggregate_id = ? ORDER BY seq").bind(created.body.id).all<any>();
+    expect(events.results.map((e) => [e.type, e.aggregate_type, e.aggregate_version, e.actor])).toEqual([
+      ["staff.created", "staff_user", 1, `staff:${STAFF.aAdmin.id}`],
+      ["staff.updated", "staff_user", 2, `staff:${STAFF.aAdmin.id}`],
+      ["staff.deactivated", "staff_user", 3, `staff:${STAFF.aAdmin.id}`],
+    ]);
+    expect(JSON.parse(events.results[1].payload).staffUser).toMatchObject({ role: "branch_manager", branchIds: [A.madrid], version: 2 });
+    const all = events.results.map((e) => e.payload).join("\n");
+    expect(all).not.toContain(created.body.initialPassword);
+    expect(all).not.toContain("pbkdf2");
+  });
+
   it("an admin cannot deactivate themselves", async () => {
     const res = await callJson("POST", `/v1/staff/${STAFF.aAdmin.id}/deactivate`, { key: admin });
     expect([res.status, res.body.code]).toEqual([409, "cannot_deactivate_self"]);

@@ -44,13 +44,13 @@ export async function createStaffUser(ctx: BillingContext, input: NewStaffUser):
   const now = ctx.clock.now();
   const row = { id: newId("usr", now.getTime()), franchiseId: ctx.franchiseId, email, name: input.name, role: input.role, passwordHash: await hashPassword(initialPassword), createdAt: now.toISOString() };
   try {
-    await runBatch(ctx.db, [...insertStaffStatements(ctx.db, row, branchIds), ...idempotencyCommit(ctx.db, ctx.idempotency, "staff.created", row.id)]);
+    await runBatch(ctx.db, [...insertStaffStatements(ctx.db, row, branchIds, ctx.actor), ...idempotencyCommit(ctx.db, ctx.idempotency, "staff.created", row.id)]);
   } catch (error) {
     if (error instanceof Error && /UNIQUE constraint failed: staff_users\.email/.test(error.message)) throw conflict("email_taken", "a staff user with this email already exists");
     throw error;
   }
   const { passwordHash: _, ...user } = row;
-  return { created: { user: { ...user, deactivatedAt: null }, branchIds }, initialPassword };
+  return { created: { user: { ...user, deactivatedAt: null, version: 1 }, branchIds }, initialPassword };
 }
 
 async function loadActive(ctx: BillingContext, id: string): Promise<StaffUserWithBranches> {
@@ -64,7 +64,7 @@ async function runOnActive(ctx: BillingContext, statements: Parameters<typeof ru
   try {
     await runBatch(ctx.db, statements);
   } catch (error) {
-    if (isBatchAssertionFailure(error)) throw conflict("staff_user_deactivated", "the staff user was deactivated meanwhile");
+    if (isBatchAssertionFailure(error)) throw conflict("staff_user_changed", "the staff user changed or was deactivated meanwhile; read it again");
     throw error;
   }
 }
@@ -80,7 +80,7 @@ export async function updateStaffUser(ctx: BillingContext, id: string, change: {
   // Leaving branch_manager drops the assignments; staying keeps them unless new ones are given.
   const branchIds = await checkedBranches(ctx, role, change.branchIds ?? (role === "branch_manager" ? current.branchIds : []));
   await runOnActive(ctx, [
-    ...updateStaffStatements(ctx.db, ctx.franchiseId, id, { name: change.name ?? current.user.name, role, branchIds }, ctx.clock.now().toISOString()),
+    ...updateStaffStatements(ctx.db, current, { name: change.name ?? current.user.name, role, branchIds }, ctx.clock.now().toISOString(), ctx.actor),
     ...idempotencyCommit(ctx.db, ctx.idempotency, "staff.updated", id),
   ]);
   // The new role and branches apply at once in this isolate (others within the cache's 30 s).
@@ -88,8 +88,8 @@ export async function updateStaffUser(ctx: BillingContext, id: string, change: {
 }
 
 export async function deactivateStaffUser(ctx: BillingContext, id: string): Promise<void> {
-  await loadActive(ctx, id);
+  const current = await loadActive(ctx, id);
   if (id === actingStaffId(ctx)) throw conflict("cannot_deactivate_self", "you cannot deactivate yourself; ask another admin");
-  await runOnActive(ctx, [...deactivateStaffStatements(ctx.db, ctx.franchiseId, id, ctx.clock.now().toISOString()), ...idempotencyCommit(ctx.db, ctx.idempotency, "staff.deactivated", id)]);
+  await runOnActive(ctx, [...deactivateStaffStatements(ctx.db, current, ctx.clock.now().toISOString(), ctx.actor), ...idempotencyCommit(ctx.db, ctx.idempotency, "staff.deactivated", id)]);
   forgetPrincipal((p) => p.kind === "staff" && p.id === id);
 }

@@ -339,6 +339,8 @@ export const staffUsers = sqliteTable(
     createdAt: createdAt(),
     /** Set when an admin deactivates the user: no sign-in, and their sessions stop authenticating. */
     deactivatedAt: text("deactivated_at"),
+    /** Bumped by every change (role, branches, deactivation): the staff.* events' aggregate version. */
+    version: integer("version").notNull().default(1),
   },
   (t) => [uniqueIndex("staff_users_email").on(t.email)],
 );

@@ -5,6 +5,8 @@ import type { Db } from "./client.ts";
 import { assertInBatch, type Statement } from "./batch.ts";
 import { selectInChunks, statementsInChunks } from "./chunks.ts";
 import { branches, staffBranchAssignments, staffSessions, staffUsers } from "./schema.ts";
+import { outboxInsert } from "./outbox.ts";
+import { staffUserPayload } from "../events/payloads.ts";
 
 export type StaffUserRow = Omit<typeof staffUsers.$inferSelect, "passwordHash">;
 export interface StaffUserWithBranches {
@@ -21,6 +23,7 @@ const visibleColumns = {
   role: staffUsers.role,
   createdAt: staffUsers.createdAt,
   deactivatedAt: staffUsers.deactivatedAt,
+  version: staffUsers.version,
 };
 
 export async function assignedBranchIds(db: Db, franchiseId: string, staffUserId: string): Promise<string[]> {
@@ -64,25 +67,52 @@ function assignmentInserts(db: Db, franchiseId: string, staffUserId: string, bra
   return statementsInChunks(branchIds, (chunk) => db.insert(staffBranchAssignments).values(chunk.map((branchId) => ({ franchiseId, staffUserId, branchId, createdAt: now }))));
 }
 
-export function insertStaffStatements(db: Db, row: typeof staffUsers.$inferInsert, branchIds: readonly string[]): Statement[] {
-  return [db.insert(staffUsers).values(row), ...assignmentInserts(db, row.franchiseId, row.id, branchIds, row.createdAt)];
+function staffEvent(db: Db, type: "staff.created" | "staff.updated" | "staff.deactivated", u: StaffUserWithBranches, now: string, actor: string): Statement {
+  return outboxInsert(db, {
+    franchiseId: u.user.franchiseId,
+    type,
+    aggregateType: "staff_user",
+    aggregateId: u.user.id,
+    aggregateVersion: u.user.version,
+    actor,
+    payload: staffUserPayload({ ...u.user, branchIds: u.branchIds }),
+    occurredAt: now,
+  });
 }
 
-/** Changes name/role and replaces the branch assignments; aborts if the user was deactivated meanwhile. */
-export function updateStaffStatements(db: Db, franchiseId: string, id: string, change: { name: string; role: string; branchIds: readonly string[] }, now: string): Statement[] {
+export function insertStaffStatements(db: Db, row: typeof staffUsers.$inferInsert & { createdAt: string }, branchIds: readonly string[], actor: string): Statement[] {
+  const { passwordHash: _, ...visible } = row;
   return [
-    assertInBatch(db, "staff_user_active", sql`EXISTS (SELECT 1 FROM staff_users WHERE franchise_id = ${franchiseId} AND id = ${id} AND deactivated_at IS NULL)`),
-    db.update(staffUsers).set({ name: change.name, role: change.role }).where(and(eq(staffUsers.franchiseId, franchiseId), eq(staffUsers.id, id))),
+    db.insert(staffUsers).values(row),
+    ...assignmentInserts(db, row.franchiseId, row.id, branchIds, row.createdAt),
+    staffEvent(db, "staff.created", { user: { ...visible, role: row.role, deactivatedAt: null, version: 1 }, branchIds: [...branchIds] }, row.createdAt, actor),
+  ];
+}
+
+/** The user is still active and unchanged since `current` was read; else the batch aborts. */
+const unchangedAndActive = (db: Db, { user }: StaffUserWithBranches) =>
+  assertInBatch(db, "staff_user_unchanged", sql`EXISTS (SELECT 1 FROM staff_users WHERE franchise_id = ${user.franchiseId} AND id = ${user.id} AND deactivated_at IS NULL AND version = ${user.version})`);
+
+/** Changes name/role and replaces the branch assignments. */
+export function updateStaffStatements(db: Db, current: StaffUserWithBranches, change: { name: string; role: string; branchIds: readonly string[] }, now: string, actor: string): Statement[] {
+  const { franchiseId, id } = current.user;
+  const next = { user: { ...current.user, name: change.name, role: change.role, version: current.user.version + 1 }, branchIds: [...change.branchIds] };
+  return [
+    unchangedAndActive(db, current),
+    db.update(staffUsers).set({ name: change.name, role: change.role, version: sql`${staffUsers.version} + 1` }).where(and(eq(staffUsers.franchiseId, franchiseId), eq(staffUsers.id, id))),
     db.delete(staffBranchAssignments).where(and(eq(staffBranchAssignments.franchiseId, franchiseId), eq(staffBranchAssignments.staffUserId, id))),
     ...assignmentInserts(db, franchiseId, id, change.branchIds, now),
+    staffEvent(db, "staff.updated", next, now, actor),
   ];
 }
 
 /** Deactivates the user and ends every session of theirs. */
-export function deactivateStaffStatements(db: Db, franchiseId: string, id: string, now: string): Statement[] {
+export function deactivateStaffStatements(db: Db, current: StaffUserWithBranches, now: string, actor: string): Statement[] {
+  const { franchiseId, id } = current.user;
   return [
-    assertInBatch(db, "staff_user_active", sql`EXISTS (SELECT 1 FROM staff_users WHERE franchise_id = ${franchiseId} AND id = ${id} AND deactivated_at IS NULL)`),
-    db.update(staffUsers).set({ deactivatedAt: now }).where(and(eq(staffUsers.franchiseId, franchiseId), eq(staffUsers.id, id))),
+    unchangedAndActive(db, current),
+    db.update(staffUsers).set({ deactivatedAt: now, version: sql`${staffUsers.version} + 1` }).where(and(eq(staffUsers.franchiseId, franchiseId), eq(staffUsers.id, id))),
+    staffEvent(db, "staff.deactivated", { user: { ...current.user, deactivatedAt: now, version: current.user.version + 1 }, branchIds: current.branchIds }, now, actor),
     db
       .update(staffSessions)
       .set({ revokedAt: now })
