@@ -156,3 +156,28 @@ describe("deactivating", () => {
     expect([res.status, res.body.code]).toEqual([409, "cannot_deactivate_self"]);
   });
 });
+
+describe("at D1's limits", () => {
+  it("a branch manager of 100 branches (the maximum) is stored, signs in and is scoped, past D1's 100 bound parameters", async () => {
+    const ids = Array.from({ length: 120 }, (_, i) => `br_${String(i).padStart(26, "0")}`.slice(0, 29));
+    await env.DB.batch(
+      ids.map((id, i) =>
+        env.DB.prepare("INSERT INTO branches (id, franchise_id, code, name, timezone, currency, jurisdiction, created_at) VALUES (?, ?, ?, ?, 'Europe/Madrid', 'EUR', 'ES', '2026-01-01T00:00:00.000Z')").bind(id, A.franchiseId, `X${i}`, `Extra ${i}`),
+      ),
+    );
+    const assigned = ids.slice(0, 100);
+    const tooMany = await invite({ email: "many.too@alpha.test", name: "Too Many", role: "branch_manager", branchIds: ids.slice(0, 101) });
+    expect(tooMany.status).toBe(400);
+    const res = await invite({ email: "many@alpha.test", name: "Many Branches", role: "branch_manager", branchIds: assigned });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.branchIds).toEqual([...assigned].sort());
+    const token = await login("many@alpha.test", res.body.initialPassword);
+    const branches = await callJson("GET", "/v1/branches?limit=200", { key: token });
+    expect(branches.body.data.map((b: any) => b.id).sort()).toEqual([...assigned].sort());
+    expect((await callJson("GET", "/v1/invoices?overdue=true&limit=200", { key: token })).status).toBe(200);
+    const changed = await callJson("PATCH", `/v1/staff/${res.body.id}`, { key: admin, body: { branchIds: ids.slice(20, 120) } });
+    expect(changed.body.branchIds).toHaveLength(100);
+    expect((await callJson("GET", "/v1/branches?limit=200", { key: token })).body.data).toHaveLength(100);
+    expect((await callJson("GET", `/v1/branches/${ids[0]}`, { key: token })).status).toBe(404);
+  });
+});
