@@ -89,7 +89,11 @@ Ledgerline is ready on ${baseUrl}  (wrangler dev up in ${((Date.now() - devStart
   Local fakes  ${fakes.join("\n               ")}
 
   Demo credentials (also in ${resolve(credentialsFile)})
-    staff login  ${credentials.staffEmail} / ${credentials.staffPassword}   (dashboard, POST /auth/login)
+    staff login  ${credentials.staffEmail} / ${credentials.staffPassword}   (admin; dashboard, POST /auth/login)
+${(credentials.staff ?? [])
+  .slice(1)
+  .map((s: { role: string; email: string; password: string; branchIds?: string[] }) => `                 ${s.email} / ${s.password}   (${s.role}${s.branchIds ? `: ${s.branchIds.join(", ")}` : ""})`)
+  .join("\n")}
     API key      ${credentials.apiKey}   (read + write, franchise ${credentials.franchiseId})
     read-only    ${credentials.readOnlyApiKey}
 

@@ -12,7 +12,7 @@ import { IdMaker } from "./id-maker.ts";
 import { planInvoices, type InvoicePlan } from "./invoices.ts";
 import { numberInBranchOrder, numberInvoices } from "./numbering.ts";
 import { Random } from "./random.ts";
-import type { ApiKeyRow, DemoCredentials, DemoData, DemoTables, StaffUserRow } from "./rows.ts";
+import type { ApiKeyRow, DemoCredentials, DemoData, DemoTables, StaffBranchAssignmentRow, StaffUserRow } from "./rows.ts";
 import { settleCustomer, type PaymentPlan } from "./settlement.ts";
 import { buildSetup, type FranchiseContext } from "./setup.ts";
 import { isoInstant } from "./time.ts";
@@ -137,7 +137,20 @@ function documentTables(customers: readonly CustomerPlan[], invoices: readonly I
   return t;
 }
 
-async function accessTables(franchises: readonly FranchiseContext[], window: DataWindow, rng: Random, ids: IdMaker): Promise<{ staff_users: StaffUserRow[]; api_keys: ApiKeyRow[]; credentials: DemoCredentials }> {
+/** One demo user per staff role; the branch manager runs the first franchise's first two branches. */
+const DEMO_STAFF = [
+  { role: "admin", local: "admin", name: "Demo Admin", password: DEMO_STAFF_PASSWORD, branches: 0 },
+  { role: "finance", local: "finance", name: "Demo Finance Lead", password: "demo-finance-1", branches: 0 },
+  { role: "branch_manager", local: "manager", name: "Demo Branch Manager", password: "demo-manager-1", branches: 2 },
+  { role: "viewer", local: "viewer", name: "Demo Viewer", password: "demo-viewer-1", branches: 0 },
+] as const;
+
+async function accessTables(
+  franchises: readonly FranchiseContext[],
+  window: DataWindow,
+  rng: Random,
+  ids: IdMaker,
+): Promise<{ staff_users: StaffUserRow[]; staff_branch_assignments: StaffBranchAssignmentRow[]; api_keys: ApiKeyRow[]; credentials: DemoCredentials }> {
   const crng = rng.derive("credentials");
   const keyMs = Date.parse(`${addDays(window.asOfDate, -30)}T10:00:00.000Z`);
   const api_keys: ApiKeyRow[] = [];
@@ -154,11 +167,19 @@ async function accessTables(franchises: readonly FranchiseContext[], window: Dat
   for (const f of rest) others.push({ franchiseId: f.row.id, apiKey: await addKey(f, "Demo partner key", "read write") });
 
   const staffMs = Date.parse(first.row.created_at) + 86_400_000;
-  const staffEmail = `admin@${first.spec.domain}.example`;
-  const staff_users: StaffUserRow[] = [
-    { id: ids.next("usr", staffMs), franchise_id: first.row.id, email: staffEmail, name: "Demo Admin", role: "admin", password_hash: await demoPasswordHash(crng, DEMO_STAFF_PASSWORD), created_at: isoInstant(staffMs) },
-  ];
-  return { staff_users, api_keys, credentials: { franchiseId: first.row.id, apiKey, readOnlyApiKey, staffEmail, staffPassword: DEMO_STAFF_PASSWORD, others } };
+  const staff_users: StaffUserRow[] = [];
+  const staff_branch_assignments: StaffBranchAssignmentRow[] = [];
+  const staff: DemoCredentials["staff"] = [];
+  for (const s of DEMO_STAFF) {
+    const email = `${s.local}@${first.spec.domain}.example`;
+    const id = ids.next("usr", staffMs);
+    staff_users.push({ id, franchise_id: first.row.id, email, name: s.name, role: s.role, password_hash: await demoPasswordHash(crng, s.password), created_at: isoInstant(staffMs) });
+    const branchIds = first.branches.slice(0, s.branches).map((b) => b.row.id);
+    for (const branch_id of branchIds) staff_branch_assignments.push({ franchise_id: first.row.id, staff_user_id: id, branch_id, created_at: isoInstant(staffMs) });
+    staff.push({ role: s.role, email, password: s.password, ...(s.branches > 0 ? { branchIds } : {}) });
+  }
+  const admin = staff[0]!;
+  return { staff_users, staff_branch_assignments, api_keys, credentials: { franchiseId: first.row.id, apiKey, readOnlyApiKey, staffEmail: admin.email, staffPassword: admin.password, staff, others } };
 }
 
 export async function generateDemoData(opts: GenerateOptions): Promise<DemoData> {
@@ -178,6 +199,7 @@ export async function generateDemoData(opts: GenerateOptions): Promise<DemoData>
     ...setup.rows,
     ...documentTables(customers, invoices, creditNotes, payments, ids),
     staff_users: access.staff_users,
+    staff_branch_assignments: access.staff_branch_assignments,
     api_keys: access.api_keys,
     credentials: access.credentials,
   };

@@ -43,6 +43,10 @@ export interface StaffUserRow {
   id: string; franchise_id: string; email: string; name: string; role: string; password_hash: string; created_at: string;
 }
 
+export interface StaffBranchAssignmentRow {
+  franchise_id: string; staff_user_id: string; branch_id: string; created_at: string;
+}
+
 export interface ApiKeyRow {
   id: string; franchise_id: string; name: string; prefix: string; key_hash: string; scopes: string;
   created_at: string; revoked_at: string | null;
@@ -91,6 +95,7 @@ export interface DemoTables {
   customers: CustomerRow[];
   customer_channels: CustomerChannelRow[];
   staff_users: StaffUserRow[];
+  staff_branch_assignments: StaffBranchAssignmentRow[];
   api_keys: ApiKeyRow[];
   invoices: InvoiceRow[];
   invoice_lines: InvoiceLineRow[];
@@ -108,6 +113,7 @@ export const INSERT_ORDER: ReadonlyArray<keyof DemoTables> = [
   "customers",
   "customer_channels",
   "staff_users",
+  "staff_branch_assignments",
   "api_keys",
   "invoices",
   "invoice_lines",
@@ -123,8 +129,11 @@ export interface DemoCredentials {
   franchiseId: string;
   apiKey: string;
   readOnlyApiKey: string;
+  /** The admin's sign-in (also the first entry of `staff`). */
   staffEmail: string;
   staffPassword: string;
+  /** One demo user per role of the first franchise; branchIds only for the branch manager. */
+  staff: Array<{ role: string; email: string; password: string; branchIds?: string[] }>;
   others: Array<{ franchiseId: string; apiKey: string }>;
 }
 

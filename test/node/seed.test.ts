@@ -359,6 +359,30 @@ describe("seed generator: credentials", () => {
     expect(await derive(credentials.staffPassword)).toBe(hash);
     expect(await derive("wrong-password")).not.toBe(hash);
   });
+
+  it("hands out one user per staff role; only the branch manager has branches, of the first franchise", async () => {
+    const { credentials } = data;
+    expect(credentials.staff.map((s) => s.role)).toEqual(["admin", "finance", "branch_manager", "viewer"]);
+    expect(credentials.staff[0]).toEqual({ role: "admin", email: credentials.staffEmail, password: credentials.staffPassword });
+    for (const s of credentials.staff) {
+      const user = data.staff_users.find((u) => u.email === s.email)!;
+      expect(user).toMatchObject({ franchise_id: credentials.franchiseId, role: s.role });
+      const assigned = data.staff_branch_assignments.filter((a) => a.staff_user_id === user.id).map((a) => a.branch_id);
+      if (s.role === "branch_manager") {
+        expect(s.branchIds!.length).toBeGreaterThanOrEqual(1);
+        expect(s.branchIds!.length).toBeLessThanOrEqual(2);
+        expect(assigned).toEqual(s.branchIds);
+        for (const id of s.branchIds!) expect(data.branches.find((b) => b.id === id)?.franchise_id).toBe(credentials.franchiseId);
+      } else {
+        expect(s.branchIds).toBeUndefined();
+        expect(assigned).toEqual([]);
+      }
+      const [, iterations, salt, hash] = user.password_hash.split("$") as [string, string, string, string];
+      const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(s.password), "PBKDF2", false, ["deriveBits"]);
+      const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt: Buffer.from(salt, "base64url"), iterations: Number(iterations) }, key, 256);
+      expect(Buffer.from(bits).toString("base64url")).toBe(hash);
+    }
+  });
 });
 
 describe("seed generator: SQL", () => {

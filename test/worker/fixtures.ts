@@ -121,22 +121,30 @@ export async function createDraft(customerId: string, overrides: Record<string, 
   return res.body;
 }
 
-/** Staff users for tests that need sessions: an admin and a non-admin of A, an admin of B. */
+/**
+ * Staff users for tests that need sessions: one of A per role (aStaff is A's read-only viewer,
+ * aManager manages A's Madrid branch only), and an admin of B.
+ */
 export const STAFF = {
   password: "correct horse battery staple",
   aAdmin: { id: "usr_000000000000000000000000a1", franchiseId: A.franchiseId, email: "admin@alpha.test", role: "admin" },
-  aStaff: { id: "usr_000000000000000000000000a2", franchiseId: A.franchiseId, email: "staff@alpha.test", role: "staff" },
+  aStaff: { id: "usr_000000000000000000000000a2", franchiseId: A.franchiseId, email: "staff@alpha.test", role: "viewer" },
+  aFinance: { id: "usr_000000000000000000000000a3", franchiseId: A.franchiseId, email: "finance@alpha.test", role: "finance" },
+  aManager: { id: "usr_000000000000000000000000a4", franchiseId: A.franchiseId, email: "madrid.manager@alpha.test", role: "branch_manager", branchIds: [A.madrid] },
   bAdmin: { id: "usr_000000000000000000000000b1", franchiseId: B.franchiseId, email: "admin@beta.test", role: "admin" },
 } as const;
 
 /** Inserts the STAFF users (call after seedFixtures); PBKDF2 is slow, so only tests that log in pay for it. */
 export async function seedStaff(): Promise<void> {
   const hash = await hashPassword(STAFF.password);
-  await env.DB.batch(
-    [STAFF.aAdmin, STAFF.aStaff, STAFF.bAdmin].map((u) =>
+  await env.DB.batch([
+    ...[STAFF.aAdmin, STAFF.aStaff, STAFF.aFinance, STAFF.aManager, STAFF.bAdmin].map((u) =>
       env.DB.prepare("INSERT INTO staff_users (id, franchise_id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(u.id, u.franchiseId, u.email, u.email, u.role, hash, now),
     ),
-  );
+    ...STAFF.aManager.branchIds.map((branchId) =>
+      env.DB.prepare("INSERT INTO staff_branch_assignments (franchise_id, staff_user_id, branch_id, created_at) VALUES (?, ?, ?, ?)").bind(A.franchiseId, STAFF.aManager.id, branchId, now),
+    ),
+  ]);
 }
 
 /** Logs a staff user in through POST /auth/login and returns the session token (a Bearer token). */

@@ -12,7 +12,8 @@ import { staffAdminOnly } from "./middleware/staff-admin.ts";
 import { allowedMethods } from "./method-not-allowed.ts";
 import { problemResponse } from "./problem.ts";
 import { CreateApiKey, ListApiKeys, RevokeApiKey } from "./routes/api-keys.ts";
-import { StaffLogin, StaffLogout } from "./routes/auth-login.ts";
+import { CurrentStaffSession, StaffLogin, StaffLogout } from "./routes/auth-login.ts";
+import { CreateStaffUser, DeactivateStaffUser, GetStaffUser, ListStaffUsers, UpdateStaffUser } from "./routes/staff.ts";
 import { GetBranch, GetServiceType, ListBranches, ListServiceTypes } from "./routes/branches.ts";
 import { CreateCreditNote, GetCreditNote, ListCreditNotes } from "./routes/credit-notes.ts";
 import { CreateCustomer, GetCustomer, ListCustomers, UpdateCustomer } from "./routes/customers.ts";
@@ -31,7 +32,10 @@ export function createApp() {
   // Route-level authorization also runs before any idempotent replay.
   app.use("/v1/api-keys", staffAdminOnly);
   app.use("/v1/api-keys/*", staffAdminOnly);
+  app.use("/v1/staff", staffAdminOnly);
+  app.use("/v1/staff/*", staffAdminOnly);
   app.use("/v1/*", idempotency);
+  app.use("/auth/session", authenticate);
   app.use("/auth/*", jsonBody);
   app.onError((err, c) => toProblemResponse(err, c));
   app.notFound((c) => {
@@ -72,6 +76,7 @@ export function createApp() {
   openapi.get("/health", Health);
   openapi.post("/auth/login", StaffLogin);
   openapi.post("/auth/logout", StaffLogout);
+  openapi.get("/auth/session", CurrentStaffSession);
 
   openapi.get("/v1/branches", ListBranches);
   openapi.get("/v1/branches/:id", GetBranch);
@@ -106,6 +111,12 @@ export function createApp() {
   openapi.post("/v1/api-keys", CreateApiKey);
   openapi.get("/v1/api-keys", ListApiKeys);
   openapi.post("/v1/api-keys/:id/revoke", RevokeApiKey);
+
+  openapi.get("/v1/staff", ListStaffUsers);
+  openapi.post("/v1/staff", CreateStaffUser);
+  openapi.get("/v1/staff/:id", GetStaffUser);
+  openapi.patch("/v1/staff/:id", UpdateStaffUser);
+  openapi.post("/v1/staff/:id/deactivate", DeactivateStaffUser);
 
   openapi.get("/v1/ops/events", GetEventPipeline);
   openapi.get("/v1/ops/dead-letters", ListDeadLetters);

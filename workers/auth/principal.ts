@@ -1,5 +1,7 @@
 // Who is calling: a partner's API key or a staff session. Either way it belongs to exactly one
 // franchise, and every data access is scoped by that franchise.
+import type { StaffRole } from "./roles.ts";
+
 export type Scope = "read" | "write";
 
 export interface Principal {
@@ -8,6 +10,10 @@ export interface Principal {
   id: string;
   franchiseId: string;
   scopes: ReadonlySet<Scope>;
+  /** Staff only: the user's role (workers/auth/roles.ts); the scopes above are derived from it. */
+  role?: StaffRole | undefined;
+  /** Staff branch managers only: the branches they are assigned to (see branchScopeOf). */
+  branchIds?: readonly string[] | undefined;
 }
 
 /** The actor recorded on the events a principal causes. */

@@ -13,7 +13,7 @@ export interface PricingBranch {
 
 /** `asField` names the body field when the branch is referenced from a request body (422, not 404). */
 export async function loadPricingBranch(ctx: BillingContext, branchId: string, asField?: string): Promise<PricingBranch> {
-  const branch = await getBranch(ctx.db, ctx.franchiseId, branchId);
+  const branch = await getBranch(ctx.db, ctx.franchiseId, branchId, ctx.branchScope);
   if (!branch) throw asField ? invalid("unknown_branch", asField, `branch ${branchId} does not exist`) : notFound("branch", branchId);
   const taxRates = await taxRatesFor(ctx.db, branch.jurisdiction);
   return { branch, taxRates, today: localDateAt(ctx.clock.now(), branch.timezone) };

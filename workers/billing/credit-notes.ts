@@ -12,7 +12,7 @@ import type { BillingContext } from "./context.ts";
 import { sequenceFor, unwrapSequenceResult } from "./sequence-client.ts";
 
 export async function createCreditNote(ctx: BillingContext, input: { invoiceId: string; reason: string; lines: CreditLineInput[] }): Promise<string> {
-  const found = await getInvoice(ctx.db, ctx.franchiseId, input.invoiceId);
+  const found = await getInvoice(ctx.db, ctx.franchiseId, input.invoiceId, ctx.branchScope);
   if (!found) throw invalid("unknown_invoice", "invoiceId", `invoice ${input.invoiceId} does not exist`);
   const { invoice } = found;
   const taxGroups = JSON.parse(invoice.taxBreakdown) as TaxGroup[];

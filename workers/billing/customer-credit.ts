@@ -1,7 +1,7 @@
 // Customer credit use cases: allocating a payment's remainder later, applying credit to an open
 // invoice, refunding credit, and reading the balance. Each checks in JS for a clear 4xx, then
 // writes one batch whose triggers re-check the pool (customer_credit migration) against races.
-import { conflict, invalid, notFound } from "../domain/errors.ts";
+import { conflict, DomainError, invalid, notFound } from "../domain/errors.ts";
 import { assertWithinCredit, balanceFromSums, type CustomerBalance } from "../domain/customer-ledger.ts";
 import { assertAmount } from "../domain/money.ts";
 import { checkAllocations } from "../domain/payment-allocation.ts";
@@ -42,7 +42,7 @@ export async function allocatePayment(ctx: BillingContext, paymentId: string, al
   if (allocations.length === 0) throw invalid("no_allocations", "allocations", "give at least one allocation");
   const remainder = payment.amount - found.allocations.reduce((a, x) => a + x.amount, 0);
   if (remainder === 0) throw conflict("payment_fully_allocated", "the payment has no unallocated amount left");
-  const invoices = await getInvoicesByIds(ctx.db, ctx.franchiseId, allocations.map((a) => a.invoiceId));
+  const invoices = await getInvoicesByIds(ctx.db, ctx.franchiseId, allocations.map((a) => a.invoiceId), ctx.branchScope);
   const left = checkAllocations(
     { customerId: payment.customerId, currency: payment.currency, amount: remainder, allocations },
     new Map(invoices.map((i) => [i.id, { ...i, status: i.status as InvoiceStatus }])),
@@ -58,7 +58,7 @@ export async function allocatePayment(ctx: BillingContext, paymentId: string, al
 export async function applyCustomerCredit(ctx: BillingContext, customerId: string, input: { invoiceId: string; amount: number }): Promise<string> {
   if (!(await getCustomer(ctx.db, ctx.franchiseId, customerId))) throw notFound("customer", customerId);
   assertAmount(input.amount, "amount", { allowZero: false });
-  const found = await getInvoice(ctx.db, ctx.franchiseId, input.invoiceId);
+  const found = await getInvoice(ctx.db, ctx.franchiseId, input.invoiceId, ctx.branchScope);
   if (!found) throw invalid("unknown_invoice", "invoiceId", `invoice ${input.invoiceId} does not exist`);
   const { invoice } = found;
   if (invoice.customerId !== customerId) throw invalid("invoice_of_other_customer", "invoiceId", "the invoice belongs to another customer");
@@ -84,6 +84,8 @@ export interface RefundInput {
 
 /** Records money paid back to the customer out of their credit in that currency. */
 export async function recordRefund(ctx: BillingContext, input: RefundInput): Promise<string> {
+  // Customer credit is franchise money, not any one branch's: a branch-limited actor cannot pay it out.
+  if (ctx.branchScope) throw new DomainError("forbidden", "refund_needs_all_branches", "refunds pay out franchise-wide customer credit; a branch manager cannot record them");
   if (!(await getCustomer(ctx.db, ctx.franchiseId, input.customerId))) throw invalid("unknown_customer", "customerId", `customer ${input.customerId} does not exist`);
   assertAmount(input.amount, "amount", { allowZero: false });
   const now = ctx.clock.now();

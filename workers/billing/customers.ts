@@ -30,7 +30,7 @@ export interface CustomerInput {
 
 async function checkHomeBranch(ctx: BillingContext, homeBranchId: string | null | undefined) {
   if (!homeBranchId) return undefined;
-  const branch = await getBranch(ctx.db, ctx.franchiseId, homeBranchId);
+  const branch = await getBranch(ctx.db, ctx.franchiseId, homeBranchId, ctx.branchScope);
   if (!branch) throw invalid("unknown_branch", "homeBranchId", `branch ${homeBranchId} does not exist`);
   return branch;
 }

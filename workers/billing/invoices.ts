@@ -47,7 +47,7 @@ export async function createDraftInvoice(ctx: BillingContext, input: CreateDraft
  * and has the branch's InvoiceSequence give it the next number and write it.
  */
 export async function issueInvoice(ctx: BillingContext, invoiceId: string): Promise<void> {
-  const found = await getInvoice(ctx.db, ctx.franchiseId, invoiceId);
+  const found = await getInvoice(ctx.db, ctx.franchiseId, invoiceId, ctx.branchScope);
   if (!found) throw notFound("invoice", invoiceId);
   const { invoice, lines } = found;
   if (invoice.status !== "draft") throw conflict("invoice_not_draft", `the invoice is already ${invoice.status}`);
@@ -76,7 +76,7 @@ export async function issueInvoice(ctx: BillingContext, invoiceId: string): Prom
 }
 
 export async function voidInvoice(ctx: BillingContext, invoiceId: string, reason: string): Promise<void> {
-  const found = await getInvoice(ctx.db, ctx.franchiseId, invoiceId);
+  const found = await getInvoice(ctx.db, ctx.franchiseId, invoiceId, ctx.branchScope);
   if (!found) throw notFound("invoice", invoiceId);
   const { invoice } = found;
   if (invoice.status === "void") throw conflict("invoice_already_void", "the invoice is already void");

@@ -22,7 +22,10 @@ export async function recordPayment(ctx: BillingContext, input: RecordPaymentInp
   const now = ctx.clock.now();
   const receivedAt = input.receivedAt ? new Date(input.receivedAt) : now;
   if (receivedAt.getTime() > now.getTime() + 5 * 60_000) throw invalid("received_in_future", "receivedAt", "receivedAt cannot be in the future");
-  const invoices = await getInvoicesByIds(ctx.db, ctx.franchiseId, input.allocations.map((a) => a.invoiceId));
+  // A branch-limited actor records only payments for their branches' invoices: unallocated money
+  // would become franchise-wide customer credit, and invoices of other branches are unknown to them.
+  if (ctx.branchScope && input.allocations.length === 0) throw invalid("allocation_required", "allocations", "a branch manager's payment must be allocated to invoices of their branches");
+  const invoices = await getInvoicesByIds(ctx.db, ctx.franchiseId, input.allocations.map((a) => a.invoiceId), ctx.branchScope);
   checkAllocations(input, new Map(invoices.map((i) => [i.id, { ...i, status: i.status as InvoiceStatus }])));
   const id = newId("pay", now.getTime());
   await runBatch(ctx.db, [

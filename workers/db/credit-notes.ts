@@ -5,6 +5,7 @@ import type { Db } from "./client.ts";
 import type { Statement } from "./batch.ts";
 import { selectInChunks, statementsInChunks } from "./chunks.ts";
 import { newId } from "./ids.ts";
+import { inBranchScope, type BranchScope } from "./branch-scope.ts";
 import { outboxInsert } from "./outbox.ts";
 import { idempotencyCommit, type IdempotencyClaim } from "./idempotency.ts";
 import { creditNotePayload } from "../events/payloads.ts";
@@ -109,8 +110,9 @@ export interface CreditNoteWithLines {
   lines: CreditNoteLineRow[];
 }
 
-export async function getCreditNote(db: Db, franchiseId: string, id: string): Promise<CreditNoteWithLines | undefined> {
-  const creditNote = await db.select().from(creditNotes).where(and(eq(creditNotes.franchiseId, franchiseId), eq(creditNotes.id, id))).get();
+/** `scope`: the caller's branches (workers/db/branch-scope.ts); a credit note outside them is not found. */
+export async function getCreditNote(db: Db, franchiseId: string, id: string, scope?: BranchScope): Promise<CreditNoteWithLines | undefined> {
+  const creditNote = await db.select().from(creditNotes).where(and(eq(creditNotes.franchiseId, franchiseId), eq(creditNotes.id, id), inBranchScope(creditNotes.branchId, scope))).get();
   if (!creditNote) return undefined;
   const lines = await db
     .select()
@@ -121,8 +123,8 @@ export async function getCreditNote(db: Db, franchiseId: string, id: string): Pr
   return { creditNote, lines };
 }
 
-export async function listCreditNotes(db: Db, franchiseId: string, opts: { invoiceId?: string | undefined; before?: string | undefined; limit: number }): Promise<CreditNoteWithLines[]> {
-  const conditions = [eq(creditNotes.franchiseId, franchiseId)];
+export async function listCreditNotes(db: Db, franchiseId: string, opts: { invoiceId?: string | undefined; before?: string | undefined; limit: number; branchScope?: BranchScope | undefined }): Promise<CreditNoteWithLines[]> {
+  const conditions = [eq(creditNotes.franchiseId, franchiseId), inBranchScope(creditNotes.branchId, opts.branchScope)];
   if (opts.invoiceId) conditions.push(eq(creditNotes.invoiceId, opts.invoiceId));
   if (opts.before) conditions.push(lt(creditNotes.id, opts.before));
   const rows = await db.select().from(creditNotes).where(and(...conditions)).orderBy(desc(creditNotes.id)).limit(opts.limit + 1).all();

@@ -8,6 +8,7 @@ import { outboxInsert } from "./outbox.ts";
 import { idempotencyCommit, type IdempotencyClaim } from "./idempotency.ts";
 import { invoicePayload } from "../events/payloads.ts";
 import { newId } from "./ids.ts";
+import { inBranchScope, type BranchScope } from "./branch-scope.ts";
 import { invoiceLines, invoices } from "./schema.ts";
 import type { DraftLine, PricedDraft } from "../domain/invoice-draft.ts";
 import type { InvoiceTotals } from "../domain/invoice-totals.ts";
@@ -22,8 +23,9 @@ export interface InvoiceWithLines {
   lines: InvoiceLineRow[];
 }
 
-export async function getInvoice(db: Db, franchiseId: string, id: string): Promise<InvoiceWithLines | undefined> {
-  const invoice = await db.select().from(invoices).where(and(eq(invoices.franchiseId, franchiseId), eq(invoices.id, id))).get();
+/** `scope`: the caller's branches (workers/db/branch-scope.ts); an invoice outside them is not found. */
+export async function getInvoice(db: Db, franchiseId: string, id: string, scope?: BranchScope): Promise<InvoiceWithLines | undefined> {
+  const invoice = await db.select().from(invoices).where(and(eq(invoices.franchiseId, franchiseId), eq(invoices.id, id), inBranchScope(invoices.branchId, scope))).get();
   if (!invoice) return undefined;
   const lines = await db
     .select()
@@ -34,8 +36,8 @@ export async function getInvoice(db: Db, franchiseId: string, id: string): Promi
   return { invoice, lines };
 }
 
-export async function getInvoicesByIds(db: Db, franchiseId: string, ids: string[]): Promise<InvoiceRow[]> {
-  return selectInChunks(ids, (chunk) => db.select().from(invoices).where(and(eq(invoices.franchiseId, franchiseId), inArray(invoices.id, chunk))));
+export async function getInvoicesByIds(db: Db, franchiseId: string, ids: string[], scope?: BranchScope): Promise<InvoiceRow[]> {
+  return selectInChunks(ids, (chunk) => db.select().from(invoices).where(and(eq(invoices.franchiseId, franchiseId), inArray(invoices.id, chunk), inBranchScope(invoices.branchId, scope))));
 }
 
 export interface InvoiceFilters {
@@ -48,10 +50,12 @@ export interface InvoiceFilters {
   overdueAsOf?: ReadonlyMap<string, string> | undefined;
   before?: string | undefined;
   limit: number;
+  /** The caller's branches: invoices of other branches are left out. */
+  branchScope?: BranchScope | undefined;
 }
 
 export async function listInvoices(db: Db, franchiseId: string, f: InvoiceFilters): Promise<InvoiceWithLines[]> {
-  const conditions: SQL[] = [eq(invoices.franchiseId, franchiseId)];
+  const conditions: Array<SQL | undefined> = [eq(invoices.franchiseId, franchiseId), inBranchScope(invoices.branchId, f.branchScope)];
   if (f.status) conditions.push(eq(invoices.status, f.status));
   if (f.branchId) conditions.push(eq(invoices.branchId, f.branchId));
   if (f.customerId) conditions.push(eq(invoices.customerId, f.customerId));

@@ -18,12 +18,15 @@ export type DomainEventType =
   | "payment.recorded"
   | "payment.allocated"
   | "credit.applied"
-  | "refund.recorded";
+  | "refund.recorded"
+  | "staff.created"
+  | "staff.updated"
+  | "staff.deactivated";
 
 export interface DomainEvent {
   franchiseId: string;
   type: DomainEventType;
-  aggregateType: "customer" | "invoice" | "credit_note" | "payment" | "refund";
+  aggregateType: "customer" | "invoice" | "credit_note" | "payment" | "refund" | "staff_user";
   aggregateId: string;
   /** The aggregate's version after this change (1 for immutable documents). */
   aggregateVersion: number;

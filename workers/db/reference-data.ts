@@ -1,18 +1,20 @@
 // Branches, service types and tax rates: read-mostly data the billing flows price against.
 import { and, asc, eq, gt } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import { inBranchScope, type BranchScope } from "./branch-scope.ts";
 import { branches, serviceTypes, taxRates } from "./schema.ts";
 import type { TaxCategory, TaxRate } from "../domain/tax.ts";
 
 export type BranchRow = typeof branches.$inferSelect;
 export type ServiceTypeRow = typeof serviceTypes.$inferSelect;
 
-export async function getBranch(db: Db, franchiseId: string, branchId: string): Promise<BranchRow | undefined> {
-  return db.select().from(branches).where(and(eq(branches.franchiseId, franchiseId), eq(branches.id, branchId))).get();
+/** `scope`: the caller's branches (workers/db/branch-scope.ts); a branch outside them is not found. */
+export async function getBranch(db: Db, franchiseId: string, branchId: string, scope?: BranchScope): Promise<BranchRow | undefined> {
+  return db.select().from(branches).where(and(eq(branches.franchiseId, franchiseId), eq(branches.id, branchId), inBranchScope(branches.id, scope))).get();
 }
 
-export async function listBranches(db: Db, franchiseId: string, opts: { after?: string; limit: number }): Promise<BranchRow[]> {
-  const where = opts.after ? and(eq(branches.franchiseId, franchiseId), gt(branches.id, opts.after)) : eq(branches.franchiseId, franchiseId);
+export async function listBranches(db: Db, franchiseId: string, opts: { after?: string | undefined; limit: number; branchScope?: BranchScope | undefined }): Promise<BranchRow[]> {
+  const where = and(eq(branches.franchiseId, franchiseId), opts.after ? gt(branches.id, opts.after) : undefined, inBranchScope(branches.id, opts.branchScope));
   return db.select().from(branches).where(where).orderBy(asc(branches.id)).limit(opts.limit + 1).all();
 }
 

@@ -3,7 +3,7 @@
 // concurrent writers are CHECK constraints or triggers (see migrations/0001_invariants.sql),
 // because D1 offers batches, not interactive transactions.
 import { sql } from "drizzle-orm";
-import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const createdAt = () => text("created_at").notNull();
 
@@ -333,12 +333,28 @@ export const staffUsers = sqliteTable(
     franchiseId: text("franchise_id").notNull().references(() => franchises.id),
     email: text("email").notNull(),
     name: text("name").notNull(),
-    role: text("role").notNull(), // admin | staff
+    role: text("role").notNull(), // admin | finance | branch_manager | viewer (workers/auth/roles.ts)
     /** "pbkdf2-sha256$<iterations>$<salt b64url>$<hash b64url>" */
     passwordHash: text("password_hash").notNull(),
     createdAt: createdAt(),
+    /** Set when an admin deactivates the user: no sign-in, and their sessions stop authenticating. */
+    deactivatedAt: text("deactivated_at"),
+    /** Bumped by every change (role, branches, deactivation): the staff.* events' aggregate version. */
+    version: integer("version").notNull().default(1),
   },
   (t) => [uniqueIndex("staff_users_email").on(t.email)],
+);
+
+/** The branches a branch_manager may see and change (other roles ignore assignments). */
+export const staffBranchAssignments = sqliteTable(
+  "staff_branch_assignments",
+  {
+    franchiseId: text("franchise_id").notNull().references(() => franchises.id),
+    staffUserId: text("staff_user_id").notNull().references(() => staffUsers.id),
+    branchId: text("branch_id").notNull().references(() => branches.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.staffUserId, t.branchId] }), index("staff_branch_assignments_franchise").on(t.franchiseId, t.staffUserId)],
 );
 
 export const staffSessions = sqliteTable(

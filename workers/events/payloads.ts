@@ -131,3 +131,8 @@ export function customerPayload(c: CustomerFields, channels: readonly ChannelFie
   };
   return changedFields === undefined ? { customer } : { customer, changedFields: [...changedFields].sort() };
 }
+
+/** staff.created, staff.updated, staff.deactivated: the user as admins see it (never a password or its hash). */
+export function staffUserPayload(u: { id: string; email: string; name: string; role: string; branchIds: readonly string[]; deactivatedAt: string | null; version: number }) {
+  return { staffUser: { id: u.id, email: u.email, name: u.name, role: u.role, branchIds: [...u.branchIds].sort(), deactivatedAt: u.deactivatedAt, version: u.version } };
+}

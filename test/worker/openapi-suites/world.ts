@@ -119,6 +119,11 @@ const FACTORIES: Record<string, (need: Need, s: Sessions) => Promise<string[]>> 
     await created(callJson("POST", `/v1/ops/dead-letters/${ids[1]}/replay`, { key: s.aAdmin }), "a replayed dead letter");
     return ids;
   },
+  // An active viewer and a branch manager (of Madrid), made by A's admin: fuzz may change or deactivate them.
+  usr: async (_need, s) => [
+    await created(callJson("POST", "/v1/staff", { key: s.aAdmin, body: { email: "isolation.viewer@alpha.test", name: "Isolation Viewer", role: "viewer" } }), "a staff user"),
+    await created(callJson("POST", "/v1/staff", { key: s.aAdmin, body: { email: "isolation.manager@alpha.test", name: "Isolation Manager", role: "branch_manager", branchIds: [A.madrid] } }), "a branch manager"),
+  ],
   key: async (_need, s) => [await created(callJson("POST", "/v1/api-keys", { key: s.aAdmin, body: { name: "isolation target", scopes: ["read"] } }), "an API key")],
 };
 

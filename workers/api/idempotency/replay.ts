@@ -11,6 +11,8 @@ import { getPayment } from "../../db/payments.ts";
 import { getRefund } from "../../db/customer-credit.ts";
 import { refundResource } from "../resources/customer-credit.ts";
 import { getBranch } from "../../db/reference-data.ts";
+import { getStaffUser } from "../../db/staff.ts";
+import { staffUserResource } from "../resources/staff.ts";
 import { localDateAt } from "../../domain/dates.ts";
 import { apiKeyResource } from "../resources/api-key.ts";
 import { creditNoteResource } from "../resources/credit-note.ts";
@@ -23,12 +25,17 @@ type Rendered = { status: number; body: unknown; headers: Record<string, string>
 
 async function invoice(c: AppContext, id: string, status: number): Promise<Rendered> {
   const ctx = billing(c);
-  const found = await getInvoice(ctx.db, ctx.franchiseId, id);
+  const found = await getInvoice(ctx.db, ctx.franchiseId, id, ctx.branchScope);
   if (!found) return null;
   const branch = await getBranch(ctx.db, ctx.franchiseId, found.invoice.branchId);
   const headers: Record<string, string> = { etag: `"v${found.invoice.version}"` };
   if (status === 201) headers.location = `/v1/invoices/${id}`;
   return { status, body: invoiceResource(found, localDateAt(ctx.clock.now(), branch?.timezone ?? "UTC")), headers };
+}
+
+async function staffUser(c: AppContext, id: string): Promise<Rendered> {
+  const found = await getStaffUser(billing(c).db, c.get("principal").franchiseId, id);
+  return found && { status: 200, body: staffUserResource(found), headers: {} };
 }
 
 const RENDERERS: Record<string, (c: AppContext, id: string) => Promise<Rendered>> = {
@@ -40,7 +47,8 @@ const RENDERERS: Record<string, (c: AppContext, id: string) => Promise<Rendered>
   "invoice.issued": (c, id) => invoice(c, id, 200),
   "invoice.voided": (c, id) => invoice(c, id, 200),
   "credit_note.issued": async (c, id) => {
-    const found = await getCreditNote(billing(c).db, c.get("principal").franchiseId, id);
+    const ctx = billing(c);
+    const found = await getCreditNote(ctx.db, ctx.franchiseId, id, ctx.branchScope);
     return found && { status: 201, body: creditNoteResource(found), headers: { location: `/v1/credit-notes/${id}` } };
   },
   "payment.allocated": async (c, id) => {
@@ -62,6 +70,13 @@ const RENDERERS: Record<string, (c: AppContext, id: string) => Promise<Rendered>
     return found && { status: 201, body: { ...apiKeyResource(found), key: null, keyShownOnce: true }, headers: {} };
   },
   "api_key.revoked": async () => ({ status: 204, body: undefined, headers: {} }),
+  // As for API keys: the initial password was shown once and is never stored.
+  "staff.created": async (c, id) => {
+    const found = await getStaffUser(billing(c).db, c.get("principal").franchiseId, id);
+    return found && { status: 201, body: { ...staffUserResource(found), initialPassword: null, passwordShownOnce: true }, headers: { location: `/v1/staff/${id}` } };
+  },
+  "staff.updated": (c, id) => staffUser(c, id),
+  "staff.deactivated": (c, id) => staffUser(c, id),
 };
 
 /** The rebuilt response, or null when the resource type is unknown or the resource is gone. */

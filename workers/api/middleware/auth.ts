@@ -4,8 +4,10 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { API_KEY_PREFIX, SESSION_TOKEN_PREFIX, sha256Hex } from "../../auth/secrets.ts";
 import { parseScopes, type Principal } from "../../auth/principal.ts";
+import { roleOf, scopesForRole } from "../../auth/roles.ts";
 import { cachedPrincipal, isKnownUnknown, rememberPrincipal, rememberUnknown } from "../../auth/principal-cache.ts";
 import { HttpProblem } from "../problem.ts";
+import { isSafeMethod, isSameOriginRequest, sessionTokenFromCookie } from "../session-cookie.ts";
 import { directoryDatabase } from "../../db/resolver.ts";
 
 const unauthorized = (detail: string) =>
@@ -37,24 +39,40 @@ async function lookUpPrincipal(db: D1Database, token: string, tokenHash: string,
   if (token.startsWith(SESSION_TOKEN_PREFIX)) {
     const row = await db
       .prepare(
-        `SELECT u.id, u.franchise_id, u.role, s.expires_at FROM staff_sessions s JOIN staff_users u ON u.id = s.staff_user_id
-         WHERE s.token_hash = ? AND s.expires_at > ? AND s.revoked_at IS NULL`,
+        `SELECT u.id, u.franchise_id, u.role, s.expires_at,
+           (SELECT json_group_array(a.branch_id) FROM staff_branch_assignments a WHERE a.staff_user_id = u.id AND a.franchise_id = u.franchise_id) AS branch_ids
+         FROM staff_sessions s JOIN staff_users u ON u.id = s.staff_user_id AND u.franchise_id = s.franchise_id
+         WHERE s.token_hash = ? AND s.expires_at > ? AND s.revoked_at IS NULL AND u.deactivated_at IS NULL`,
       )
       .bind(tokenHash, now)
-      .first<{ id: string; franchise_id: string; role: string; expires_at: string }>();
+      .first<{ id: string; franchise_id: string; role: string; expires_at: string; branch_ids: string }>();
     if (!row) return null;
-    const scopes = parseScopes(row.role === "admin" ? "read write" : "read");
-    return { principal: { kind: "staff", id: row.id, franchiseId: row.franchise_id, scopes }, expiresAt: Date.parse(row.expires_at) };
+    const role = roleOf(row.role);
+    const principal: Principal = { kind: "staff", id: row.id, franchiseId: row.franchise_id, scopes: scopesForRole(role), role };
+    if (role === "branch_manager") principal.branchIds = (JSON.parse(row.branch_ids) as string[]).sort();
+    return { principal, expiresAt: Date.parse(row.expires_at) };
   }
   return null;
 }
 
-export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+/** The Bearer token, else the dashboard's session cookie (only for requests from our own origin when unsafe). */
+export function requestToken(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string {
   const header = c.req.header("authorization");
-  if (!header) throw unauthorized("send Authorization: Bearer <api key>");
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw unauthorized("the Authorization header must be 'Bearer <api key>'");
-  const token = match[1]!;
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw unauthorized("the Authorization header must be 'Bearer <api key>'");
+    return match[1]!;
+  }
+  const fromCookie = sessionTokenFromCookie(c.req.header("cookie"));
+  if (!fromCookie) throw unauthorized("send Authorization: Bearer <api key>");
+  if (!isSafeMethod(c.req.method) && !isSameOriginRequest(c.req)) {
+    throw new HttpProblem(403, "csrf_check_failed", "a request authenticated by the session cookie must come from the dashboard's own origin (Sec-Fetch-Site or Origin); other callers send Authorization: Bearer");
+  }
+  return fromCookie;
+}
+
+export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const token = requestToken(c);
   const principal = TOKEN_SHAPE.test(token) ? await principalFor(directoryDatabase(c.env), token, Date.now()) : null;
   if (!principal) throw unauthorized("the API key or session is not valid");
   const needed = c.req.method === "GET" || c.req.method === "HEAD" ? "read" : "write";

@@ -1,5 +1,5 @@
-// Operations only a franchise's staff admins may perform (API keys, dead letters): a staff
-// session with the "write" scope. Partner keys never qualify, whatever their scopes. The
+// Operations only a franchise's staff admins may perform (API keys, staff, dead letters): a staff
+// session whose role is admin. Partner keys never qualify, whatever their scopes. The
 // middleware form runs before an idempotent replay, so nobody else can even replay an admin's
 // key creation.
 import type { MiddlewareHandler } from "hono";
@@ -11,7 +11,7 @@ import { HttpProblem } from "../problem.ts";
 export const STAFF_ADMIN_SECURITY = [{ bearer: ["staff:admin"] }];
 
 export function requireStaffAdmin(p: Principal, action = "manage API keys"): void {
-  if (p.kind !== "staff" || !p.scopes.has("write")) throw new HttpProblem(403, "staff_admin_required", `only a staff admin session can ${action}`);
+  if (p.kind !== "staff" || p.role !== "admin") throw new HttpProblem(403, "staff_admin_required", `only a staff admin session can ${action}`);
 }
 
 export const staffAdminOnly: MiddlewareHandler<AppEnv> = async (c, next) => {

@@ -66,6 +66,7 @@ export const HEADER_DOCS = {
   "WWW-Authenticate": "The authentication scheme to use (Bearer)",
   "Retry-After": "Seconds to wait before retrying",
   Allow: "The methods the path supports",
+  "Set-Cookie": "The dashboard's session cookie (ll_session: HttpOnly, SameSite=Strict, Secure over https), or its removal",
 } as const;
 export type DocumentedHeader = keyof typeof HEADER_DOCS;
 

@@ -14,7 +14,7 @@ export class ListBranches extends OpenAPIRoute {
   async handle(c: AppContext) {
     const { query } = await this.getValidatedData<typeof this.schema>();
     const ctx = billing(c);
-    return page(await listBranches(ctx.db, ctx.franchiseId, { after: decodeCursor(query.cursor), limit: query.limit }), query.limit, branchResource);
+    return page(await listBranches(ctx.db, ctx.franchiseId, { after: decodeCursor(query.cursor), limit: query.limit, branchScope: ctx.branchScope }), query.limit, branchResource);
   }
 }
 
@@ -24,7 +24,7 @@ export class GetBranch extends OpenAPIRoute {
   async handle(c: AppContext) {
     const { params } = await this.getValidatedData<typeof this.schema>();
     const ctx = billing(c);
-    const branch = await getBranch(ctx.db, ctx.franchiseId, params.id);
+    const branch = await getBranch(ctx.db, ctx.franchiseId, params.id, ctx.branchScope);
     if (!branch) throw notFound("branch", params.id);
     return branchResource(branch);
   }

@@ -11,7 +11,7 @@ const tags = ["Credit notes"];
 
 async function loadOr404(c: AppContext, id: string) {
   const ctx = billing(c);
-  const found = await getCreditNote(ctx.db, ctx.franchiseId, id);
+  const found = await getCreditNote(ctx.db, ctx.franchiseId, id, ctx.branchScope);
   if (!found) throw notFound("credit_note", id);
   return found;
 }
@@ -59,7 +59,7 @@ export class ListCreditNotes extends OpenAPIRoute {
   async handle(c: AppContext) {
     const { query } = await this.getValidatedData<typeof this.schema>();
     const ctx = billing(c);
-    const rows = await listCreditNotes(ctx.db, ctx.franchiseId, { invoiceId: query.invoiceId, before: decodeCursor(query.cursor), limit: query.limit });
+    const rows = await listCreditNotes(ctx.db, ctx.franchiseId, { invoiceId: query.invoiceId, before: decodeCursor(query.cursor), limit: query.limit, branchScope: ctx.branchScope });
     return page(rows.map((r) => ({ ...r, id: r.creditNote.id })), query.limit, creditNoteResource);
   }
 }

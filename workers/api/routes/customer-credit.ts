@@ -42,7 +42,7 @@ export class ApplyCustomerCredit extends OpenAPIRoute {
     const { params, body } = await this.getValidatedData<typeof this.schema>();
     const ctx = billing(c);
     const invoiceId = await applyCustomerCredit(ctx, params.id, body);
-    const found = await getInvoice(ctx.db, ctx.franchiseId, invoiceId);
+    const found = await getInvoice(ctx.db, ctx.franchiseId, invoiceId, ctx.branchScope);
     if (!found) throw notFound("invoice", invoiceId);
     const today = (await branchTodays(ctx)).get(found.invoice.branchId) ?? ctx.clock.now().toISOString().slice(0, 10);
     return invoiceResource(found, today);

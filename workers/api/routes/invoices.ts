@@ -15,7 +15,7 @@ const tags = ["Invoices"];
 
 async function respondWithInvoice(c: AppContext, id: string, status: 200 | 201) {
   const ctx = billing(c);
-  const found = await getInvoice(ctx.db, ctx.franchiseId, id);
+  const found = await getInvoice(ctx.db, ctx.franchiseId, id, ctx.branchScope);
   if (!found) throw notFound("invoice", id);
   const branch = await getBranch(ctx.db, ctx.franchiseId, found.invoice.branchId);
   const today = localDateAt(ctx.clock.now(), branch?.timezone ?? "UTC");
@@ -88,6 +88,7 @@ export class ListInvoices extends OpenAPIRoute {
       overdueAsOf: query.overdue === "true" ? todays : undefined,
       before: decodeCursor(query.cursor),
       limit: query.limit,
+      branchScope: ctx.branchScope,
     });
     return page(rows.map((r) => ({ ...r, id: r.invoice.id })), query.limit, (r) => invoiceResource(r, todays.get(r.invoice.branchId) ?? localDateAt(ctx.clock.now(), "UTC")));
   }

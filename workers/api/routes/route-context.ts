@@ -7,12 +7,13 @@ import { localDateAt } from "../../domain/dates.ts";
 import { branches } from "../../db/schema.ts";
 import { eq } from "drizzle-orm";
 import { actorOf } from "../../auth/principal.ts";
+import { branchScopeOf } from "../../auth/roles.ts";
 
 export type AppContext = Context<AppEnv>;
 
 export function billing(c: AppContext): BillingContext {
   const principal = c.get("principal");
-  return billingContext(c.env, principal.franchiseId, systemClock, actorOf(principal), c.get("idempotencyClaim"));
+  return billingContext(c.env, principal.franchiseId, systemClock, actorOf(principal), c.get("idempotencyClaim"), branchScopeOf(principal));
 }
 
 /** branchId → that branch's local date now: invoices show overdue/aging as of it. */
