@@ -16,7 +16,7 @@ import { A, aIdFor, B, buildWorld, endedSessions, randomIdFor, sessionFor, varia
 
 let operations: Operation[] = [];
 let world: World;
-const stats = { cases: 0, leaks: 0 };
+const stats = { cases: 0, leaks: 0, branchCases: 0 };
 /** Operations that answer `staff_admin_required` but whose security names no admin role. */
 const undocumentedAdminOnly = new Set<string>();
 
@@ -27,6 +27,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   console.log(`isolation: ${operations.length} operations, ${stats.cases} cases, ${stats.leaks} leaks`);
+  console.log(`isolation across branches: ${stats.branchCases} cases as a branch manager of another branch`);
   if (undocumentedAdminOnly.size > 0) console.warn(`isolation: admin-only by their answers but not in the document (no admin role in security): ${[...undocumentedAdminOnly].join(", ")}`);
 });
 
@@ -130,6 +131,21 @@ describe("isolation generated from the OpenAPI document", () => {
           } else if (seen !== expected) {
             failures.push({ op: op.key, caller, problem: `answer differs from the one for a random id: ${seen} vs ${expected}`, leak: true });
           }
+        }
+        // Across branches: a branch manager of Madrid addressing New York's invoice, credit note or
+        // branch must be refused exactly as if it did not exist.
+        const pathIds = new URL(validProbe(op, real, null).url, "http://x").pathname.match(/\b[a-z]+_[0-9a-z]{26}\b/g) ?? [];
+        if (pathIds.some((id) => world.newYorkIds.has(id))) {
+          stats.cases++;
+          const caller = "A branch manager of another branch";
+          const probe = validProbe(op, real, world.sessions.aManager);
+          const control = validProbe(op, randomIdFor(variant + 1), world.sessions.aManager);
+          const answer = await attempt(op, caller, probe, true);
+          const controlAnswer = await attempt(op, `${caller} (control: random ids)`, control, true);
+          const seen = normalized(answer, idsIn(probe, world.allAIds));
+          const expected = normalized(controlAnswer, idsIn(control, [control.url, control.body as string].join(" ").match(/\b[a-z]+_[0-9a-z]{26}\b/g) ?? []));
+          if (seen !== expected) failures.push({ op: op.key, caller, problem: `answer differs from the one for a random id: ${seen} vs ${expected}`, leak: true });
+          stats.branchCases++;
         }
         // The operation says it is for staff admins only, though the document does not: A's non-admin staff must be refused too.
         if (refusedAsNotAdmin && !isAdminOnly(op)) {

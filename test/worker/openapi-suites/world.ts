@@ -11,6 +11,8 @@ import { idPrefixesIn, sampleMatching } from "./schema-example.ts";
 export interface Sessions {
   aAdmin: string;
   aStaff: string;
+  /** A branch manager of A's Madrid branch only: must be refused everything of New York. */
+  aManager: string;
   bAdmin: string;
 }
 
@@ -23,7 +25,7 @@ export const ENDS_CALLERS_SESSION: Record<string, string> = {
   "POST /auth/logout": "revokes the Bearer session it is called with",
 };
 
-const SESSION_EMAILS: Record<keyof Sessions, string> = { aAdmin: STAFF.aAdmin.email, aStaff: STAFF.aStaff.email, bAdmin: STAFF.bAdmin.email };
+const SESSION_EMAILS: Record<keyof Sessions, string> = { aAdmin: STAFF.aAdmin.email, aStaff: STAFF.aStaff.email, aManager: STAFF.aManager.email, bAdmin: STAFF.bAdmin.email };
 
 /**
  * The token to send `op` with: `token` itself, unless it is one of the world's shared sessions
@@ -50,6 +52,8 @@ export interface World {
   aIds: Map<string, string[]>;
   /** Every id that belongs to A: none may ever appear in an answer to another franchise. */
   allAIds: Set<string>;
+  /** A's resources that belong to its New York branch: hidden from the Madrid branch manager. */
+  newYorkIds: Set<string>;
 }
 
 type Need = (prefix: string) => Promise<string[]>;
@@ -79,8 +83,10 @@ const FACTORIES: Record<string, (need: Need, s: Sessions) => Promise<string[]>> 
     return [draft.id, issued.id, usd.id];
   },
   cn: async (need) => {
-    const [, issued] = await need("inv");
-    return [await created(callJson("POST", "/v1/credit-notes", { body: { invoiceId: issued, reason: "goodwill", lines: [{ description: "Discount", quantity: 1, unitPrice: 100 }] } }), "a credit note")];
+    const [, issued, usd] = await need("inv");
+    const credit = (invoiceId: string) => created(callJson("POST", "/v1/credit-notes", { body: { invoiceId, reason: "goodwill", lines: [{ description: "Discount", quantity: 1, unitPrice: 100 }] } }), "a credit note");
+    // Madrid (EUR) and New York (USD): the second is out of the Madrid branch manager's reach.
+    return [await credit(issued!), await credit(usd!)];
   },
   pay: async (need) => {
     const [customerId] = await need("cus");
@@ -155,7 +161,12 @@ export function prefixesUsedBy(operations: Operation[]): Set<string> {
 export async function buildWorld(operations: Operation[]): Promise<World> {
   await seedFixtures();
   await seedStaff();
-  const sessions: Sessions = { aAdmin: await login(STAFF.aAdmin.email), aStaff: await login(STAFF.aStaff.email), bAdmin: await login(STAFF.bAdmin.email) };
+  const sessions: Sessions = {
+    aAdmin: await login(STAFF.aAdmin.email),
+    aStaff: await login(STAFF.aStaff.email),
+    aManager: await login(STAFF.aManager.email),
+    bAdmin: await login(STAFF.bAdmin.email),
+  };
   const built = new Map<string, Promise<string[]>>();
   const need: Need = (prefix) => {
     const factory = FACTORIES[prefix];
@@ -172,8 +183,12 @@ export async function buildWorld(operations: Operation[]): Promise<World> {
   const aIds = new Map<string, string[]>();
   for (const prefix of [...prefixesUsedBy(operations)].sort()) aIds.set(prefix, await need(prefix));
   const allAIds = new Set<string>([A.franchiseId, ...[...aIds.values()].flat()]);
+  const newYorkIds = new Set<string>([A.newYork]);
+  const [, , usdInvoice] = aIds.get("inv") ?? [];
+  const [, usdCreditNote] = aIds.get("cn") ?? [];
+  for (const id of [usdInvoice, usdCreditNote]) if (id) newYorkIds.add(id);
   await settleEventRelay();
-  return { sessions, aIds, allAIds };
+  return { sessions, aIds, allAIds, newYorkIds };
 }
 
 /**
