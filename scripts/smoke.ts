@@ -10,6 +10,7 @@ import { contractChecker } from "./contract/openapi-contract.ts";
 
 const creds = JSON.parse(readFileSync("demo-credentials.json", "utf8")) as {
   baseUrl: string; apiKey: string; readOnlyApiKey: string; staffEmail: string; staffPassword: string; others: Array<{ apiKey: string }>;
+  staff?: Array<{ role: string; email: string; password: string; branchIds?: string[] }>;
 };
 let failures = 0;
 let validated = 0;
@@ -114,6 +115,21 @@ if (eurBranch) {
   await api("PATCH", `/v1/customers/${buyer.id}`, { name: "Renamed After Issue SA" }, { headers: { "if-match": etag } });
   const frozen = (await api("GET", `/v1/invoices/${mixed.id}`)).body;
   check("an issued invoice keeps its buyer after the customer is renamed", frozen.buyer?.name === "Smoke Tax Groups SL", JSON.stringify(frozen.buyer));
+}
+
+// Roles: a branch manager sees only their branches, and another branch's invoice does not exist for them.
+const manager = creds.staff?.find((u) => u.role === "branch_manager");
+if (manager?.branchIds) {
+  const session = (await api("POST", "/auth/login", { email: manager.email, password: manager.password }, { key: null })).body.token as string;
+  const seen = (await api("GET", "/v1/branches?limit=200", undefined, { key: session })).body.data.map((b: { id: string }) => b.id).sort();
+  check("a branch manager sees only their branches", JSON.stringify(seen) === JSON.stringify([...manager.branchIds].sort()), seen.join(","));
+  const elsewhere = (await api("GET", "/v1/invoices?limit=200")).body.data.find((i: { branchId: string }) => !manager.branchIds!.includes(i.branchId));
+  if (elsewhere) check("another branch's invoice is a 404 for a branch manager", (await api("GET", `/v1/invoices/${elsewhere.id}`, undefined, { key: session })).status === 404);
+  const viewer = creds.staff?.find((u) => u.role === "viewer");
+  if (viewer) {
+    const viewerSession = (await api("POST", "/auth/login", { email: viewer.email, password: viewer.password }, { key: null })).body.token as string;
+    check("a viewer cannot write", (await api("POST", "/v1/customers", { name: "Viewer Attempt", segment: "smb", language: "en" }, { key: viewerSession })).status === 403);
+  }
 }
 
 // Edge protections: a 20 MB anonymous body is refused at once; a logged-out session is refused.
