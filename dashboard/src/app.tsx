@@ -3,7 +3,7 @@ import { useEffect, useMemo } from "react";
 import { api, ok } from "./api/client.ts";
 import { BranchesContext, useApi } from "./lib/data.ts";
 import { match, navigate, useLocation } from "./lib/router.tsx";
-import { can, type Capability, useSession } from "./lib/session.ts";
+import { can, type Capability, restoreSession, useSession, useSessionKnown } from "./lib/session.ts";
 import { CustomerDetail } from "./pages/customer-detail.tsx";
 import { Customers } from "./pages/customers.tsx";
 import { InvoiceDetail } from "./pages/invoice-detail.tsx";
@@ -35,18 +35,27 @@ const ROUTES: Route[] = [
   { path: "/settings", title: "Settings", needs: "admin", render: () => <Settings /> },
 ];
 
+// Who the session cookie belongs to, asked once on load (401: nobody, the sign-in page).
+restoreSession(async () => {
+  const { data } = await api.GET("/auth/session");
+  return data ?? null;
+});
+
 export function App() {
   const session = useSession();
+  const known = useSessionKnown();
   const { pathname, search } = useLocation();
 
   useEffect(() => {
+    if (!known) return;
     if (!session && pathname !== "/sign-in") {
       const next = pathname === "/" && !search ? "" : `?next=${encodeURIComponent(pathname + search)}`;
       navigate(`/sign-in${next}`, { replace: true });
     }
     if (session && pathname === "/sign-in") navigate("/", { replace: true });
-  }, [session, pathname, search]);
+  }, [known, session, pathname, search]);
 
+  if (!known) return <Loading rows={8} />;
   if (!session || pathname === "/sign-in") {
     document.title = "Sign in · Ledgerline";
     return session ? null : <SignIn />;

@@ -11,6 +11,7 @@ interface StaffCredential {
   branchIds?: string[];
 }
 interface Credentials {
+  apiKey: string;
   staffEmail: string;
   staffPassword: string;
   staff?: StaffCredential[];
@@ -101,18 +102,36 @@ export async function dashboardScenarios({ browser, baseUrl, credentials, outDir
     await page.screenshot({ path: `${outDir}/${name}-${WIDTHS[width].width}.png`, fullPage: true });
   }
 
-  /** Calls the API from the page with the signed-in user's session, as the dashboard does. */
+  /**
+   * Calls the API from the page with the signed-in user's session, as the dashboard does: a
+   * same-origin fetch, so the browser sends the HttpOnly session cookie (and Sec-Fetch-Site).
+   */
   async function apiCall<T>(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
     return page.evaluate(
       async ({ method, path, body }) => {
-        const token = JSON.parse(sessionStorage.getItem("ledgerline.session") ?? "{}").token as string;
-        const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+        const headers: Record<string, string> = {};
         if (body !== undefined) Object.assign(headers, { "content-type": "application/json", "idempotency-key": crypto.randomUUID() });
         const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-        return { status: res.status, body: res.status === 204 ? null : await res.json() };
+        return { status: res.status, body: res.status === 204 ? null : await res.json().catch(() => null) };
       },
       { method, path, body },
     ) as Promise<{ status: number; body: T }>;
+  }
+
+  /** The session cookie's value: the page itself cannot read it (HttpOnly). */
+  async function sessionCookie(context: BrowserContext) {
+    const cookie = (await context.cookies()).find((c) => c.name === "ll_session");
+    assert.ok(cookie, "the ll_session cookie is set");
+    assert.equal(cookie.httpOnly, true, "HttpOnly");
+    assert.equal(cookie.sameSite, "Strict", "SameSite=Strict");
+    return cookie.value;
+  }
+
+  /** Through the partner API key (Bearer), from Node: what exists, whatever a role may see. */
+  async function partner<T>(path: string): Promise<T> {
+    const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${credentials.apiKey}` } });
+    assert.equal(res.status, 200, `GET ${path}`);
+    return (await res.json()) as T;
   }
 
   const admin = { email: credentials.staffEmail, password: credentials.staffPassword };
@@ -135,6 +154,13 @@ export async function dashboardScenarios({ browser, baseUrl, credentials, outDir
       await page.getByLabel("Password").fill(admin.password);
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.waitForURL(/\/invoices\?status=paid/); // back where the user was going
+      await sessionCookie(context);
+      const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
+      assert.doesNotMatch(stored, /lls_/, "no session token in web storage");
+      // A reload keeps the user signed in: the page asks GET /auth/session who the cookie is.
+      await page.reload();
+      await page.getByLabel("Status").waitFor();
+      assert.match(page.url(), /\/invoices\?status=paid/);
     });
 
     await step("overview shows branches, overdue totals and the aging chart", async () => {
@@ -346,6 +372,58 @@ export async function dashboardScenarios({ browser, baseUrl, credentials, outDir
       await shoot(page, "settings", width);
     });
 
+    await step("settings → staff: invite (the initial password once), change role, deactivate", async () => {
+      await page.goto("/settings");
+      await settled(page);
+      const table = page.getByRole("table", { name: "Staff" });
+      await table.locator("tbody tr").first().waitFor();
+      const name = `E2E ${width} ${Date.now()}`;
+      const email = `e2e-${width}-${Date.now()}@example.com`;
+      await page.getByRole("button", { name: "Invite staff" }).click();
+      const dialog = page.getByRole("dialog");
+      await dialog.getByLabel("Name").fill(name);
+      await dialog.getByLabel("Email").fill("not-an-email");
+      await dialog.getByRole("button", { name: "Send invite" }).click();
+      await dialog.locator(".field-invalid .field-error").first().waitFor(); // the API's 400 next to the email
+      problems.length = 0;
+      await dialog.getByLabel("Email").fill(email);
+      await dialog.getByLabel(/^Branch manager/).check();
+      const branches = dialog.getByRole("group", { name: "Branches" });
+      await branches.getByRole("checkbox").first().check();
+      const branchName = ((await branches.locator("label").first().textContent()) ?? "").trim();
+      await shoot(page, "settings-staff-invite", width);
+      await dialog.getByRole("button", { name: "Send invite" }).click();
+      const password = ((await page.getByTestId("initial-password").textContent()) ?? "").trim();
+      assert.ok(password.length >= 8, "an initial password is shown");
+      await page.getByRole("button", { name: "Done" }).click();
+      const row = table.getByRole("row").filter({ hasText: email });
+      await row.filter({ hasText: "Branch manager" }).waitFor();
+      await row.filter({ hasText: branchName }).waitFor();
+      await cleanText(page);
+      await shoot(page, "settings-staff", width);
+      if (width === "desktop") {
+        // The password works: the invited manager signs in and sees their one branch.
+        const other = await session(WIDTHS.desktop);
+        await signIn(other.page, email, password);
+        await settled(other.page);
+        await other.context.close();
+        // Change: a viewer now, without branches.
+        await page.getByRole("button", { name: `Change ${name}` }).click();
+        await page.getByRole("dialog").getByLabel(/^Viewer/).check();
+        await page.getByRole("dialog").getByRole("button", { name: "Save changes" }).click();
+        await row.filter({ hasText: "Viewer" }).waitFor();
+        await row.filter({ hasText: "All branches" }).waitFor();
+      }
+      await page.getByRole("button", { name: `Deactivate ${name}` }).click();
+      await page.getByRole("dialog", { name: `Deactivate ${name}?` }).getByRole("button", { name: "Deactivate" }).click();
+      await row.filter({ hasText: "Deactivated" }).waitFor();
+      await cleanText(page);
+      await shoot(page, "settings-staff-deactivated", width);
+      // Deactivated: the sign-in is refused.
+      const login = await fetch(`${baseUrl}/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+      assert.equal(login.status, 401);
+    });
+
     await step("keyboard: the skip link and visible focus", async () => {
       await page.goto("/");
       await settled(page);
@@ -361,12 +439,10 @@ export async function dashboardScenarios({ browser, baseUrl, credentials, outDir
     });
 
     await step("an expired or revoked session sends the user to sign-in", async () => {
-      await page.evaluate(() => {
-        const s = JSON.parse(sessionStorage.getItem("ledgerline.session")!);
-        s.token = "lls_revoked";
-        sessionStorage.setItem("ledgerline.session", JSON.stringify(s));
-      });
-      await page.goto("/customers");
+      // The server forgets the session (a revoked cookie); the next API call answers 401.
+      await context.addCookies([{ name: "ll_session", value: "lls_revoked", url: baseUrl, httpOnly: true, sameSite: "Strict" }]);
+      if (width === "phone") await page.getByRole("button", { name: "Menu" }).click();
+      await page.getByRole("navigation", { name: "Primary" }).getByRole("link", { name: "Customers" }).click();
       await page.waitForURL(/\/sign-in/);
       await page.getByText(/session has ended/).waitFor();
       problems.length = 0; // the 401 is the point
@@ -375,38 +451,107 @@ export async function dashboardScenarios({ browser, baseUrl, credentials, outDir
     await step("sign out", async () => {
       await signIn(page, admin.email, admin.password);
       await settled(page);
-      const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem("ledgerline.session")!).token as string);
+      const token = await sessionCookie(context);
       if (width === "phone") await page.getByRole("button", { name: "Menu" }).click();
       const logout = page.waitForResponse((r) => r.url().endsWith("/auth/logout"));
       await page.getByRole("button", { name: "Sign out" }).click();
       assert.equal((await logout).status(), 204);
       await page.waitForURL(/\/sign-in/);
+      assert.equal((await context.cookies()).find((c) => c.name === "ll_session"), undefined, "the cookie is cleared");
       await page.goto("/invoices");
       await page.waitForURL(/\/sign-in/);
-      // Revoked on the server: the old token is refused from now on.
+      // Revoked on the server: the old session is refused from now on, as a cookie or a Bearer token.
       const reused = await fetch(`${baseUrl}/v1/branches`, { headers: { authorization: `Bearer ${token}` } });
       assert.equal(reused.status, 401);
+      const asCookie = await fetch(`${baseUrl}/v1/branches`, { headers: { cookie: `ll_session=${token}` } });
+      assert.equal(asCookie.status, 401);
     });
     await context.close();
   }
 
-  // One user per role, once the seed provides them (demo-credentials.json "staff").
-  for (const user of credentials.staff ?? []) {
+  // One user per role (demo-credentials.json "staff").
+  assert.ok(credentials.staff?.length, "the demo credentials list one staff user per role");
+  const roles = new Set(credentials.staff.map((u) => u.role));
+  for (const role of ["admin", "finance", "branch_manager", "viewer"]) assert.ok(roles.has(role), `a demo ${role}`);
+  type InvoiceRow = { id: string; branchId: string; status: string; balanceDue: number };
+  /** An open, partly paid invoice of one of these branches (found with the partner key). */
+  async function openInvoiceIn(branchIds: string[]): Promise<InvoiceRow | undefined> {
+    for (const b of branchIds) {
+      const found = (await partner<{ data: InvoiceRow[] }>(`/v1/invoices?limit=1&status=partially_paid&branchId=${b}`)).data[0];
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const allBranches = (await partner<{ data: Array<{ id: string; name: string }> }>("/v1/branches?limit=200")).data;
+  for (const user of credentials.staff) {
     const { context, page } = await session(WIDTHS.desktop);
     await step(`role ${user.role}: signs in and sees only what the role allows`, async () => {
       await signIn(page, user.email, user.password);
       await settled(page);
       await cleanText(page);
-      const nav = await page.getByRole("navigation", { name: "Primary" }).innerText();
-      assert.equal(nav.includes("Settings"), user.role === "admin");
+      const me = await apiCall<{ user: { role: string; branchIds?: string[] } }>(page, "GET", "/auth/session");
+      assert.equal(me.status, 200);
+      assert.equal(me.body.user.role, user.role);
+      const nav = (await page.getByRole("navigation", { name: "Primary" }).textContent()) ?? "";
+      assert.equal(nav.includes("Settings"), user.role === "admin", "Settings (staff, API keys) for admins only");
       await shoot(page, `role-${user.role}`, "desktop");
-      if (user.branchIds?.length) {
-        const branchOptions = await page.goto("/invoices").then(() => page.getByLabel("Branch").locator("option").evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value).filter(Boolean)));
-        assert.deepEqual([...branchOptions].sort(), [...user.branchIds].sort(), "only the assigned branches");
+      // Settings by URL: refused in the UI and by the API.
+      await page.goto("/settings");
+      await settled(page);
+      if (user.role === "admin") await page.getByRole("heading", { name: "Staff" }).waitFor();
+      else {
+        await page.getByRole("heading", { name: "You don't have access to this page" }).waitFor();
+        assert.equal((await apiCall(page, "GET", "/v1/staff")).status, 403);
+      }
+
+      // The branch filter offers the branches the role may see.
+      await page.goto("/invoices");
+      await settled(page);
+      const options = await page.getByLabel("Branch").locator("option").evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value).filter(Boolean));
+      const visible = user.role === "branch_manager" ? (user.branchIds ?? []) : allBranches.map((b) => b.id);
+      assert.deepEqual([...options].sort(), [...visible].sort(), "the branch filter lists exactly the branches the role may see");
+
+      // An open invoice of a branch the role may see: write actions only for roles that write.
+      const own = await openInvoiceIn(visible);
+      assert.ok(own, "an open invoice in a visible branch");
+      await page.goto(`/invoices/${own.id}`);
+      await settled(page);
+      await page.getByRole("heading", { name: "Lines" }).waitFor();
+      const writes = await page.getByRole("button", { name: /^(Record payment|Credit note|Void|Issue invoice)$/ }).count();
+      if (user.role === "viewer") {
+        assert.equal(writes, 0, "a viewer is offered no write action");
+        const refused = await apiCall(page, "POST", `/v1/invoices/${own.id}/void`, { reason: "viewer e2e" });
+        assert.equal(refused.status, 403, "and the API refuses one");
+      } else assert.ok(writes >= 2, "record payment and credit note are offered");
+      await cleanText(page);
+
+      if (user.role === "branch_manager") {
+        const foreign = await openInvoiceIn(allBranches.map((b) => b.id).filter((b) => !visible.includes(b)));
+        assert.ok(foreign, "an invoice of another branch exists");
+        // Through the API with the manager's own session (the cookie): another branch does not exist.
+        assert.equal((await apiCall(page, "GET", `/v1/invoices/${foreign.id}`)).status, 404);
+        assert.equal((await apiCall(page, "GET", `/v1/branches/${foreign.branchId}`)).status, 404);
+        const listed = await apiCall<{ data: InvoiceRow[] }>(page, "GET", "/v1/invoices?limit=200");
+        assert.ok(listed.body.data.length > 0 && listed.body.data.every((i) => visible.includes(i.branchId)), "the invoice list holds only their branches");
+        // And in the UI: the invoice page says it is not there.
+        await page.goto(`/invoices/${foreign.id}`);
+        await settled(page);
+        await page.getByRole("heading", { name: "Not found" }).waitFor();
+        assert.equal(await page.getByRole("heading", { name: "Lines" }).count(), 0);
+        await cleanText(page);
+        await page.goto("/receivables");
+        await settled(page);
+        const aging = await page.getByLabel("Branch").locator("option").evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value).filter(Boolean));
+        assert.deepEqual([...aging].sort(), [...visible].sort(), "receivables offers only their branches too");
+        await shoot(page, "role-branch_manager-receivables", "desktop");
+      }
+      if (user.role === "viewer") {
+        await page.goto("/ops");
+        await settled(page);
+        assert.equal(await page.getByRole("button", { name: /^Replay / }).count(), 0, "no dead-letter replay");
       }
     });
     await context.close();
   }
-  if (!credentials.staff) console.error("  · per-role scenarios skipped: the demo seed has no `staff` list yet (admin only)");
   return { passed: passes, failed: failures };
 }

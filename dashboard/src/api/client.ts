@@ -1,17 +1,14 @@
-// The one HTTP client: openapi-fetch typed by the generated paths. It sends the staff session
-// (a Bearer token today; the session cookie too once the API sets one, via credentials), turns
-// problem+json into ApiProblem, and signs the user out on 401 so every page handles expiry alike.
+// The one HTTP client: openapi-fetch typed by the generated paths. The staff session is the
+// HttpOnly cookie, sent by the browser on same-origin requests (credentials: "same-origin"; the
+// browser's Sec-Fetch-Site: same-origin is what lets unsafe methods through the API's CSRF
+// check). It turns problem+json into ApiProblem, and signs the user out on 401 so every page
+// handles expiry alike.
 import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "./schema.gen.ts";
 import { ApiProblem, type ProblemBody } from "./problem.ts";
-import { currentSession, expireSession } from "../lib/session.ts";
+import { expireSession } from "../lib/session.ts";
 
 const auth: Middleware = {
-  onRequest({ request }) {
-    const token = currentSession()?.token;
-    if (token && !request.headers.has("authorization")) request.headers.set("authorization", `Bearer ${token}`);
-    return request;
-  },
   onResponse({ request, response }) {
     if (response.status === 401 && !new URL(request.url).pathname.startsWith("/auth/")) expireSession("Your session has ended. Sign in again to continue.");
     return response;

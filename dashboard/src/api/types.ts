@@ -27,3 +27,7 @@ export type CurrencyBalance = CustomerBalance["balances"][number];
 export type EventPipeline = Ok<paths["/v1/ops/events"]["get"]>;
 export type DeadLetterList = Ok<paths["/v1/ops/dead-letters"]["get"]>;
 export type DeadLetter = DeadLetterList["data"][number];
+export type StaffMember = Ok<paths["/v1/staff/{id}"]["get"]>;
+export type StaffRole = StaffMember["role"];
+export type StaffList = Ok<paths["/v1/staff"]["get"]>;
+export type CreatedStaffMember = Ok<paths["/v1/staff"]["post"]>;

@@ -1,11 +1,12 @@
 import { type FormEvent, useState } from "react";
-import { api, ok } from "../api/client.ts";
+import { api, done, ok } from "../api/client.ts";
 import { describeError, isProblem } from "../api/problem.ts";
 import type { ApiKey, CreatedApiKey } from "../api/types.ts";
 import { useApi } from "../lib/data.ts";
 import { ROLE_LABELS, useSession } from "../lib/session.ts";
 import { Card, Field, InstantText, PageHeader } from "../ui/bits.tsx";
 import { Dialog } from "../ui/dialog.tsx";
+import { StaffCard } from "./settings-staff.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { type Column, DataTable } from "../ui/table.tsx";
 
@@ -42,9 +43,7 @@ export function Settings() {
         <p className="muted">Keys let partner systems call the API for this franchise. A key is shown once, when it is created.</p>
         {keys.error ? <ErrorState error={keys.error} onRetry={keys.reload} /> : !keys.data ? <Loading rows={4} /> : keys.data.data.length === 0 ? <Empty title="No API keys yet" /> : <DataTable caption="API keys" columns={columns} rows={keys.data.data} rowKey={(k) => k.id} />}
       </Card>
-      <Card title="Staff">
-        <Empty title="Staff management is not available yet" icon="☺">Inviting staff and changing roles arrives with the staff API (<code>/v1/staff</code>).</Empty>
-      </Card>
+      <StaffCard />
       <CreateKeyDialog open={creating} onClose={() => setCreating(false)} onCreated={(k) => { setCreating(false); setCreated(k); keys.reload(); }} />
       <Dialog open={!!created} title="Copy your new key" onClose={() => setCreated(null)}>
         {created?.key ? (
@@ -111,8 +110,7 @@ function RevokeDialog({ apiKey, onClose, onRevoked }: { apiKey: ApiKey | null; o
     if (!apiKey) return;
     setBusy(true);
     try {
-      const { response, error } = await api.POST("/v1/api-keys/{id}/revoke", { params: { path: { id: apiKey.id } }, headers: { "idempotency-key": crypto.randomUUID() } });
-      if (!response.ok) throw Object.assign(new Error(String((error as { detail?: string })?.detail ?? "revoke failed")));
+      await done(api.POST("/v1/api-keys/{id}/revoke", { params: { path: { id: apiKey.id } }, headers: { "idempotency-key": crypto.randomUUID() } }));
       onRevoked();
     } catch (err) {
       setProblem(err);
@@ -123,7 +121,7 @@ function RevokeDialog({ apiKey, onClose, onRevoked }: { apiKey: ApiKey | null; o
   return (
     <Dialog open={!!apiKey} title={`Revoke “${apiKey?.name ?? ""}”?`} onClose={onClose}>
       <p>Requests with this key fail from now on. This cannot be undone.</p>
-      {problem ? <p className="form-error" role="alert">{problem instanceof Error ? problem.message : describeError(problem)}</p> : null}
+      {problem ? <p className="form-error" role="alert">{describeError(problem)}</p> : null}
       <div className="dialog-actions">
         <button type="button" className="btn" onClick={onClose}>Cancel</button>
         <button type="button" className="btn btn-danger" onClick={revoke} disabled={busy}>{busy ? "Revoking…" : "Revoke key"}</button>

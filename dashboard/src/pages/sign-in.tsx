@@ -22,7 +22,8 @@ export function SignIn() {
     try {
       const { data, error: problem, response } = await api.POST("/auth/login", { body: { email, password } });
       if (data) {
-        startSession({ token: data.token, expiresAt: data.expiresAt, user: data.user });
+        // The token in the body is for API clients; the dashboard uses the HttpOnly cookie set beside it.
+        startSession({ expiresAt: data.expiresAt, user: data.user });
         const next = q.get("next");
         navigate(next?.startsWith("/") && !next.startsWith("//") ? next : "/", { replace: true });
         return;

@@ -22,8 +22,8 @@ export const NAV: NavItem[] = [
 ];
 
 export async function signOut() {
-  // Revoke the session on the server first, so the token is refused from now on even if it was
-  // copied; then forget it here whatever the answer (a 401 means it had already ended).
+  // Revoke the session on the server first (it also clears the HttpOnly cookie, which the page
+  // cannot touch); then forget the user here whatever the answer (a 401: it had already ended).
   await done(api.POST("/auth/logout")).catch(() => undefined);
   endSession();
   navigate("/sign-in", { replace: true });
