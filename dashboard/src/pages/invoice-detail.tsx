@@ -1,11 +1,11 @@
 import { type FormEvent, useState } from "react";
 import { api, ok } from "../api/client.ts";
-import { describeError, isProblem } from "../api/problem.ts";
 import type { CreditNote, Invoice, Payment, PaymentMethod } from "../api/types.ts";
 import { useApi, useBranches } from "../lib/data.ts";
 import { formatMoney, humanize, learnMinorUnits, localeOf, minorToDecimalString, parseMoney } from "../lib/format.ts";
 import { Link } from "../lib/router.tsx";
 import { can, useSession } from "../lib/session.ts";
+import { useAction } from "../lib/use-action.ts";
 import { Card, DateText, Dl, Field, InstantText, Money, PageHeader, StatusBadge } from "../ui/bits.tsx";
 import { CustomerLink } from "../ui/customer-link.tsx";
 import { Dialog } from "../ui/dialog.tsx";
@@ -191,28 +191,6 @@ interface ActionProps {
   onDone: (message: string) => void;
 }
 
-function useAction() {
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<unknown>(null);
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await fn();
-    } catch (e) {
-      setProblem(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const fieldError = (...names: string[]) => {
-    if (!isProblem(problem)) return undefined;
-    for (const n of names) for (const [f, m] of Object.entries(problem.fieldErrors)) if (f === n || f.startsWith(`${n}.`) || f.endsWith(`.${n}`)) return m;
-    return undefined;
-  };
-  const generalError = problem && (!isProblem(problem) || Object.keys(problem.fieldErrors).length === 0) ? describeError(problem) : null;
-  return { busy, run, fieldError, generalError, reset: () => setProblem(null) };
-}
 
 function PaymentDialog({ open, invoice, onClose, onDone }: ActionProps) {
   const branch = useBranches().byId.get(invoice.branchId);

@@ -9,6 +9,7 @@ import { useApi, useBranches } from "../lib/data.ts";
 import { useQueryState } from "../lib/router.tsx";
 import { ROLE_HINTS, ROLE_LABELS, useSession } from "../lib/session.ts";
 import { Card, Field, InstantText } from "../ui/bits.tsx";
+import { ConfirmDialog } from "../ui/confirm-dialog.tsx";
 import { Dialog } from "../ui/dialog.tsx";
 import { Pager } from "../ui/pager.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
@@ -244,29 +245,20 @@ function EditForm({ user, onClose, onSaved }: { user: StaffMember; onClose: () =
 }
 
 function DeactivateDialog({ user, onClose, onDone }: { user: StaffMember | null; onClose: () => void; onDone: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<unknown>(null);
-  const deactivate = async () => {
-    if (!user) return;
-    setBusy(true);
-    setProblem(null);
-    try {
-      await ok(api.POST("/v1/staff/{id}/deactivate", { params: { path: { id: user.id } }, headers: { "idempotency-key": crypto.randomUUID() } }));
-      onDone();
-    } catch (err) {
-      setProblem(err);
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
-    <Dialog open={!!user} title={`Deactivate ${user?.name ?? ""}?`} onClose={onClose}>
+    <ConfirmDialog
+      open={!!user}
+      title={`Deactivate ${user?.name ?? ""}?`}
+      confirmLabel="Deactivate"
+      busyLabel="Deactivating…"
+      onClose={onClose}
+      onConfirm={async () => {
+        if (!user) return;
+        await ok(api.POST("/v1/staff/{id}/deactivate", { params: { path: { id: user.id } }, headers: { "idempotency-key": crypto.randomUUID() } }));
+        onDone();
+      }}
+    >
       <p>{user?.email} can no longer sign in, and their open sessions end now. This cannot be undone.</p>
-      {problem ? <p className="form-error" role="alert">{describeError(problem)}</p> : null}
-      <div className="dialog-actions">
-        <button type="button" className="btn" onClick={onClose}>Cancel</button>
-        <button type="button" className="btn btn-danger" onClick={deactivate} disabled={busy}>{busy ? "Deactivating…" : "Deactivate"}</button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }

@@ -5,6 +5,7 @@ import type { ApiKey, CreatedApiKey } from "../api/types.ts";
 import { useApi } from "../lib/data.ts";
 import { ROLE_LABELS, useSession } from "../lib/session.ts";
 import { Card, Field, InstantText, PageHeader } from "../ui/bits.tsx";
+import { ConfirmDialog } from "../ui/confirm-dialog.tsx";
 import { Dialog } from "../ui/dialog.tsx";
 import { StaffCard } from "./settings-staff.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
@@ -104,28 +105,20 @@ function CreateKeyDialog({ open, onClose, onCreated }: { open: boolean; onClose:
 }
 
 function RevokeDialog({ apiKey, onClose, onRevoked }: { apiKey: ApiKey | null; onClose: () => void; onRevoked: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<unknown>(null);
-  const revoke = async () => {
-    if (!apiKey) return;
-    setBusy(true);
-    try {
-      await done(api.POST("/v1/api-keys/{id}/revoke", { params: { path: { id: apiKey.id } }, headers: { "idempotency-key": crypto.randomUUID() } }));
-      onRevoked();
-    } catch (err) {
-      setProblem(err);
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
-    <Dialog open={!!apiKey} title={`Revoke “${apiKey?.name ?? ""}”?`} onClose={onClose}>
+    <ConfirmDialog
+      open={!!apiKey}
+      title={`Revoke “${apiKey?.name ?? ""}”?`}
+      confirmLabel="Revoke key"
+      busyLabel="Revoking…"
+      onClose={onClose}
+      onConfirm={async () => {
+        if (!apiKey) return;
+        await done(api.POST("/v1/api-keys/{id}/revoke", { params: { path: { id: apiKey.id } }, headers: { "idempotency-key": crypto.randomUUID() } }));
+        onRevoked();
+      }}
+    >
       <p>Requests with this key fail from now on. This cannot be undone.</p>
-      {problem ? <p className="form-error" role="alert">{describeError(problem)}</p> : null}
-      <div className="dialog-actions">
-        <button type="button" className="btn" onClick={onClose}>Cancel</button>
-        <button type="button" className="btn btn-danger" onClick={revoke} disabled={busy}>{busy ? "Revoking…" : "Revoke key"}</button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
