@@ -34,16 +34,7 @@ export function laterAllocationStatements(db: Db, payment: PaymentRow, earlier: 
       aggregateVersion: payment.version + 1,
       actor,
       payload: {
-        ...paymentPayload({
-          id: payment.id,
-          customerId: payment.customerId,
-          currency: payment.currency,
-          amount: payment.amount,
-          receivedAt: payment.receivedAt,
-          method: payment.method,
-          reference: payment.reference,
-          allocations: [...earlier, ...allocations],
-        }),
+        ...paymentPayload({ ...payment, allocations: [...earlier, ...allocations] }),
         newAllocations: allocations.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount })),
       },
       occurredAt: now,

@@ -4,6 +4,7 @@
 // so the canonical JSON stays exact. Documented in docs/events.md.
 import type { ChannelRow, CustomerRow } from "../db/customers.ts";
 import type { InvoiceLineRow, InvoiceRow } from "../db/invoices.ts";
+import type { PaymentRow } from "../db/payments.ts";
 import type { CreditNoteLine } from "../domain/credit-note.ts";
 import type { TaxGroup } from "../domain/invoice-totals.ts";
 
@@ -88,20 +89,24 @@ export function creditNotePayload(n: CreditNoteFields, lines: readonly CreditNot
   };
 }
 
-export interface PaymentFields {
-  id: string;
-  customerId: string;
-  currency: string;
-  amount: number;
-  receivedAt: string;
-  method: string;
-  reference: string | null;
+type PaymentFields = Pick<PaymentRow, "id" | "customerId" | "currency" | "amount" | "receivedAt" | "method" | "reference"> & {
   allocations: ReadonlyArray<{ invoiceId: string; amount: number }>;
-}
+};
 
-/** payment.recorded */
+/** payment.recorded and payment.allocated. Fields are picked, not spread: a row's other columns stay out. */
 export function paymentPayload(p: PaymentFields) {
-  return { payment: { ...p, allocations: p.allocations.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount })) } };
+  return {
+    payment: {
+      id: p.id,
+      customerId: p.customerId,
+      currency: p.currency,
+      amount: p.amount,
+      receivedAt: p.receivedAt,
+      method: p.method,
+      reference: p.reference,
+      allocations: p.allocations.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount })),
+    },
+  };
 }
 
 type CustomerFields = Pick<
