@@ -1,10 +1,14 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { startAllFakes } from "./scripts/fakes/registry.ts";
 
 // Two projects: "worker" runs inside workerd against real local D1, R2, Queues and Durable
 // Objects (each test file gets isolated storage); "node" runs pure-domain property tests and
 // tooling (seed generator, CLIs) on Node 22.
 const migrations = await readD1Migrations("./migrations");
+// Every local fake provider (scripts/fakes/registry.ts) on a free port for the whole run; the
+// Worker under test reaches them through the same variables `npm start` sets.
+const fakes = await startAllFakes();
 
 export default defineConfig({
   test: {
@@ -14,7 +18,7 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
             // FUZZ_SEED / FUZZ_RUNS reach the fuzz suite inside workerd as bindings ("" = defaults).
-            miniflare: { bindings: { TEST_MIGRATIONS: migrations, LOG_LEVEL: "error", FUZZ_SEED: process.env.FUZZ_SEED ?? "", FUZZ_RUNS: process.env.FUZZ_RUNS ?? "" } },
+            miniflare: { bindings: { ...fakes.vars, TEST_MIGRATIONS: migrations, LOG_LEVEL: "error", FUZZ_SEED: process.env.FUZZ_SEED ?? "", FUZZ_RUNS: process.env.FUZZ_RUNS ?? "" } },
           }),
         ],
         test: {

@@ -18,6 +18,8 @@ export const scriptDescriptions: Record<string, string> = {
   reset: "wipe the local state (D1, R2, DOs, queues) and demo-credentials.json; the next npm start seeds again",
   bench: "npm run bench -- <name>: run bench/<name>.bench.ts, results in bench/results/<name>.json",
   smoke: "outside-in checks of a running npm start (reads demo-credentials.json)",
+  "fake-provider": "serve one local fake provider alone: npm run fake-provider -- <name> --port N (names in scripts/fakes/registry.ts)",
+  "fake-erp": "the same, for the fake ERPs: npm run fake-erp -- <xero|qbo|netsuite> --port N",
   "db:generate": "drizzle-kit generate: a migration from your workers/db/schema.ts change (add --name <topic>)",
   "db:migrate:local": "apply migrations/ to the local D1 (npm start does this too)",
   postinstall: "runs after npm install: copies swagger-ui into dashboard/public/docs/vendor for offline /docs",

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { cronTicker } from "./local-crons.ts";
-import { localFakes } from "./local-fakes.ts";
+import { startAllFakes } from "./fakes/registry.ts";
 
 const port = Number(process.env.PORT ?? 8787);
 const baseUrl = `http://127.0.0.1:${port}`;
@@ -45,6 +45,11 @@ devArgs.push("--test-scheduled");
 // print a getaddrinfo stack trace when that fails. Its built-in placeholder is fine locally.
 const devEnv = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? "false" };
 
+// The local fakes of every outside provider, each on a free port; the Worker is pointed at them
+// through one variable each, so nothing in a local run can reach a real provider.
+const fakes = await startAllFakes();
+for (const [name, value] of Object.entries(fakes.vars)) devArgs.push("--var", `${name}:${value}`);
+
 console.error("[start] starting wrangler dev ...");
 const devStarted = Date.now();
 const dev = spawn(wrangler, devArgs, { stdio: "inherit", env: devEnv });
@@ -53,6 +58,7 @@ let exited = false;
 
 const stop = (signal: NodeJS.Signals) => {
   stopTicker();
+  void fakes.close();
   dev.kill(signal);
 };
 process.on("SIGINT", stop);
@@ -76,8 +82,10 @@ async function waitUntilReady(): Promise<boolean> {
 }
 
 function banner(): string {
-  const fakes =
-    localFakes.length === 0 ? ["none yet (scripts/local-fakes.ts lists them)"] : localFakes.map((f) => `${f.name}: ${f.url(baseUrl)}  (${f.purpose})`);
+  const fakeLines =
+    fakes.running.length === 0
+      ? ["none yet (scripts/fakes/registry.ts lists them)"]
+      : fakes.running.map((f) => `${f.definition.standsInFor}: ${f.url}  (${f.definition.purpose})`);
   return `
 Ledgerline is ready on ${baseUrl}  (wrangler dev up in ${((Date.now() - devStarted) / 1000).toFixed(1)} s)
 
@@ -86,7 +94,7 @@ Ledgerline is ready on ${baseUrl}  (wrangler dev up in ${((Date.now() - devStart
   OpenAPI      ${baseUrl}/openapi.json
   Dashboard    ${baseUrl}/
   Health       ${baseUrl}/health
-  Local fakes  ${fakes.join("\n               ")}
+  Local fakes  ${fakeLines.join("\n               ")}
 
   Demo credentials (also in ${resolve(credentialsFile)})
     staff login  ${credentials.staffEmail} / ${credentials.staffPassword}   (admin; dashboard, POST /auth/login)

@@ -9,7 +9,7 @@ import { createServer } from "node:net";
 import { chromium } from "playwright-core";
 import { randomBytes } from "node:crypto";
 import { timeSortableId } from "../../workers/domain/ids.ts";
-import { dashboardScenarios } from "./dashboard.e2e.ts";
+import { suites } from "./suites.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const STATE = ".wrangler/e2e";
@@ -113,7 +113,14 @@ try {
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
   });
   try {
-    ({ passed, failed } = await dashboardScenarios({ browser, baseUrl, credentials, outDir: "test-results", deadLetterId }));
+    // --only <name> runs one suite (e.g. while building a page); CI runs them all.
+    const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
+    for (const suite of suites.filter((s) => !only || s.name === only)) {
+      console.error(`[browser] suite ${suite.name}`);
+      const r = await suite.run({ browser, baseUrl, credentials, outDir: "test-results", deadLetterId });
+      passed += r.passed;
+      failed += r.failed;
+    }
   } finally {
     await browser.close();
   }

@@ -1,0 +1,17 @@
+// Every local fake provider, in one list: `npm start` starts them all and points the Worker at
+// them (one variable each), the worker tests do the same (vitest.config.ts), and
+// `npm run fake-provider -- <name> --port N` serves one alone. A new fake adds one entry here.
+import type { FakeDefinition, RunningFake } from "./fake-server.ts";
+import { serveFake } from "./fake-server.ts";
+
+export const fakeDefinitions: readonly FakeDefinition[] = [];
+
+/** Starts every fake on a free port; `vars` maps each one's envVar to its URL. */
+export async function startAllFakes(): Promise<{ running: RunningFake[]; vars: Record<string, string>; close(): Promise<void> }> {
+  const running = await Promise.all(fakeDefinitions.map((d) => serveFake(d)));
+  return {
+    running,
+    vars: Object.fromEntries(running.map((r) => [r.definition.envVar, r.url])),
+    close: async () => void (await Promise.all(running.map((r) => r.close()))),
+  };
+}
