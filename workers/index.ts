@@ -1,6 +1,8 @@
 // The Worker's entry point: HTTP (partner API, staff auth, OpenAPI), queue consumers, crons,
 // and the Durable Object classes.
 import { createApp } from "./api/app.ts";
+// E-invoicing (issue 9): archives issued documents from the domain-events queue.
+import "./compliance/archive-subscriber.ts";
 import { createLogger } from "./observability/logger.ts";
 import { dispatchQueue } from "../queues/dispatch.ts";
 import { sweepOutbox } from "../queues/outbox-relay.ts";

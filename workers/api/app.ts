@@ -21,7 +21,7 @@ import { Health } from "./routes/health.ts";
 import { CreateInvoice, GetInvoice, IssueInvoice, ListInvoices, VoidInvoice } from "./routes/invoices.ts";
 import { GetEventPipeline, ListDeadLetters, ReplayDeadLetter } from "./routes/ops.ts";
 import { CreatePayment, GetPayment, ListPayments } from "./routes/payments.ts";
-import { GetCreditNoteDocument, GetInvoiceDocument, ListTaxCategoryMappings, ResetTaxCategoryMapping, SetTaxCategoryMapping } from "./routes/einvoice.ts";
+import { GetCreditNoteArchive, GetCreditNoteDocument, GetCreditNoteSeal, GetInvoiceArchive, GetInvoiceDocument, GetInvoiceSeal, GetJwks, ListTaxCategoryMappings, ResetTaxCategoryMapping, SetTaxCategoryMapping, VerifySeal } from "./routes/einvoice.ts";
 import { AllocatePayment, ApplyCustomerCredit, CreateRefund, GetCustomerBalance, GetRefund } from "./routes/customer-credit.ts";
 
 export function createApp() {
@@ -125,6 +125,12 @@ export function createApp() {
   openapi.get("/v1/tax-categories", ListTaxCategoryMappings);
   openapi.put("/v1/tax-categories/:jurisdiction/:category", SetTaxCategoryMapping);
   openapi.delete("/v1/tax-categories/:jurisdiction/:category", ResetTaxCategoryMapping);
+  openapi.get("/v1/invoices/:id/seal", GetInvoiceSeal);
+  openapi.get("/v1/credit-notes/:id/seal", GetCreditNoteSeal);
+  openapi.get("/v1/invoices/:id/archive", GetInvoiceArchive);
+  openapi.get("/v1/credit-notes/:id/archive", GetCreditNoteArchive);
+  openapi.post("/v1/verify", VerifySeal);
+  openapi.get("/.well-known/jwks.json", GetJwks);
 
   openapi.get("/v1/ops/events", GetEventPipeline);
   openapi.get("/v1/ops/dead-letters", ListDeadLetters);

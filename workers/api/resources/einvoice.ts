@@ -36,3 +36,46 @@ export const xmlResponse = (description: string) => ({
 });
 
 export { listOf };
+
+const SealFields = z.object({
+    jws: z.string().describe("compact detached JWS (<protected>..<signature>, alg EdDSA) over the exact bytes GET .../document serves"),
+    kid: z.string().describe("the key's id in /.well-known/jwks.json"),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/).describe("hex SHA-256 of the document bytes"),
+    sealedAt: z.string().describe("UTC ISO-8601 time of sealing (signed: it is in the protected header)"),
+});
+export const SealResource = SealFields.meta({ id: "Seal" });
+
+export const ArchiveStatus = z
+  .object({
+    status: z.enum(["archived", "not_archived"]),
+    integrity: z.enum(["ok", "mismatch", "missing"]).nullable().describe("archived only: ok = the stored bytes still hash to the sealed SHA-256"),
+    documentKey: z.string().nullable(),
+    recordKey: z.string(),
+    sha256: z.string().nullable(),
+    actualSha256: z.string().nullable().describe("what the stored bytes hash to now, when that differs"),
+    archivedAt: z.string().nullable(),
+    seal: SealFields.nullable(),
+  })
+  .meta({ id: "ArchiveStatus" });
+
+export const VerifyBody = z
+  .object({
+    document: z.string().max(4_000_000).describe("the document bytes, base64 (standard or url alphabet)"),
+    jws: z.string().max(6_000_000).describe("the compact detached JWS (a JWS with an attached payload is answered as not detached)"),
+  })
+  .meta({ id: "VerifySealBody" });
+
+export const VerifyResultResource = z
+  .object({
+    valid: z.boolean(),
+    kid: z.string().nullable(),
+    sealedAt: z.string().nullable(),
+    sha256: z.string().describe("hex SHA-256 of the submitted document"),
+    failedCheck: z.enum(["jws_malformed", "jws_not_detached", "header_malformed", "alg_unsupported", "unknown_kid", "digest_mismatch", "signature_invalid"]).nullable(),
+    detail: z.string().nullable(),
+  })
+  .meta({ id: "SealVerification" });
+
+export const Jwks = z
+  .object({ keys: z.array(z.object({ kty: z.string(), kid: z.string() }).passthrough()) })
+  .meta({ id: "JsonWebKeySet" });

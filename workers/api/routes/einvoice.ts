@@ -2,19 +2,34 @@
 // staff-editable EN 16931 tax-category mapping.
 import { OpenAPIRoute } from "chanfana";
 import { z } from "zod";
+import { archiveDocument, archiveKeys, readArchived } from "../../compliance/archive.ts";
 import { renderDocument, type DocumentKind } from "../../compliance/e-documents.ts";
+import { publishedJwks } from "../../compliance/jwks.ts";
+import { sealEnv, sealKeyring } from "../../compliance/seal/keys.ts";
+import { verifySeal } from "../../compliance/seal/verify.ts";
+import { getCreditNote } from "../../db/credit-notes.ts";
+import { getInvoice } from "../../db/invoices.ts";
+import { notFound } from "../../domain/errors.ts";
 import { listMappings, resetMapping, setMapping } from "../../compliance/tax-category-mappings.ts";
 import { TAX_CATEGORIES } from "../../domain/tax.ts";
 import { HttpProblem } from "../problem.ts";
-import { AUTHENTICATED, IdParams, jsonRequestBody, jsonResponse, problemResponses, WITH_BODY } from "../resources/common.ts";
-import { JurisdictionParam, SetTaxCategoryMappingBody, TaxCategoryMapping, TaxCategoryMappingList, xmlResponse } from "../resources/einvoice.ts";
+import { AUTHENTICATED, IdempotencyHeader, IdParams, jsonRequestBody, jsonResponse, problemResponses, WITH_BODY } from "../resources/common.ts";
+import { ArchiveStatus, Jwks, JurisdictionParam, SealResource, SetTaxCategoryMappingBody, TaxCategoryMapping, TaxCategoryMappingList, VerifyBody, VerifyResultResource, xmlResponse } from "../resources/einvoice.ts";
 import { billing, type AppContext } from "./route-context.ts";
 
 const tags = ["E-invoicing"];
 
+/** The archived bytes once archived (checked against their sealed SHA-256), else rendered from the frozen rows. */
 async function documentResponse(c: AppContext, kind: DocumentKind, id: string) {
-  const doc = await renderDocument(billing(c), kind, id);
-  return new Response(doc.bytes, { status: 200, headers: { "content-type": "application/xml; charset=utf-8", "content-disposition": `inline; filename="${doc.meta.number.replace(/[^\w.-]/g, "_")}.xml"` } });
+  const ctx = billing(c);
+  const doc = await renderDocument(ctx, kind, id);
+  const archived = await readArchived(ctx, kind, id);
+  if (archived.status === "archived" && archived.integrity !== "ok") {
+    throw new HttpProblem(409, "archive_integrity_mismatch", `the archived copy of ${doc.meta.number} fails its integrity check (${archived.integrity}); it is not served`);
+  }
+  const bytes = archived.status === "archived" ? archived.bytes : doc.bytes;
+  const filename = doc.meta.number.replace(/[^\w.-]/g, "_");
+  return new Response(bytes, { status: 200, headers: { "content-type": "application/xml; charset=utf-8", "content-disposition": `inline; filename="${filename}.xml"` } });
 }
 
 const documentDescription =
@@ -97,5 +112,104 @@ export class ResetTaxCategoryMapping extends OpenAPIRoute {
     requireTaxStaff(c);
     const { params } = await this.getValidatedData<typeof this.schema>();
     return resetMapping(billing(c), params.jurisdiction, params.category);
+  }
+}
+
+// --- Seals, archive, verification -------------------------------------------------------------
+
+async function sealOf(c: AppContext, kind: DocumentKind, id: string) {
+  const { record } = await archiveDocument(billing(c), kind, id);
+  return record.seal;
+}
+
+const sealDescription =
+  "The platform seal (tamper-evident, verifiable with /.well-known/jwks.json) of the archived document. The document is archived by the invoice.issued / credit_note.issued subscriber; if that has not happened yet, this call renders, seals and archives it (write-once), so every call answers the same seal.";
+
+export class GetInvoiceSeal extends OpenAPIRoute {
+  schema = { tags, summary: "The seal of an issued invoice's document", description: sealDescription, request: { params: IdParams("inv") }, responses: { "200": jsonResponse(SealResource, "The seal"), ...problemResponses(...AUTHENTICATED, 404, 409, 422) } };
+  async handle(c: AppContext) {
+    const { params } = await this.getValidatedData<typeof this.schema>();
+    return sealOf(c, "invoice", params.id);
+  }
+}
+
+export class GetCreditNoteSeal extends OpenAPIRoute {
+  schema = { tags, summary: "The seal of a credit note's document", description: sealDescription, request: { params: IdParams("cn") }, responses: { "200": jsonResponse(SealResource, "The seal"), ...problemResponses(...AUTHENTICATED, 404, 409, 422) } };
+  async handle(c: AppContext) {
+    const { params } = await this.getValidatedData<typeof this.schema>();
+    return sealOf(c, "credit_note", params.id);
+  }
+}
+
+async function archiveStatusOf(c: AppContext, kind: DocumentKind, id: string) {
+  const ctx = billing(c);
+  // Existence and branch scope first: the archive is keyed by id only.
+  if (kind === "invoice" ? !(await getInvoice(ctx.db, ctx.franchiseId, id, ctx.branchScope)) : !(await getCreditNote(ctx.db, ctx.franchiseId, id, ctx.branchScope))) throw notFound(kind, id);
+  const archived = await readArchived(ctx, kind, id);
+  const recordKey = archiveKeys.record(ctx.franchiseId, kind, id);
+  if (archived.status === "not_archived") return { status: "not_archived" as const, integrity: null, documentKey: null, recordKey, sha256: null, actualSha256: null, archivedAt: null, seal: null };
+  const { record } = archived;
+  return {
+    status: "archived" as const,
+    integrity: archived.integrity,
+    documentKey: record.documentKey,
+    recordKey,
+    sha256: record.sha256,
+    actualSha256: archived.integrity === "ok" ? null : archived.actualSha256,
+    archivedAt: record.archivedAt,
+    seal: record.seal,
+  };
+}
+
+export class GetInvoiceArchive extends OpenAPIRoute {
+  schema = { tags, summary: "Archive status and integrity of an invoice's document", request: { params: IdParams("inv") }, responses: { "200": jsonResponse(ArchiveStatus, "Archive status"), ...problemResponses(...AUTHENTICATED, 404) } };
+  async handle(c: AppContext) {
+    const { params } = await this.getValidatedData<typeof this.schema>();
+    return archiveStatusOf(c, "invoice", params.id);
+  }
+}
+
+export class GetCreditNoteArchive extends OpenAPIRoute {
+  schema = { tags, summary: "Archive status and integrity of a credit note's document", request: { params: IdParams("cn") }, responses: { "200": jsonResponse(ArchiveStatus, "Archive status"), ...problemResponses(...AUTHENTICATED, 404) } };
+  async handle(c: AppContext) {
+    const { params } = await this.getValidatedData<typeof this.schema>();
+    return archiveStatusOf(c, "credit_note", params.id);
+  }
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const normal = text.replace(/\s+/g, "").replace(/-/g, "+").replace(/_/g, "/");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(normal)) throw new HttpProblem(422, "invalid_base64", "document is not base64", { issues: [{ field: "document", message: "not base64" }] });
+  try {
+    const binary = atob(normal.padEnd(Math.ceil(normal.length / 4) * 4, "="));
+    return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
+  } catch {
+    throw new HttpProblem(422, "invalid_base64", "document is not base64", { issues: [{ field: "document", message: "not base64" }] });
+  }
+}
+
+export class VerifySeal extends OpenAPIRoute {
+  schema = {
+    tags,
+    summary: "Verify a platform seal against a document",
+    description: "Answers 200 either way: `valid` false names the first check that failed (JWS shape, alg, unknown kid, document digest, signature). Any key ever published in /.well-known/jwks.json verifies, retired ones included.",
+    request: { headers: IdempotencyHeader, body: jsonRequestBody(VerifyBody) },
+    responses: { "200": jsonResponse(VerifyResultResource, "The verification result"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY) },
+  };
+  async handle(c: AppContext) {
+    const { body } = await this.getValidatedData<typeof this.schema>();
+    return verifySeal(await sealKeyring(sealEnv(c.env)), decodeBase64(body.document), body.jws);
+  }
+}
+
+export class GetJwks extends OpenAPIRoute {
+  schema = {
+    tags,
+    summary: "Public keys that verify Ledgerline's seals and signatures (JWKS)",
+    security: [],
+    responses: { "200": jsonResponse(Jwks, "The key set: current and retired keys") },
+  };
+  async handle(c: AppContext) {
+    return c.json(await publishedJwks(c.env), 200, { "cache-control": "public, max-age=300" });
   }
 }
