@@ -79,3 +79,34 @@ export const VerifyResultResource = z
 export const Jwks = z
   .object({ keys: z.array(z.object({ kty: z.string(), kid: z.string() }).passthrough()) })
   .meta({ id: "JsonWebKeySet" });
+
+const AltaFields = {
+  IDEmisorFactura: z.string(),
+  NumSerieFactura: z.string(),
+  FechaExpedicionFactura: z.string().describe("dd-mm-aaaa"),
+  TipoFactura: z.string().describe("F1 invoice, R1 credit note (rectificativa por diferencias)"),
+  CuotaTotal: z.string().describe("the exact text hashed"),
+  ImporteTotal: z.string().describe("the exact text hashed"),
+  HuellaAnterior: z.string().describe("the previous record's huella in the issuer's chain; empty for the first"),
+  FechaHoraHusoGenRegistro: z.string().describe("ISO 8601 with the branch's UTC offset; never runs backwards in a chain"),
+  Huella: z.string().regex(/^[0-9A-F]{64}$/),
+};
+
+export const VerifactuResource = z
+  .object({
+    record: z.object(AltaFields),
+    qrUrl: z.string().describe("AEAT QR verification URL (test environment base), parameters URL-encoded"),
+    chain: z.object({ position: z.number().int(), issuer: z.string() }),
+    anulacion: z
+      .object({
+        IDEmisorFacturaAnulada: z.string(),
+        NumSerieFacturaAnulada: z.string(),
+        FechaExpedicionFacturaAnulada: z.string(),
+        HuellaAnterior: z.string(),
+        FechaHoraHusoGenRegistro: z.string(),
+        Huella: z.string(),
+        position: z.number().int(),
+      })
+      .nullable(),
+  })
+  .meta({ id: "VerifactuRecord" });

@@ -7,6 +7,7 @@ import { renderDocument, type DocumentKind } from "../../compliance/e-documents.
 import { publishedJwks } from "../../compliance/jwks.ts";
 import { sealEnv, sealKeyring } from "../../compliance/seal/keys.ts";
 import { verifySeal } from "../../compliance/seal/verify.ts";
+import { verifactuOf } from "../../compliance/verifactu.ts";
 import { getCreditNote } from "../../db/credit-notes.ts";
 import { getInvoice } from "../../db/invoices.ts";
 import { notFound } from "../../domain/errors.ts";
@@ -14,7 +15,7 @@ import { listMappings, resetMapping, setMapping } from "../../compliance/tax-cat
 import { TAX_CATEGORIES } from "../../domain/tax.ts";
 import { HttpProblem } from "../problem.ts";
 import { AUTHENTICATED, IdempotencyHeader, IdParams, jsonRequestBody, jsonResponse, problemResponses, WITH_BODY } from "../resources/common.ts";
-import { ArchiveStatus, Jwks, JurisdictionParam, SealResource, SetTaxCategoryMappingBody, TaxCategoryMapping, TaxCategoryMappingList, VerifyBody, VerifyResultResource, xmlResponse } from "../resources/einvoice.ts";
+import { ArchiveStatus, Jwks, JurisdictionParam, SealResource, SetTaxCategoryMappingBody, TaxCategoryMapping, TaxCategoryMappingList, VerifactuResource, VerifyBody, VerifyResultResource, xmlResponse } from "../resources/einvoice.ts";
 import { billing, type AppContext } from "./route-context.ts";
 
 const tags = ["E-invoicing"];
@@ -211,5 +212,26 @@ export class GetJwks extends OpenAPIRoute {
   };
   async handle(c: AppContext) {
     return c.json(await publishedJwks(c.env), 200, { "cache-control": "public, max-age=300" });
+  }
+}
+
+// --- VERI*FACTU ---------------------------------------------------------------------------------
+
+const verifactuDescription =
+  "The VERI*FACTU alta record of a document issued by a Spanish branch (field names as in the AEAT spec), its place in the issuer's chain, the anulación if it was voided, and the QR verification URL. 404 outside Spain or before the record is made (the domain-events subscriber makes it within seconds of issue).";
+
+export class GetInvoiceVerifactu extends OpenAPIRoute {
+  schema = { tags, summary: "The VERI*FACTU record of an invoice (Spain)", description: verifactuDescription, request: { params: IdParams("inv") }, responses: { "200": jsonResponse(VerifactuResource, "The record"), ...problemResponses(...AUTHENTICATED, 404) } };
+  async handle(c: AppContext) {
+    const { params } = await this.getValidatedData<typeof this.schema>();
+    return verifactuOf(billing(c), "invoice", params.id);
+  }
+}
+
+export class GetCreditNoteVerifactu extends OpenAPIRoute {
+  schema = { tags, summary: "The VERI*FACTU record of a credit note (Spain)", description: verifactuDescription, request: { params: IdParams("cn") }, responses: { "200": jsonResponse(VerifactuResource, "The record"), ...problemResponses(...AUTHENTICATED, 404) } };
+  async handle(c: AppContext) {
+    const { params } = await this.getValidatedData<typeof this.schema>();
+    return verifactuOf(billing(c), "credit_note", params.id);
   }
 }
