@@ -62,11 +62,11 @@ describe("GET /v1/invoices/{id}/seal", () => {
     const [protectedB64, payload, signature] = seal.jws.split(".");
     expect(payload).toBe("");
     const header = JSON.parse(new TextDecoder().decode(fromB64url(protectedB64)));
-    expect(header).toEqual({ alg: "EdDSA", kid: DEMO_SEAL_JWK.kid, typ: "ledgerline-seal+jws", sealedAt: seal.sealedAt, sha256: seal.sha256 });
+    expect(header).toEqual({ alg: "EdDSA", kid: DEMO_SEAL_JWK.kid, typ: "ledgerline-seal+jws", sealedAt: seal.sealedAt, b64: false, crit: ["b64"] });
     const jwks = (await (await exports_fetch("/.well-known/jwks.json")).json()) as any;
     const jwk = jwks.keys.find((k: any) => k.kid === seal.kid);
     const key = await crypto.subtle.importKey("jwk", { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, { name: "Ed25519" }, false, ["verify"]);
-    const input = new TextEncoder().encode(`${protectedB64}.${b64url(doc)}`);
+    const input = new Uint8Array([...new TextEncoder().encode(`${protectedB64}.`), ...doc]); // RFC 7797: the bytes as is
     expect(await crypto.subtle.verify("Ed25519", key, fromB64url(signature), input)).toBe(true);
 
     // Archived once: every later call answers the same seal.
@@ -107,7 +107,7 @@ describe("POST /v1/verify", () => {
     for (const at of [0, Math.floor(doc.length / 2), doc.length - 1]) {
       const changed = doc.slice();
       changed[at] = changed[at]! ^ 0x01;
-      expect((await verify(changed, seal.jws)).body, `byte ${at}`).toMatchObject({ valid: false, failedCheck: "digest_mismatch" });
+      expect((await verify(changed, seal.jws)).body, `byte ${at}`).toMatchObject({ valid: false, failedCheck: "signature_invalid" });
     }
     const [h, , s] = seal.jws.split(".");
     const header = JSON.parse(new TextDecoder().decode(fromB64url(h)));
@@ -121,6 +121,7 @@ describe("POST /v1/verify", () => {
     expect((await verify(doc, `${h}.${b64url(doc)}.${s}`)).body).toMatchObject({ valid: false, failedCheck: "jws_not_detached" });
     expect((await verify(doc, "garbage")).body).toMatchObject({ valid: false, failedCheck: "jws_malformed" });
     expect((await verify(doc, `e30..${s}`)).body).toMatchObject({ valid: false, failedCheck: "header_malformed" });
+    expect((await verify(doc, `${reHeader({ b64: true })}..${s}`)).body).toMatchObject({ valid: false, failedCheck: "header_malformed" });
     expect(await verify("not base64!!", seal.jws)).toMatchObject({ status: 422, body: { code: "invalid_base64", errors: [{ field: "document" }] } });
   });
 });

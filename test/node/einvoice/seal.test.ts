@@ -1,5 +1,6 @@
 // The platform seal: WebCrypto Ed25519 matches RFC 8032 and @noble/ed25519 (an independent
 // implementation, strict verification), and a seal fails after any one-byte change.
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ed from "@noble/ed25519";
@@ -60,7 +61,8 @@ describe("the platform sealer", () => {
     expect(seal.jws).toMatch(/^[\w-]+\.\.[\w-]{86}$/);
     const parsed = parseDetachedJws(seal.jws);
     if (!parsed.ok) throw new Error(parsed.detail);
-    expect(parsed.header).toEqual({ alg: "EdDSA", kid: DEMO_SEAL_JWK.kid, typ: "ledgerline-seal+jws", sealedAt: "2026-12-01T10:00:00.000Z", sha256: seal.sha256 });
+    expect(parsed.header).toEqual({ alg: "EdDSA", kid: DEMO_SEAL_JWK.kid, typ: "ledgerline-seal+jws", sealedAt: "2026-12-01T10:00:00.000Z", b64: false, crit: ["b64"] });
+    expect(seal.sha256).toBe(createHash("sha256").update(document).digest("hex"));
     const pub = base64urlDecode(DEMO_SEAL_JWK.x)!;
     expect(await ed.verifyAsync(parsed.signature, signingInput(parsed.encodedHeader, document), pub, { zip215: false })).toBe(true);
     expect(await verifySeal(keyring, document, seal.jws)).toMatchObject({ valid: true, failedCheck: null });
@@ -74,7 +76,7 @@ describe("the platform sealer", () => {
         const changed = document.slice();
         changed[at] = changed[at]! ^ xor;
         const result = await verifySeal(keyring, changed, seal.jws);
-        expect(result).toMatchObject({ valid: false, failedCheck: "digest_mismatch" });
+        expect(result).toMatchObject({ valid: false, failedCheck: "signature_invalid" });
       }),
       { numRuns: 60 },
     );

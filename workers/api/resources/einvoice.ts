@@ -38,7 +38,7 @@ export const xmlResponse = (description: string) => ({
 export { listOf };
 
 const SealFields = z.object({
-    jws: z.string().describe("compact detached JWS (<protected>..<signature>, alg EdDSA) over the exact bytes GET .../document serves"),
+    jws: z.string().describe("compact detached JWS (<protected>..<signature>, alg EdDSA, unencoded payload per RFC 7797: b64 false) over the exact bytes GET .../document serves"),
     kid: z.string().describe("the key's id in /.well-known/jwks.json"),
     sha256: z.string().regex(/^[0-9a-f]{64}$/).describe("hex SHA-256 of the document bytes"),
     sealedAt: z.string().describe("UTC ISO-8601 time of sealing (signed: it is in the protected header)"),
@@ -71,7 +71,7 @@ export const VerifyResultResource = z
     kid: z.string().nullable(),
     sealedAt: z.string().nullable(),
     sha256: z.string().describe("hex SHA-256 of the submitted document"),
-    failedCheck: z.enum(["jws_malformed", "jws_not_detached", "header_malformed", "alg_unsupported", "unknown_kid", "digest_mismatch", "signature_invalid"]).nullable(),
+    failedCheck: z.enum(["jws_malformed", "jws_not_detached", "header_malformed", "alg_unsupported", "unknown_kid", "signature_invalid"]).nullable(),
     detail: z.string().nullable(),
   })
   .meta({ id: "SealVerification" });

@@ -193,7 +193,7 @@ export class VerifySeal extends OpenAPIRoute {
   schema = {
     tags,
     summary: "Verify a platform seal against a document",
-    description: "Answers 200 either way: `valid` false names the first check that failed (JWS shape, alg, unknown kid, document digest, signature). Any key ever published in /.well-known/jwks.json verifies, retired ones included.",
+    description: "Answers 200 either way: `valid` false names the first check that failed (JWS shape, alg, unknown kid, signature). Any key ever published in /.well-known/jwks.json verifies, retired ones included.",
     request: { headers: IdempotencyHeader, body: jsonRequestBody(VerifyBody) },
     responses: { "200": jsonResponse(VerifyResultResource, "The verification result"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY) },
   };

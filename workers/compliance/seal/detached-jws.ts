@@ -1,6 +1,7 @@
-// Compact detached JWS (RFC 7515 §7.1 with the payload left out, Appendix F): the seal travels
-// as "<protected>..<signature>" and the document bytes are the payload. The protected header
-// names the key and carries the seal time and the document digest, so both are signed.
+// Compact detached JWS (RFC 7515 Appendix F) with an unencoded payload (RFC 7797, b64: false):
+// the seal travels as "<protected>..<signature>" and the signature covers
+// ASCII(BASE64URL(header)) || "." || the exact document bytes, so no base64 copy of the
+// document is made. The protected header names the key and carries the seal time.
 // No I/O: the signature itself is made and checked by ed25519-sealer.ts and verify.ts.
 
 export interface SealHeader {
@@ -9,8 +10,9 @@ export interface SealHeader {
   typ: "ledgerline-seal+jws";
   /** ISO 8601 UTC time of sealing. */
   sealedAt: string;
-  /** Lower-case hex SHA-256 of the document bytes. */
-  sha256: string;
+  /** RFC 7797: the payload is signed as is, and verifiers must understand that. */
+  b64: false;
+  crit: ["b64"];
 }
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -62,9 +64,13 @@ export function encodeHeader(header: SealHeader): string {
   return base64urlEncode(utf8.encode(JSON.stringify(header)));
 }
 
-/** The bytes the signature covers: ASCII(BASE64URL(header) || "." || BASE64URL(document)). */
+/** The bytes the signature covers: ASCII(BASE64URL(header) || ".") || document (RFC 7797 §3). */
 export function signingInput(encodedHeader: string, document: Uint8Array): Uint8Array {
-  return utf8.encode(`${encodedHeader}.${base64urlEncode(document)}`);
+  const prefix = utf8.encode(`${encodedHeader}.`);
+  const out = new Uint8Array(prefix.length + document.length);
+  out.set(prefix);
+  out.set(document, prefix.length);
+  return out;
 }
 
 export const compactDetached = (encodedHeader: string, signature: Uint8Array): string => `${encodedHeader}..${base64urlEncode(signature)}`;
@@ -89,8 +95,11 @@ export function parseDetachedJws(jws: string): ParsedSeal {
     return { ok: false, check: "header_malformed", detail: "the protected header is not UTF-8 JSON" };
   }
   const h = header as Partial<SealHeader> | null;
-  if (!h || typeof h !== "object" || typeof h.alg !== "string" || typeof h.kid !== "string" || typeof h.sealedAt !== "string" || typeof h.sha256 !== "string") {
-    return { ok: false, check: "header_malformed", detail: "the protected header needs alg, kid, sealedAt and sha256" };
+  if (!h || typeof h !== "object" || typeof h.alg !== "string" || typeof h.kid !== "string" || typeof h.sealedAt !== "string") {
+    return { ok: false, check: "header_malformed", detail: "the protected header needs alg, kid and sealedAt" };
+  }
+  if (h.b64 !== false || !Array.isArray(h.crit) || h.crit.length !== 1 || h.crit[0] !== "b64") {
+    return { ok: false, check: "header_malformed", detail: 'the protected header must say b64: false with crit ["b64"] (RFC 7797 unencoded payload)' };
   }
   return { ok: true, encodedHeader, header: h as SealHeader, signature };
 }

@@ -1,5 +1,6 @@
 // The platform seal: Ed25519 through WebCrypto (several times faster than a JS implementation),
-// as a compact detached JWS (alg EdDSA) over the exact document bytes.
+// as a compact detached JWS (alg EdDSA, unencoded payload) over the exact document bytes. The
+// SHA-256 reported beside the seal is computed alongside the signature, not before it.
 import { compactDetached, encodeHeader, signingInput } from "./detached-jws.ts";
 import type { SealKeyring } from "./keys.ts";
 import { sha256Hex, type Seal, type Sealer } from "./sealer.ts";
@@ -15,9 +16,8 @@ export class Ed25519PlatformSealer implements Sealer {
   }
 
   async seal(document: Uint8Array, sealedAt: string): Promise<Seal> {
-    const sha256 = await sha256Hex(document);
-    const encodedHeader = encodeHeader({ alg: "EdDSA", kid: this.kid, typ: "ledgerline-seal+jws", sealedAt, sha256 });
-    const signature = new Uint8Array(await crypto.subtle.sign("Ed25519", this.#privateKey, signingInput(encodedHeader, document)));
-    return { jws: compactDetached(encodedHeader, signature), kid: this.kid, sha256, sealedAt };
+    const encodedHeader = encodeHeader({ alg: "EdDSA", kid: this.kid, typ: "ledgerline-seal+jws", sealedAt, b64: false, crit: ["b64"] });
+    const [signature, sha256] = await Promise.all([crypto.subtle.sign("Ed25519", this.#privateKey, signingInput(encodedHeader, document)), sha256Hex(document)]);
+    return { jws: compactDetached(encodedHeader, new Uint8Array(signature)), kid: this.kid, sha256, sealedAt };
   }
 }
