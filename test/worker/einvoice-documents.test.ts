@@ -43,6 +43,15 @@ describe("GET /v1/invoices/{id}/document", () => {
     // Same bytes every time: the document is a pure function of the frozen rows.
     const again = await (await call("GET", `/v1/invoices/${inv.id}/document`)).text();
     expect(again).toBe(xml);
+
+    // ?format=pdf: the human-readable rendition (Spain: with the VERI*FACTU QR).
+    const pdf = await call("GET", `/v1/invoices/${inv.id}/document?format=pdf`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    const bytes = new Uint8Array(await pdf.arrayBuffer());
+    expect(new TextDecoder().decode(bytes.slice(0, 5))).toBe("%PDF-");
+    expect(bytes.length).toBeGreaterThan(5_000);
+    expect((await callJson("GET", `/v1/invoices/${inv.id}/document?format=docx`)).status).toBe(400);
   });
 
   it("is 409 for a draft, 422 when the buyer has no postal address, 404 across franchises", async () => {

@@ -32,7 +32,10 @@ export const SetTaxCategoryMappingBody = z
 export const xmlResponse = (description: string) => ({
   description,
   headers: { "X-Request-Id": { description: "The request's id", schema: { type: "string" as const } } },
-  content: { "application/xml": { schema: z.string().describe("UBL 2.1 Invoice or CreditNote (EN 16931, Peppol BIS Billing 3.0)") } },
+  content: {
+    "application/xml": { schema: z.string().describe("UBL 2.1 Invoice or CreditNote (EN 16931, Peppol BIS Billing 3.0)") },
+    "application/pdf": { schema: z.string().meta({ format: "binary" }).describe("?format=pdf: the human-readable rendition") },
+  },
 });
 
 export { listOf };

@@ -8,6 +8,8 @@ import { publishedJwks } from "../../compliance/jwks.ts";
 import { sealEnv, sealKeyring } from "../../compliance/seal/keys.ts";
 import { verifySeal } from "../../compliance/seal/verify.ts";
 import { verifactuOf } from "../../compliance/verifactu.ts";
+import { renderPdfRendition } from "../../domain/einvoice/pdf-rendition.ts";
+import { bareNif, QR_BASE_TEST, spanishDate, verifactuAmount, verifactuQrUrl } from "../../domain/einvoice/verifactu.ts";
 import { getCreditNote } from "../../db/credit-notes.ts";
 import { getInvoice } from "../../db/invoices.ts";
 import { notFound } from "../../domain/errors.ts";
@@ -20,10 +22,22 @@ import { billing, type AppContext } from "./route-context.ts";
 
 const tags = ["E-invoicing"];
 
-/** The archived bytes once archived (checked against their sealed SHA-256), else rendered from the frozen rows. */
-async function documentResponse(c: AppContext, kind: DocumentKind, id: string) {
+/** The QR a Spanish document's PDF carries: it depends only on the document, not on the chain. */
+function qrUrlOf(doc: Awaited<ReturnType<typeof renderDocument>>): string | null {
+  if (doc.meta.jurisdiction !== "ES" || !doc.source.seller.taxId) return null;
+  const total = doc.source.kind === "credit_note" ? -doc.source.total : doc.source.total;
+  return verifactuQrUrl(QR_BASE_TEST, { nif: bareNif(doc.source.seller.taxId), numSerie: doc.meta.number, fecha: spanishDate(doc.meta.issueDate), importe: verifactuAmount(total, doc.source.currency) });
+}
+
+/** The archived bytes once archived (checked against their sealed SHA-256), else rendered from the frozen rows; or the PDF rendition. */
+async function documentResponse(c: AppContext, kind: DocumentKind, id: string, format: "xml" | "pdf") {
   const ctx = billing(c);
   const doc = await renderDocument(ctx, kind, id);
+  if (format === "pdf") {
+    const pdf = await renderPdfRendition(doc.source, { verifactuQrUrl: qrUrlOf(doc) });
+    const filename = doc.meta.number.replace(/[^\w.-]/g, "_");
+    return new Response(pdf, { status: 200, headers: { "content-type": "application/pdf", "content-disposition": `inline; filename="${filename}.pdf"` } });
+  }
   const archived = await readArchived(ctx, kind, id);
   if (archived.status === "archived" && archived.integrity !== "ok") {
     throw new HttpProblem(409, "archive_integrity_mismatch", `the archived copy of ${doc.meta.number} fails its integrity check (${archived.integrity}); it is not served`);
@@ -33,6 +47,8 @@ async function documentResponse(c: AppContext, kind: DocumentKind, id: string) {
   return new Response(bytes, { status: 200, headers: { "content-type": "application/xml; charset=utf-8", "content-disposition": `inline; filename="${filename}.xml"` } });
 }
 
+const FormatQuery = z.object({ format: z.enum(["xml", "pdf"]).default("xml").describe("pdf: a human-readable rendition with the same numbers (and the VERI*FACTU QR for Spain); it is not the sealed document") });
+
 const documentDescription =
   "The UBL 2.1 document (EN 16931, Peppol BIS Billing 3.0) built from the frozen issued document: party snapshots, lines, VAT breakdown per UNCL5305 category (mapped per jurisdiction, GET /v1/tax-categories). 409 for a draft or a document issued without party snapshots; 422 when the document cannot conform (e.g. reverse charge without a buyer VAT id, a currency with more than two decimals).";
 
@@ -41,12 +57,12 @@ export class GetInvoiceDocument extends OpenAPIRoute {
     tags,
     summary: "The e-invoice document (UBL XML) of an issued invoice",
     description: documentDescription,
-    request: { params: IdParams("inv") },
-    responses: { "200": xmlResponse("The UBL Invoice"), ...problemResponses(...AUTHENTICATED, 404, 409, 422) },
+    request: { params: IdParams("inv"), query: FormatQuery },
+    responses: { "200": xmlResponse("The UBL Invoice, or its PDF rendition"), ...problemResponses(...AUTHENTICATED, 404, 409, 422) },
   };
   async handle(c: AppContext) {
-    const { params } = await this.getValidatedData<typeof this.schema>();
-    return documentResponse(c, "invoice", params.id);
+    const { params, query } = await this.getValidatedData<typeof this.schema>();
+    return documentResponse(c, "invoice", params.id, query.format);
   }
 }
 
@@ -55,12 +71,12 @@ export class GetCreditNoteDocument extends OpenAPIRoute {
     tags,
     summary: "The e-invoice document (UBL XML) of a credit note",
     description: documentDescription,
-    request: { params: IdParams("cn") },
-    responses: { "200": xmlResponse("The UBL CreditNote"), ...problemResponses(...AUTHENTICATED, 404, 409, 422) },
+    request: { params: IdParams("cn"), query: FormatQuery },
+    responses: { "200": xmlResponse("The UBL CreditNote, or its PDF rendition"), ...problemResponses(...AUTHENTICATED, 404, 409, 422) },
   };
   async handle(c: AppContext) {
-    const { params } = await this.getValidatedData<typeof this.schema>();
-    return documentResponse(c, "credit_note", params.id);
+    const { params, query } = await this.getValidatedData<typeof this.schema>();
+    return documentResponse(c, "credit_note", params.id, query.format);
   }
 }
 
