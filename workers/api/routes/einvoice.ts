@@ -224,7 +224,7 @@ export class GetJwks extends OpenAPIRoute {
     tags,
     summary: "Public keys that verify Ledgerline's seals and signatures (JWKS)",
     security: [],
-    responses: { "200": jsonResponse(Jwks, "The key set: current and retired keys") },
+    responses: { "200": jsonResponse(Jwks, "The key set: current and retired keys"), ...problemResponses() },
   };
   async handle(c: AppContext) {
     return c.json(await publishedJwks(c.env), 200, { "cache-control": "public, max-age=300" });
