@@ -7,7 +7,7 @@ import { getCreditNote } from "../db/credit-notes.ts";
 import { getInvoice } from "../db/invoices.ts";
 import { getBranch } from "../db/reference-data.ts";
 import { bareNif, QR_BASE_TEST, spanishDate, verifactuAmount, verifactuQrUrl, type AltaRecord } from "../domain/einvoice/verifactu.ts";
-import { notFound } from "../domain/errors.ts";
+import { conflict, notFound } from "../domain/errors.ts";
 import type { SellerSnapshot } from "../domain/party-snapshot.ts";
 import type { StoredVerifactuRecord, VerifactuAppend } from "../../durable-objects/verifactu-chain.ts";
 import type { DocumentKind } from "./e-documents.ts";
@@ -73,9 +73,17 @@ export interface VerifactuView {
 export async function verifactuOf(ctx: BillingContext, kind: DocumentKind, id: string): Promise<VerifactuView> {
   const doc = kind === "invoice" ? (await getInvoice(ctx.db, ctx.franchiseId, id, ctx.branchScope))?.invoice : (await getCreditNote(ctx.db, ctx.franchiseId, id, ctx.branchScope))?.creditNote;
   if (!doc) throw notFound(kind, id);
+  if (doc.number === null) throw conflict("invoice_not_issued", "a draft has no VERI*FACTU record; issue it first");
   const issuer = await spanishIssuer(ctx, doc.branchId, doc.seller);
   if (!issuer) throw notFound("verifactu_record", id);
-  const records = await chainOf(ctx, issuer.nif).recordsOf(id);
+  let records = await chainOf(ctx, issuer.nif).recordsOf(id);
+  const voided = "status" in doc && doc.status === "void";
+  if (!records.some((r) => r.type === "alta") || (voided && !records.some((r) => r.type === "anulacion"))) {
+    // The subscriber has not run yet: make the record now (idempotent in the chain), so the
+    // answer never depends on queue timing.
+    await recordVerifactu(ctx, kind === "credit_note" ? "credit_note.issued" : voided ? "invoice.voided" : "invoice.issued", id);
+    records = await chainOf(ctx, issuer.nif).recordsOf(id);
+  }
   const alta = records.find((r) => r.type === "alta");
   if (!alta) throw notFound("verifactu_record", id);
   const a = alta.record as AltaRecord;

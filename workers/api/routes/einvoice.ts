@@ -234,10 +234,10 @@ export class GetJwks extends OpenAPIRoute {
 // --- VERI*FACTU ---------------------------------------------------------------------------------
 
 const verifactuDescription =
-  "The VERI*FACTU alta record of a document issued by a Spanish branch (field names as in the AEAT spec), its place in the issuer's chain, the anulación if it was voided, and the QR verification URL. 404 outside Spain or before the record is made (the domain-events subscriber makes it within seconds of issue).";
+  "The VERI*FACTU alta record of a document issued by a Spanish branch (field names as in the AEAT spec), its place in the issuer's chain, the anulación if it was voided, and the QR verification URL. 404 outside Spain, 409 for a draft. The domain-events subscriber makes the record within seconds of issue; if it has not yet, this call makes it (the chain dedupes).";
 
 export class GetInvoiceVerifactu extends OpenAPIRoute {
-  schema = { tags, summary: "The VERI*FACTU record of an invoice (Spain)", description: verifactuDescription, request: { params: IdParams("inv") }, responses: { "200": jsonResponse(VerifactuResource, "The record"), ...problemResponses(...AUTHENTICATED, 404) } };
+  schema = { tags, summary: "The VERI*FACTU record of an invoice (Spain)", description: verifactuDescription, request: { params: IdParams("inv") }, responses: { "200": jsonResponse(VerifactuResource, "The record"), ...problemResponses(...AUTHENTICATED, 404, 409) } };
   async handle(c: AppContext) {
     const { params } = await this.getValidatedData<typeof this.schema>();
     return verifactuOf(billing(c), "invoice", params.id);
@@ -245,7 +245,7 @@ export class GetInvoiceVerifactu extends OpenAPIRoute {
 }
 
 export class GetCreditNoteVerifactu extends OpenAPIRoute {
-  schema = { tags, summary: "The VERI*FACTU record of a credit note (Spain)", description: verifactuDescription, request: { params: IdParams("cn") }, responses: { "200": jsonResponse(VerifactuResource, "The record"), ...problemResponses(...AUTHENTICATED, 404) } };
+  schema = { tags, summary: "The VERI*FACTU record of a credit note (Spain)", description: verifactuDescription, request: { params: IdParams("cn") }, responses: { "200": jsonResponse(VerifactuResource, "The record"), ...problemResponses(...AUTHENTICATED, 404, 409) } };
   async handle(c: AppContext) {
     const { params } = await this.getValidatedData<typeof this.schema>();
     return verifactuOf(billing(c), "credit_note", params.id);
