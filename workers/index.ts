@@ -1,6 +1,9 @@
 // The Worker's entry point: HTTP (partner API, staff auth, OpenAPI), queue consumers, crons,
 // and the Durable Object classes.
 import { createApp } from "./api/app.ts";
+// E-invoicing (issue 9): archives issued documents from the domain-events queue.
+import "./compliance/archive-subscriber.ts";
+import "./compliance/verifactu-subscriber.ts";
 import { createLogger } from "./observability/logger.ts";
 import { dispatchQueue } from "../queues/dispatch.ts";
 import { sweepOutbox } from "../queues/outbox-relay.ts";
@@ -10,6 +13,7 @@ export { InvoiceSequence } from "../durable-objects/invoice-sequence.ts";
 export { CustomerDunning } from "../durable-objects/customer-dunning.ts";
 export { AuditLog } from "../durable-objects/audit-log.ts";
 export { RateLimiter } from "../durable-objects/rate-limiter.ts";
+export { VerifactuChain } from "../durable-objects/verifactu-chain.ts";
 
 const app = createApp();
 

@@ -21,6 +21,7 @@ import { Health } from "./routes/health.ts";
 import { CreateInvoice, GetInvoice, IssueInvoice, ListInvoices, VoidInvoice } from "./routes/invoices.ts";
 import { GetEventPipeline, ListDeadLetters, ReplayDeadLetter } from "./routes/ops.ts";
 import { CreatePayment, GetPayment, ListPayments } from "./routes/payments.ts";
+import { GetCreditNoteArchive, GetCreditNoteDocument, GetCreditNoteSeal, GetCreditNoteVerifactu, GetInvoiceArchive, GetInvoiceDocument, GetInvoiceSeal, GetInvoiceVerifactu, GetJwks, ListTaxCategoryMappings, ResetTaxCategoryMapping, SetTaxCategoryMapping, VerifySeal } from "./routes/einvoice.ts";
 import { AllocatePayment, ApplyCustomerCredit, CreateRefund, GetCustomerBalance, GetRefund } from "./routes/customer-credit.ts";
 
 export function createApp() {
@@ -117,6 +118,21 @@ export function createApp() {
   openapi.get("/v1/staff/:id", GetStaffUser);
   openapi.patch("/v1/staff/:id", UpdateStaffUser);
   openapi.post("/v1/staff/:id/deactivate", DeactivateStaffUser);
+
+  // E-invoicing and seals (issue 9): UBL documents, tax-category mapping, seals, archive, JWKS, VERI*FACTU.
+  openapi.get("/v1/invoices/:id/document", GetInvoiceDocument);
+  openapi.get("/v1/credit-notes/:id/document", GetCreditNoteDocument);
+  openapi.get("/v1/tax-categories", ListTaxCategoryMappings);
+  openapi.put("/v1/tax-categories/:jurisdiction/:category", SetTaxCategoryMapping);
+  openapi.delete("/v1/tax-categories/:jurisdiction/:category", ResetTaxCategoryMapping);
+  openapi.get("/v1/invoices/:id/seal", GetInvoiceSeal);
+  openapi.get("/v1/credit-notes/:id/seal", GetCreditNoteSeal);
+  openapi.get("/v1/invoices/:id/archive", GetInvoiceArchive);
+  openapi.get("/v1/credit-notes/:id/archive", GetCreditNoteArchive);
+  openapi.post("/v1/verify", VerifySeal);
+  openapi.get("/v1/invoices/:id/verifactu", GetInvoiceVerifactu);
+  openapi.get("/v1/credit-notes/:id/verifactu", GetCreditNoteVerifactu);
+  openapi.get("/.well-known/jwks.json", GetJwks);
 
   openapi.get("/v1/ops/events", GetEventPipeline);
   openapi.get("/v1/ops/dead-letters", ListDeadLetters);

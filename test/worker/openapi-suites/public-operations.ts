@@ -14,4 +14,5 @@ export const PUBLIC_OPERATIONS: Record<string, PublicOperation> = {
   "POST /auth/login": { reason: "exchanges staff email + password for a session; cannot require a session itself" },
   "GET /openapi.json": { reason: "the published API contract", undocumented: true },
   "GET /docs/": { reason: "static, offline API reference rendered from /openapi.json", undocumented: true },
+  "GET /.well-known/jwks.json": { reason: "public keys that verify Ledgerline's seals: anyone holding a sealed document must be able to verify it; holds no secret" },
 };
