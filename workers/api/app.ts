@@ -22,6 +22,9 @@ import { CreateInvoice, GetInvoice, IssueInvoice, ListInvoices, VoidInvoice } fr
 import { GetEventPipeline, ListDeadLetters, ReplayDeadLetter } from "./routes/ops.ts";
 import { CreatePayment, GetPayment, ListPayments } from "./routes/payments.ts";
 import { AllocatePayment, ApplyCustomerCredit, CreateRefund, GetCustomerBalance, GetRefund } from "./routes/customer-credit.ts";
+// Staff dashboard (issue 6): invoice history and the receivables aging report.
+import { ListInvoiceEvents } from "./routes/invoice-events.ts";
+import { GetReceivablesAging } from "./routes/receivables.ts";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -121,6 +124,10 @@ export function createApp() {
   openapi.get("/v1/ops/events", GetEventPipeline);
   openapi.get("/v1/ops/dead-letters", ListDeadLetters);
   openapi.post("/v1/ops/dead-letters/:id/replay", ReplayDeadLetter);
+
+  // Staff dashboard (issue 6): an invoice's event history and the receivables aging report.
+  openapi.get("/v1/invoices/:id/events", ListInvoiceEvents);
+  openapi.get("/v1/receivables/aging", GetReceivablesAging);
 
   return app;
 }
