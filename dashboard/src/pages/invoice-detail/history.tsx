@@ -27,7 +27,7 @@ function actorLabel(actor: string, myId: string | undefined): string {
   return actor;
 }
 
-const KIND_ICON: Record<string, string> = { invoice: "▤", payment: "＋", credit_note: "−" };
+const KIND_ICON: Record<string, string> = { invoice: "•", payment: "+", credit_note: "-" };
 
 export function InvoiceHistory({ invoice }: { invoice: Invoice }) {
   const me = useSession()?.user.id;
