@@ -15,6 +15,7 @@ async function issue(overrides: Record<string, unknown> = {}) {
   return res.body;
 }
 
+// Several issued invoices and PBKDF2 staff logins: slow on a loaded machine, so past the 10 s hook default.
 beforeAll(async () => {
   await seedFixtures();
   await seedStaff();
@@ -30,7 +31,7 @@ beforeAll(async () => {
   const admin = await login(STAFF.aAdmin.email);
   const cn = await callJson("POST", "/v1/credit-notes", { key: admin, body: { invoiceId: invoice.id, reason: "goodwill", lines: [{ description: "Goodwill", quantity: 1, unitPrice: 100 }] } });
   expect(cn.status).toBe(201);
-});
+}, 60_000);
 
 describe("an invoice's history", () => {
   it("lists its own, its payment's and its credit note's events in seq order, told from its side", async () => {

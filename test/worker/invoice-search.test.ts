@@ -17,6 +17,7 @@ async function search(q: string, opts: { key?: string; extra?: string } = {}) {
   return callJson("GET", `/v1/invoices?q=${encodeURIComponent(q)}&limit=200${opts.extra ?? ""}`, { key: opts.key ?? A.key });
 }
 
+// Several issued invoices and PBKDF2 staff logins: slow on a loaded machine, so past the 10 s hook default.
 beforeAll(async () => {
   await seedFixtures();
   await seedStaff();
@@ -29,7 +30,7 @@ beforeAll(async () => {
   // Franchise B has a customer whose name also matches "Pérez".
   const bCustomer = await createCustomer({ name: "Pérez Fitness Ltd", timezone: "Europe/London", language: "en" }, B.key);
   await createDraft(bCustomer, { branchId: B.london, currency: "GBP", lines: [{ description: "Gym", quantity: 1, unitPrice: 1000 }] }, B.key);
-});
+}, 60_000);
 
 describe("search by invoice number", () => {
   it("finds an exact number, and a prefix, in any case", async () => {

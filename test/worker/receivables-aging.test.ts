@@ -22,6 +22,7 @@ async function issue(customerId: string, overrides: Record<string, unknown> = {}
 const aging = (query = "", key: string = A.key) => callJson("GET", `/v1/receivables/aging${query}`, { key });
 const bucketsOf = (report: any, currency: string) => Object.fromEntries(report.currencies.find((c: any) => c.currency === currency).buckets.map((b: any) => [b.bucket, [b.amount, b.count]]));
 
+// Several issued invoices and PBKDF2 staff logins: slow on a loaded machine, so past the 10 s hook default.
 beforeAll(async () => {
   await seedFixtures();
   await seedStaff();
@@ -38,7 +39,7 @@ beforeAll(async () => {
   const voided = await issue(owing);
   expect((await callJson("POST", `/v1/invoices/${voided.id}/void`, { body: { reason: "duplicate" } })).status).toBe(200);
   newYorkTotal = (await issue(owing, { branchId: A.newYork, currency: "USD" })).total;
-});
+}, 60_000);
 
 describe("aging of API-made invoices", () => {
   const sum = () => madrid.reduce((n, i) => n + i.total, 0);
@@ -115,7 +116,7 @@ describe("3,000 open invoices across every boundary (franchise B)", () => {
           CASE WHEN i % 17 = 0 THEN 'void' ELSE 'issued' END, 'GBP', '2025-01-01', date(?3, printf('%+d days', (i % 250) - 50)),
           1000 + (i % 97) * 10, 0, 1000 + (i % 97) * 10, ?4, ?5, ?5, ?5 FROM n`).bind(B.franchiseId, B.london, AS_OF, breakdown, now),
     ]);
-  });
+  }, 60_000);
 
   it("sums exactly what the domain's agingBucketOf says, bucket by bucket", async () => {
     const expected = Object.fromEntries(AGING_BUCKETS.map((b) => [b, [0, 0]]));
