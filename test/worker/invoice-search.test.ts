@@ -102,7 +102,7 @@ describe("paging a search at the 200 limit", () => {
     const seen = [...first.body.data, ...second.body.data].map((i: any) => i.id);
     expect(new Set(seen).size).toBe(230);
     expect([...seen].sort()).toEqual([...made].sort());
-  });
+  }, 180_000);
 });
 
 describe("a bad q is a 400 naming the field", () => {
