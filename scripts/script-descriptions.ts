@@ -4,7 +4,7 @@ export const scriptDescriptions: Record<string, string> = {
   prestart: "runs before npm start: npm install if the dependencies or the lockfile changed, then rebuild the dashboard if its inputs changed",
   start: "migrate + seed the local D1 once, then serve API, docs, dashboard, queues and crons on http://127.0.0.1:8787",
   pretest: "runs before npm test: the same dependency check and dashboard build as prestart",
-  test: "the whole suite: workerd tests (test/worker) and Node tests (test/node); one file: npx vitest run <path>",
+  test: "the whole suite: workerd tests (test/worker), Node tests (test/node), then the browser tests when a Chromium is installed (one line says when not); args after -- go to vitest; one file: npm test -- <path> (no browser)",
   "test:browser": "the dashboard's browser tests: Debian Chromium via playwright-core against a real wrangler dev (-- --fresh reseeds)",
   "test:e2e": "alias of test:browser",
   typecheck: "regenerate the dashboard's API types, then tsc over everything, workers/domain alone (no Workers or Node types) and the dashboard",

@@ -1,6 +1,6 @@
 // npm run test:browser: the dashboard in Debian's Chromium (playwright-core) against a real
-// `wrangler dev` of the Worker with the demo data. Kept out of `npm test` (vitest) so the suite
-// needs no browser. The Worker runs in its own process group (setsid) on a free port with its
+// `wrangler dev` of the Worker with the demo data. `npm test` runs it after vitest when a Chromium
+// is installed (scripts/test.ts), and says so in one line when not. The Worker runs in its own process group (setsid) on a free port with its
 // own state under .wrangler/e2e (seeded once; `--fresh` reseeds) and is killed as a group.
 // Screenshots of every page at 1280 and 390 px go to test-results/.
 import { spawn, spawnSync } from "node:child_process";

@@ -2,5 +2,10 @@
 // capability's dashboard page adds its suite here (one file per page: test/browser/<topic>.e2e.ts).
 import { dashboardScenarios } from "./dashboard.e2e.ts";
 import type { Suite } from "./harness.ts";
+import { invoiceWorkScenarios } from "./invoice-work.e2e.ts";
 
-export const suites: { name: string; run: Suite }[] = [{ name: "dashboard", run: dashboardScenarios }];
+export const suites: { name: string; run: Suite }[] = [
+  { name: "dashboard", run: dashboardScenarios },
+  // Issue 6, the rest: invoice search, history, server-side aging, addresses, field errors.
+  { name: "invoice-work", run: invoiceWorkScenarios },
+];

@@ -23,6 +23,9 @@ import { GetEventPipeline, ListDeadLetters, ReplayDeadLetter } from "./routes/op
 import { CreatePayment, GetPayment, ListPayments } from "./routes/payments.ts";
 import { GetCreditNoteArchive, GetCreditNoteDocument, GetCreditNoteSeal, GetCreditNoteVerifactu, GetInvoiceArchive, GetInvoiceDocument, GetInvoiceSeal, GetInvoiceVerifactu, GetJwks, ListTaxCategoryMappings, ResetTaxCategoryMapping, SetTaxCategoryMapping, VerifySeal } from "./routes/einvoice.ts";
 import { AllocatePayment, ApplyCustomerCredit, CreateRefund, GetCustomerBalance, GetRefund } from "./routes/customer-credit.ts";
+// Staff dashboard (issue 6): invoice history and the receivables aging report.
+import { ListInvoiceEvents } from "./routes/invoice-events.ts";
+import { GetReceivablesAging } from "./routes/receivables.ts";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -137,6 +140,10 @@ export function createApp() {
   openapi.get("/v1/ops/events", GetEventPipeline);
   openapi.get("/v1/ops/dead-letters", ListDeadLetters);
   openapi.post("/v1/ops/dead-letters/:id/replay", ReplayDeadLetter);
+
+  // Staff dashboard (issue 6): an invoice's event history and the receivables aging report.
+  openapi.get("/v1/invoices/:id/events", ListInvoiceEvents);
+  openapi.get("/v1/receivables/aging", GetReceivablesAging);
 
   return app;
 }

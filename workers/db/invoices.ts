@@ -9,7 +9,7 @@ import { idempotencyCommit, type IdempotencyClaim } from "./idempotency.ts";
 import { invoicePayload } from "../events/payloads.ts";
 import { newId } from "./ids.ts";
 import { inBranchScope, type BranchScope } from "./branch-scope.ts";
-import { invoiceLines, invoices } from "./schema.ts";
+import { customers, invoiceLines, invoices } from "./schema.ts";
 import type { DraftLine, PricedDraft } from "../domain/invoice-draft.ts";
 import type { InvoiceTotals } from "../domain/invoice-totals.ts";
 import type { InvoiceStatus } from "../domain/settlement.ts";
@@ -48,6 +48,8 @@ export interface InvoiceFilters {
   dueTo?: string | undefined;
   /** Overdue = open and due before "today" in each branch's timezone: branchId → today. */
   overdueAsOf?: ReadonlyMap<string, string> | undefined;
+  /** Search text: an invoice number (exact or prefix) or part of the customer's name, case-insensitive. */
+  search?: string | undefined;
   before?: string | undefined;
   limit: number;
   /** The caller's branches: invoices of other branches are left out. */
@@ -62,6 +64,7 @@ export async function listInvoices(db: Db, franchiseId: string, f: InvoiceFilter
   if (f.dueFrom) conditions.push(gte(invoices.dueDate, f.dueFrom));
   if (f.dueTo) conditions.push(lte(invoices.dueDate, f.dueTo));
   if (f.before) conditions.push(lt(invoices.id, f.before));
+  if (f.search) conditions.push(matchesSearch(franchiseId, f.search));
   if (f.overdueAsOf) {
     conditions.push(inArray(invoices.status, ["issued", "partially_paid"]));
     // The branch → today map travels as ONE JSON parameter, so any number of branches fits D1's
@@ -76,6 +79,22 @@ export async function listInvoices(db: Db, franchiseId: string, f: InvoiceFilter
   );
   const byInvoice = Map.groupBy(lines, (l) => l.invoiceId);
   return rows.map((invoice) => ({ invoice, lines: byInvoice.get(invoice.id) ?? [] }));
+}
+
+/** LIKE wildcards in the caller's text match themselves (escaped with a backslash). */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Number prefix (an exact number is its own prefix) or customer name substring. SQLite's LIKE
+ * ignores ASCII case. The customer subquery is scoped by franchise too, so a name can only ever
+ * match this tenant's customers.
+ */
+function matchesSearch(franchiseId: string, search: string): SQL {
+  const literal = likeLiteral(search);
+  return sql`(${invoices.number} LIKE ${`${literal}%`} ESCAPE '\\'
+    OR ${invoices.customerId} IN (SELECT ${customers.id} FROM ${customers} WHERE ${customers.franchiseId} = ${franchiseId} AND ${customers.name} LIKE ${`%${literal}%`} ESCAPE '\\'))`;
 }
 
 function lineValues(franchiseId: string, invoiceId: string, line: DraftLine) {

@@ -12,6 +12,7 @@ import { Dialog } from "../ui/dialog.tsx";
 import { Party, type PartyView } from "../ui/party.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { type Column, DataTable } from "../ui/table.tsx";
+import { InvoiceHistory } from "./invoice-detail/history.tsx";
 
 type Line = Invoice["lines"][number];
 type Tax = Invoice["taxBreakdown"][number];
@@ -164,6 +165,7 @@ export function InvoiceDetail({ id }: { id: string }) {
       <Card title="Credit notes">
         {related.error ? <ErrorState error={related.error} /> : !related.data ? <Loading rows={2} /> : related.data.creditNotes.length ? <DataTable caption="Credit notes" columns={cnCols} rows={related.data.creditNotes} rowKey={(c) => c.id} /> : <Empty title="No credit notes" />}
       </Card>
+      <InvoiceHistory invoice={i} />
       <PaymentDialog open={dialog === "pay"} invoice={i} onClose={() => setDialog(null)} onDone={done} />
       <VoidDialog open={dialog === "void"} invoice={i} onClose={() => setDialog(null)} onDone={done} />
       <CreditNoteDialog open={dialog === "credit"} invoice={i} onClose={() => setDialog(null)} onDone={done} />

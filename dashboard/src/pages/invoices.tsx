@@ -11,7 +11,7 @@ import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { type Column, DataTable } from "../ui/table.tsx";
 
 const STATUSES: InvoiceStatus[] = ["draft", "issued", "partially_paid", "paid", "void"];
-const FILTERS = ["status", "branchId", "customerId", "dueFrom", "dueTo", "overdue"] as const;
+const FILTERS = ["q", "status", "branchId", "customerId", "dueFrom", "dueTo", "overdue"] as const;
 
 export function Invoices() {
   const q = useQueryState();
@@ -25,6 +25,7 @@ export function Invoices() {
     dueFrom: q.get("dueFrom"),
     dueTo: q.get("dueTo"),
     overdue: q.get("overdue") === "true" ? "true" : undefined,
+    q: q.get("q"),
   };
   const key = JSON.stringify(query);
   const list = useApi(
@@ -36,12 +37,24 @@ export function Invoices() {
     [key],
   );
   const [customerDraft, setCustomerDraft] = useState(q.get("customerId") ?? "");
+  const [searchDraft, setSearchDraft] = useState(q.get("q") ?? "");
+  // Back/forward (or a shared link) changes ?q= under the box: show what is being searched.
+  const urlSearch = q.get("q") ?? "";
+  const [shownSearch, setShownSearch] = useState(urlSearch);
+  if (shownSearch !== urlSearch) {
+    setShownSearch(urlSearch);
+    setSearchDraft(urlSearch);
+  }
   const active = FILTERS.filter((f) => q.get(f));
 
   const setFilter = (patch: Record<string, string | undefined>) => q.set({ ...patch, cursor: undefined });
   const applyCustomer = (e: FormEvent) => {
     e.preventDefault();
     setFilter({ customerId: customerDraft.trim() || undefined });
+  };
+  const applySearch = (e: FormEvent) => {
+    e.preventDefault();
+    setFilter({ q: searchDraft.trim() || undefined });
   };
 
   const columns: Column<Invoice>[] = [
@@ -59,6 +72,24 @@ export function Invoices() {
     <>
       <PageHeader title="Invoices" subtitle="Newest first. Filters are part of the address, so a filtered list can be bookmarked or shared." />
       <Card>
+        <form className="search-bar" onSubmit={applySearch} aria-label="Search invoices">
+          <label className="inline-field search-field">
+            <span>Search</span>
+            <input
+              type="search"
+              name="q"
+              maxLength={100}
+              placeholder="Invoice number or customer name"
+              value={searchDraft}
+              onChange={(e) => setSearchDraft(e.target.value)}
+              spellCheck={false}
+              autoComplete="off"
+            />
+          </label>
+          <button type="submit" className="btn">
+            Search
+          </button>
+        </form>
         <form className="filters" onSubmit={applyCustomer} aria-label="Invoice filters">
           <label className="inline-field">
             <span>Status</span>
@@ -99,7 +130,7 @@ export function Invoices() {
             Overdue only
           </label>
           {active.length > 0 && (
-            <button type="button" className="btn btn-ghost" onClick={() => { setCustomerDraft(""); q.set(Object.fromEntries([...FILTERS, "cursor"].map((f) => [f, undefined]))); }}>
+            <button type="button" className="btn btn-ghost" onClick={() => { setCustomerDraft(""); setSearchDraft(""); q.set(Object.fromEntries([...FILTERS, "cursor"].map((f) => [f, undefined]))); }}>
               Clear filters
             </button>
           )}
@@ -110,7 +141,7 @@ export function Invoices() {
           <Loading rows={10} label="Loading invoices" />
         ) : list.data.data.length === 0 ? (
           <Empty title="No invoices match" icon="∅">
-            {active.length ? "Try removing a filter." : "Invoices created through the API appear here."}
+            {q.get("q") ? `Nothing matches “${q.get("q")}” as an invoice number or customer name.` : active.length ? "Try removing a filter." : "Invoices created through the API appear here."}
           </Empty>
         ) : (
           <>

@@ -1,5 +1,5 @@
 // Small presentational pieces: money, dates, status badges, page headers, cards, fields.
-import { type ReactNode, useId } from "react";
+import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 import type { Branch, InvoiceStatus } from "../api/types.ts";
 import { useBranches } from "../lib/data.ts";
 import { formatDate, formatInstant, formatMoney, humanize, localeOf } from "../lib/format.ts";
@@ -76,22 +76,38 @@ export function Stat({ label, value, hint, tone }: { label: string; value: React
   );
 }
 
-/** A labelled control with its hint and the API's message for this field. */
+/**
+ * A labelled control with its hint and the API's message for this field. The message steps aside
+ * once the user edits the field (it described the old value), and shows again after the next
+ * submit if the answer is the same.
+ */
 export function Field({ label, error, hint, children }: { label: string; error?: string; hint?: string; children: (props: { id: string; "aria-invalid": boolean; "aria-describedby"?: string }) => ReactNode }) {
   const id = useId();
-  const described = [hint ? `${id}-hint` : "", error ? `${id}-err` : ""].filter(Boolean).join(" ") || undefined;
+  const wrapper = useRef<HTMLDivElement>(null);
+  const [edited, setEdited] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new message (or none) starts unedited
+  useEffect(() => setEdited(false), [error]);
+  useEffect(() => {
+    const form = wrapper.current?.closest("form");
+    if (!form) return;
+    const submitted = () => setEdited(false);
+    form.addEventListener("submit", submitted, true);
+    return () => form.removeEventListener("submit", submitted, true);
+  }, []);
+  const shown = edited ? undefined : error;
+  const described = [hint ? `${id}-hint` : "", shown ? `${id}-err` : ""].filter(Boolean).join(" ") || undefined;
   return (
-    <div className={`field ${error ? "field-invalid" : ""}`}>
+    <div ref={wrapper} className={`field ${shown ? "field-invalid" : ""}`} onInput={() => error && setEdited(true)}>
       <label htmlFor={id}>{label}</label>
-      {children({ id, "aria-invalid": !!error, "aria-describedby": described })}
-      {hint && !error && (
+      {children({ id, "aria-invalid": !!shown, "aria-describedby": described })}
+      {hint && !shown && (
         <p className="field-hint" id={`${id}-hint`}>
           {hint}
         </p>
       )}
-      {error && (
+      {shown && (
         <p className="field-error" id={`${id}-err`}>
-          {error}
+          {shown}
         </p>
       )}
     </div>

@@ -1,5 +1,6 @@
 // The seller and buyer as a document shows them: legal name, tax id, postal address, contact.
 import type { PostalAddress } from "../api/types.ts";
+import { addressLines } from "../lib/postal-address.ts";
 
 const regionNames = new Map<string, Intl.DisplayNames>();
 function countryName(code: string, locale: string): string {
@@ -31,12 +32,10 @@ export function Party({ party, locale, testId }: { party: PartyView; locale: str
       <div className="muted">{party.taxId ? <>Tax id <span className="mono">{party.taxId}</span></> : "No tax id"}</div>
       {a ? (
         <>
-          <div>{a.line1}</div>
-          {a.line2 && <div>{a.line2}</div>}
-          <div>
-            {a.postalCode} {a.city}
-            {a.region ? `, ${a.region}` : ""}
-          </div>
+          {addressLines(a).map((line, n) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: the lines of one address, in a fixed order
+            <div key={n}>{line}</div>
+          ))}
           <div>{countryName(a.countryCode, locale)}</div>
         </>
       ) : (

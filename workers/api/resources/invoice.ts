@@ -157,3 +157,12 @@ export const CreateInvoiceBody = z
   .meta({ id: "CreateInvoiceRequest" });
 
 export const VoidInvoiceBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict().meta({ id: "VoidInvoiceRequest" });
+
+/** `q` on the invoice list: printable text only, so a pasted control character is a clear 400, not a silent miss. */
+export const InvoiceSearch = z
+  .string()
+  .trim()
+  .min(1, "must not be blank")
+  .max(100, "must be at most 100 characters")
+  .regex(/^[^\p{Cc}]*$/u, "must not contain control characters")
+  .describe("search: an invoice number (exact or prefix, e.g. MAD1-0053) or part of the customer's name; case-insensitive (ASCII)");

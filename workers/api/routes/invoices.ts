@@ -7,7 +7,7 @@ import { INVOICE_STATUSES } from "../../domain/settlement.ts";
 import { createDraftInvoice, issueInvoice, voidInvoice } from "../../billing/invoices.ts";
 import { getBranch } from "../../db/reference-data.ts";
 import { AUTHENTICATED, decodeCursor, emptyResponse, Id, IdempotencyHeader, IdParams, IfNoneMatchHeader, IsoDate, jsonRequestBody, jsonResponse, listOf, page, PageQuery, problemResponses, WITH_BODY } from "../resources/common.ts";
-import { CreateInvoiceBody, Invoice, invoiceResource, VoidInvoiceBody } from "../resources/invoice.ts";
+import { CreateInvoiceBody, Invoice, InvoiceSearch, invoiceResource, VoidInvoiceBody } from "../resources/invoice.ts";
 import { billing, branchTodays, type AppContext } from "./route-context.ts";
 import { ifNoneMatchHits } from "../conditional.ts";
 
@@ -70,6 +70,7 @@ export class ListInvoices extends OpenAPIRoute {
         dueFrom: IsoDate.optional(),
         dueTo: IsoDate.optional(),
         overdue: z.enum(["true", "false"]).optional().describe("true: open invoices past their due date in the branch's timezone"),
+        q: InvoiceSearch.optional(),
       }),
     },
     responses: { "200": jsonResponse(listOf(Invoice, "InvoiceList"), "A page of invoices"), ...problemResponses(...AUTHENTICATED) },
@@ -86,6 +87,7 @@ export class ListInvoices extends OpenAPIRoute {
       dueFrom: query.dueFrom,
       dueTo: query.dueTo,
       overdueAsOf: query.overdue === "true" ? todays : undefined,
+      search: query.q,
       before: decodeCursor(query.cursor),
       limit: query.limit,
       branchScope: ctx.branchScope,
