@@ -10,6 +10,9 @@ export { InvoiceSequence } from "../durable-objects/invoice-sequence.ts";
 export { CustomerDunning } from "../durable-objects/customer-dunning.ts";
 export { AuditLog } from "../durable-objects/audit-log.ts";
 export { RateLimiter } from "../durable-objects/rate-limiter.ts";
+// Accounting integrations (issue 8): the ErpConnection DO and the erp-sync subscriber.
+export { ErpConnection } from "../durable-objects/erp-connection.ts";
+import "./integrations/erp/subscriber.ts";
 
 const app = createApp();
 

@@ -3,7 +3,7 @@
 // declares (Xero's schemas allow extra properties, which would hide a misspelt field).
 import { readFileSync } from "node:fs";
 import { Validator } from "@cfworker/json-schema";
-import yaml from "js-yaml";
+import { parse as parseYaml } from "yaml";
 
 type Schema = Record<string, unknown>;
 let components: Record<string, Schema> | undefined;
@@ -11,7 +11,7 @@ const validators = new Map<string, Validator>();
 
 function schemas(): Record<string, Schema> {
   if (!components) {
-    const doc = yaml.load(readFileSync(new URL("./specs/xero_accounting.yaml", import.meta.url), "utf8")) as { components: { schemas: Record<string, Schema> } };
+    const doc = parseYaml(readFileSync(new URL("./specs/xero_accounting.yaml", import.meta.url), "utf8")) as { components: { schemas: Record<string, Schema> } };
     components = doc.components.schemas;
   }
   return components;

@@ -410,7 +410,7 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
 
   // ---- Control surface ------------------------------------------------------------------
 
-  function signature(body: string, key = FAKE_XERO.webhookKey): string {
+  function signature(body: string, key: string = FAKE_XERO.webhookKey): string {
     return createHmac("sha256", key).update(body).digest("base64");
   }
 

@@ -21,6 +21,8 @@ import { Health } from "./routes/health.ts";
 import { CreateInvoice, GetInvoice, IssueInvoice, ListInvoices, VoidInvoice } from "./routes/invoices.ts";
 import { GetEventPipeline, ListDeadLetters, ReplayDeadLetter } from "./routes/ops.ts";
 import { CreatePayment, GetPayment, ListPayments } from "./routes/payments.ts";
+// Accounting integrations (issue 8)
+import { CreateIntegration, DisconnectIntegration, GetIntegration, GetIntegrationStatus, ListIntegrationConflicts, ListIntegrationMappings, ListIntegrations, ListSyncRecords, PutIntegrationMappings, ReplaySyncRecords, ResolveIntegrationConflict, XeroOAuthCallback, XeroWebhook } from "./routes/integrations.ts";
 import { AllocatePayment, ApplyCustomerCredit, CreateRefund, GetCustomerBalance, GetRefund } from "./routes/customer-credit.ts";
 
 export function createApp() {
@@ -34,6 +36,9 @@ export function createApp() {
   app.use("/v1/api-keys/*", staffAdminOnly);
   app.use("/v1/staff", staffAdminOnly);
   app.use("/v1/staff/*", staffAdminOnly);
+  // Accounting integrations (issue 8): changing one is for staff admins; reading is for the franchise.
+  app.use("/v1/integrations/*", async (c, next) => (c.req.method === "GET" ? next() : staffAdminOnly(c, next)));
+  app.use("/v1/integrations", async (c, next) => (c.req.method === "GET" ? next() : staffAdminOnly(c, next)));
   app.use("/v1/*", idempotency);
   app.use("/auth/session", authenticate);
   app.use("/auth/*", jsonBody);
@@ -121,6 +126,21 @@ export function createApp() {
   openapi.get("/v1/ops/events", GetEventPipeline);
   openapi.get("/v1/ops/dead-letters", ListDeadLetters);
   openapi.post("/v1/ops/dead-letters/:id/replay", ReplayDeadLetter);
+
+  // Accounting integrations (issue 8)
+  openapi.post("/v1/integrations", CreateIntegration);
+  openapi.get("/v1/integrations", ListIntegrations);
+  openapi.get("/v1/integrations/:id", GetIntegration);
+  openapi.post("/v1/integrations/:id/disconnect", DisconnectIntegration);
+  openapi.get("/v1/integrations/:id/status", GetIntegrationStatus);
+  openapi.get("/v1/integrations/:id/records", ListSyncRecords);
+  openapi.post("/v1/integrations/:id/replay", ReplaySyncRecords);
+  openapi.get("/v1/integrations/:id/mappings", ListIntegrationMappings);
+  openapi.put("/v1/integrations/:id/mappings", PutIntegrationMappings);
+  openapi.get("/v1/integrations/:id/conflicts", ListIntegrationConflicts);
+  openapi.post("/v1/integrations/:id/conflicts", ResolveIntegrationConflict);
+  openapi.get("/oauth/xero/callback", XeroOAuthCallback);
+  openapi.post("/webhooks/xero", XeroWebhook);
 
   return app;
 }

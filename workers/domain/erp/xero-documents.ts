@@ -78,8 +78,9 @@ function lineItems(doc: SyncDocument, jurisdiction: string, mapping: MappingTabl
         Quantity: l.quantityMilli / 1000,
         UnitAmount: toXeroAmount(l.unitPrice, doc.currency),
         LineAmount: toXeroAmount(l.netAmount, doc.currency),
-        AccountCode: requireAccount(mapping, l.serviceTypeId ?? null, PROVIDER),
+        // Tax first: a wrong tax code is the costlier mistake, so it is the first one reported.
         TaxType: requireTaxCode(mapping, jurisdiction, l.taxCategory, l.taxRatePpm, PROVIDER),
+        AccountCode: requireAccount(mapping, l.serviceTypeId ?? null, PROVIDER),
         TaxAmount: toXeroAmount(tax, doc.currency),
       };
       if (gross !== l.netAmount) item.DiscountAmount = toXeroAmount(gross - l.netAmount, doc.currency);
