@@ -112,7 +112,7 @@ describe("syncing to Xero", () => {
       body: { mappings: [{ kind: "tax", localKey: "ES:standard:210000", remoteCode: "OUTPUT_ES21" }, { kind: "tax", localKey: "ES:super_reduced:40000", remoteCode: "OUTPUT_ES4" }, { kind: "account", localKey: "default", remoteCode: "200" }, { kind: "account", localKey: "payments", remoteCode: "090" }] },
     });
     expect(put.status).toBe(200);
-    const replay = await callJson("POST", `/v1/integrations/${connectionId}/replay`, { key: admin, body: {} });
+    const replay = await callJson("POST", `/v1/integrations/${connectionId}/replay`, { key: admin, body: { scope: "failed" } });
     expect(replay.body.replayed).toHaveLength(1);
     await drain();
     const [record] = await records();

@@ -42,6 +42,8 @@ export function createApp() {
   app.use("/v1/*", idempotency);
   app.use("/auth/session", authenticate);
   app.use("/auth/*", jsonBody);
+  // Accounting integrations (issue 8): webhook bodies are read (size, UTF-8, JSON) like any other; the signature is checked on the raw text.
+  app.use("/webhooks/*", jsonBody);
   app.onError((err, c) => toProblemResponse(err, c));
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;

@@ -104,7 +104,10 @@ export const syncRecordResource = (r: ErpSyncRecordRow, attempts: ErpSyncAttempt
 });
 
 export const ReplayBody = z
-  .object({ recordIds: z.array(z.string().min(1).max(64)).min(1).max(200).optional().describe("records to re-drive; omitted = every failed record (up to 1,000)") })
+  .object({
+    scope: z.enum(["failed", "listed"]).describe("failed: every failed record (up to 1,000); listed: the recordIds given"),
+    recordIds: z.array(z.string().min(1).max(64)).min(1).max(200).optional().describe("with scope listed: the records to re-drive (failed, retrying or pending ones)"),
+  })
   .meta({ id: "ReplayRecords" });
 export const ReplayResult = z.object({ replayed: z.array(z.string()) }).meta({ id: "ReplayResult" });
 

@@ -111,7 +111,7 @@ export class ReplaySyncRecords extends OpenAPIRoute {
   schema = { tags, security: STAFF_ADMIN_SECURITY, summary: "Re-drive failed records (after fixing a mapping or the data)", request: { headers: IdempotencyHeader, params: Params, body: jsonRequestBody(ReplayBody) }, responses: { "200": jsonResponse(ReplayResult, "Re-queued", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY, 404) } };
   async handle(c: AppContext) {
     const { params, body } = await this.getValidatedData<typeof this.schema>();
-    return replayRecords(billing(c), params.id, body.recordIds);
+    return replayRecords(billing(c), params.id, body.scope, body.recordIds);
   }
 }
 
@@ -145,6 +145,7 @@ export class ListIntegrationConflicts extends OpenAPIRoute {
 
 export class ResolveIntegrationConflict extends OpenAPIRoute {
   schema = { tags, security: STAFF_ADMIN_SECURITY, summary: "Decide a conflict field by field: ours (push again) or theirs (accept the ERP's)", request: { headers: IdempotencyHeader, params: Params, body: jsonRequestBody(ResolveConflictBody) }, responses: { "200": jsonResponse(Conflict, "Resolved", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY, 404) } };
+  // 422 erp_conflict_unknown for a conflictId that is not this integration's; 409 erp_conflict_resolved when already decided.
   async handle(c: AppContext) {
     const { params, body } = await this.getValidatedData<typeof this.schema>();
     return conflictResource(await decideConflict(billing(c), params.id, body.conflictId, body.choices));
@@ -174,11 +175,17 @@ export class XeroWebhook extends OpenAPIRoute {
   schema = {
     tags,
     security: [],
-    summary: "Xero webhooks (x-xero-signature: base64 HMAC-SHA256 of the raw body); answers 200 with no body, or 401 on a bad signature (intent to receive)",
-    responses: { "200": emptyResponse("Accepted"), "401": emptyResponse("Bad signature") },
+    summary: "Xero webhooks (x-xero-signature: base64 HMAC-SHA256 of the raw body); answers 200 with no body, or 401 on a bad signature (Xero's intent-to-receive check)",
+    request: {
+      headers: z.object({ "x-xero-signature": z.string().optional().describe("base64 HMAC-SHA256 of the raw body with the webhook key") }),
+      body: jsonRequestBody(z.object({ events: z.array(z.record(z.string(), z.unknown())), firstEventSequence: z.number().int(), lastEventSequence: z.number().int(), entropy: z.string() }).meta({ id: "XeroWebhookPayload" })),
+    },
+    responses: { "200": emptyResponse("Accepted (work continues after the answer)"), ...problemResponses(400, 401, 413, 415) },
   };
   async handle(c: AppContext) {
-    const status = await handleXeroWebhook(c.env, await c.req.text(), c.req.header("x-xero-signature") ?? null, (p) => c.executionCtx.waitUntil(p));
-    return c.body(null, status);
+    // Not getValidatedData: the signature is the first check, over the body exactly as sent.
+    const status = await handleXeroWebhook(c.env, c.get("bodyText") ?? "", c.req.header("x-xero-signature") ?? null, (p) => c.executionCtx.waitUntil(p));
+    if (status === 401) return problemResponse({ status: 401, code: "webhook_signature_invalid", detail: "x-xero-signature does not match the body" }, { instance: "/webhooks/xero", requestId: c.get("requestId") });
+    return c.body(null, 200);
   }
 }

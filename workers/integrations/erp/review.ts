@@ -3,7 +3,7 @@
 import { runBatch, type Statement } from "../../db/batch.ts";
 import { deleteMapping, getConflict, getSyncRecord, listMappings, listSyncRecords, resolveConflict, updateSyncRecord, upsertMapping } from "../../db/erp.ts";
 import type { BillingContext } from "../../billing/context.ts";
-import { conflict, invalid, notFound } from "../../domain/errors.ts";
+import { conflict, invalid } from "../../domain/errors.ts";
 import type { ErpSyncMessage } from "./subscriber.ts";
 import { loadConnection } from "./connections.ts";
 
@@ -16,7 +16,9 @@ export async function putMappings(ctx: BillingContext, id: string, entries: Read
 }
 
 /** Re-drives records: the named ones, or every failed one. Attempts restart; the history stays. */
-export async function replayRecords(ctx: BillingContext, id: string, recordIds: readonly string[] | undefined): Promise<{ replayed: string[] }> {
+export async function replayRecords(ctx: BillingContext, id: string, scope: "failed" | "listed", recordIds: readonly string[] | undefined): Promise<{ replayed: string[] }> {
+  if (scope === "listed" && !recordIds) throw invalid("erp_replay_records_missing", "recordIds", "scope \"listed\" needs recordIds");
+  if (scope === "failed") recordIds = undefined;
   await loadConnection(ctx, id);
   const records = recordIds
     ? await Promise.all(recordIds.map(async (rid) => (await getSyncRecord(ctx.db, ctx.franchiseId, rid)) ?? null))
@@ -41,7 +43,8 @@ export async function replayRecords(ctx: BillingContext, id: string, recordIds: 
 export async function decideConflict(ctx: BillingContext, id: string, conflictId: string, choices: Record<string, "ours" | "theirs">) {
   await loadConnection(ctx, id);
   const found = await getConflict(ctx.db, ctx.franchiseId, id, conflictId);
-  if (!found) throw notFound("conflict", conflictId);
+  // The id travels in the body, so an unknown one is a bad field (422), not a missing resource.
+  if (!found) throw invalid("erp_conflict_unknown", "conflictId", `conflict ${conflictId} is not a conflict of this integration`);
   if (found.status !== "open") throw conflict("erp_conflict_resolved", `conflict ${conflictId} was already resolved`);
   const fields = Object.keys(JSON.parse(found.ours) as Record<string, unknown>);
   const missing = fields.find((f) => !(f in choices));
