@@ -17,8 +17,9 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
+            // XERO_MINUTE_MS: the ERP rate budget's "minute" is 1 s in tests (the fake Xero is told the same).
             // FUZZ_SEED / FUZZ_RUNS reach the fuzz suite inside workerd as bindings ("" = defaults).
-            miniflare: { bindings: { ...fakes.vars, TEST_MIGRATIONS: migrations, LOG_LEVEL: "error", FUZZ_SEED: process.env.FUZZ_SEED ?? "", FUZZ_RUNS: process.env.FUZZ_RUNS ?? "" } },
+            miniflare: { bindings: { ...fakes.vars, TEST_MIGRATIONS: migrations, LOG_LEVEL: "error", XERO_MINUTE_MS: "1000", FUZZ_SEED: process.env.FUZZ_SEED ?? "", FUZZ_RUNS: process.env.FUZZ_RUNS ?? "" } },
           }),
         ],
         test: {

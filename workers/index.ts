@@ -14,6 +14,9 @@ export { CustomerDunning } from "../durable-objects/customer-dunning.ts";
 export { AuditLog } from "../durable-objects/audit-log.ts";
 export { RateLimiter } from "../durable-objects/rate-limiter.ts";
 export { VerifactuChain } from "../durable-objects/verifactu-chain.ts";
+// Accounting integrations (issue 8): the ErpConnection DO and the erp-sync subscriber.
+export { ErpConnection } from "../durable-objects/erp-connection.ts";
+import "./integrations/erp/subscriber.ts";
 
 const app = createApp();
 

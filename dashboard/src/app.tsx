@@ -8,6 +8,7 @@ import { CustomerDetail } from "./pages/customer-detail.tsx";
 import { Customers } from "./pages/customers.tsx";
 import { InvoiceDetail } from "./pages/invoice-detail.tsx";
 import { Invoices } from "./pages/invoices.tsx";
+import { Integrations } from "./pages/integrations.tsx";
 import { Ops } from "./pages/ops.tsx";
 import { Overview } from "./pages/overview.tsx";
 import { Receivables } from "./pages/receivables.tsx";
@@ -32,6 +33,8 @@ const ROUTES: Route[] = [
   { path: "/customers", title: "Customers", render: () => <Customers /> },
   { path: "/customers/:id", title: "Customer", render: (p) => <CustomerDetail id={p.id!} /> },
   { path: "/ops", title: "Operations", render: () => <Ops /> },
+  // Accounting integrations (issue 8)
+  { path: "/integrations", title: "Integrations", render: () => <Integrations /> },
   { path: "/settings", title: "Settings", needs: "admin", render: () => <Settings /> },
 ];
 

@@ -3,8 +3,10 @@
 // `npm run fake-provider -- <name> --port N` serves one alone. A new fake adds one entry here.
 import type { FakeDefinition, RunningFake } from "./fake-server.ts";
 import { serveFake } from "./fake-server.ts";
+// ERP (issue 8)
+import { xeroFake } from "./xero.ts";
 
-export const fakeDefinitions: readonly FakeDefinition[] = [];
+export const fakeDefinitions: readonly FakeDefinition[] = [xeroFake];
 
 /** Starts every fake on a free port; `vars` maps each one's envVar to its URL. */
 export async function startAllFakes(): Promise<{ running: RunningFake[]; vars: Record<string, string>; close(): Promise<void> }> {

@@ -10,6 +10,7 @@ import { chromium } from "playwright-core";
 import { randomBytes } from "node:crypto";
 import { timeSortableId } from "../../workers/domain/ids.ts";
 import { suites } from "./suites.ts";
+import { startAllFakes } from "../../scripts/fakes/registry.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const STATE = ".wrangler/e2e";
@@ -80,7 +81,10 @@ run(
 
 const port = await freePort();
 const baseUrl = `http://127.0.0.1:${port}`;
-const dev = spawn(wrangler, ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", STATE, "--log-level", "error"], {
+// The local fakes of outside providers (Xero, ...), as npm start runs them, so pages that call out reach them.
+const fakes = await startAllFakes();
+const fakeVars = Object.entries(fakes.vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+const dev = spawn(wrangler, ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", STATE, "--log-level", "error", ...fakeVars], {
   detached: true, // setsid: wrangler's node and workerd children share this process group
   stdio: ["ignore", "ignore", "pipe"],
   env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false" },
@@ -95,6 +99,7 @@ const stop = () => {
   }
 };
 process.on("exit", stop);
+process.on("exit", () => void fakes.close());
 process.on("SIGINT", () => process.exit(130));
 
 let failed = 0;

@@ -1,11 +1,12 @@
 // Every browser suite, run in this order against one wrangler dev by test/browser/run.ts. A
 // capability's dashboard page adds its suite here (one file per page: test/browser/<topic>.e2e.ts).
 import { dashboardScenarios } from "./dashboard.e2e.ts";
-import type { Suite } from "./harness.ts";
+import { integrationsScenarios } from "./integrations.e2e.ts";
 import { invoiceWorkScenarios } from "./invoice-work.e2e.ts";
+import type { Suite } from "./harness.ts";
 
 export const suites: { name: string; run: Suite }[] = [
   { name: "dashboard", run: dashboardScenarios },
-  // Issue 6, the rest: invoice search, history, server-side aging, addresses, field errors.
   { name: "invoice-work", run: invoiceWorkScenarios },
+  { name: "integrations", run: integrationsScenarios },
 ];

@@ -22,6 +22,8 @@ import { CreateInvoice, GetInvoice, IssueInvoice, ListInvoices, VoidInvoice } fr
 import { GetEventPipeline, ListDeadLetters, ReplayDeadLetter } from "./routes/ops.ts";
 import { CreatePayment, GetPayment, ListPayments } from "./routes/payments.ts";
 import { GetCreditNoteArchive, GetCreditNoteDocument, GetCreditNoteSeal, GetCreditNoteVerifactu, GetInvoiceArchive, GetInvoiceDocument, GetInvoiceSeal, GetInvoiceVerifactu, GetJwks, ListTaxCategoryMappings, ResetTaxCategoryMapping, SetTaxCategoryMapping, VerifySeal } from "./routes/einvoice.ts";
+// Accounting integrations (issue 8)
+import { CreateIntegration, DisconnectIntegration, GetIntegration, GetIntegrationStatus, ListIntegrationConflicts, ListIntegrationMappings, ListIntegrations, ListSyncRecords, PutIntegrationMappings, ReplaySyncRecords, ResolveIntegrationConflict, XeroOAuthCallback, XeroWebhook } from "./routes/integrations.ts";
 import { AllocatePayment, ApplyCustomerCredit, CreateRefund, GetCustomerBalance, GetRefund } from "./routes/customer-credit.ts";
 // Staff dashboard (issue 6): invoice history and the receivables aging report.
 import { ListInvoiceEvents } from "./routes/invoice-events.ts";
@@ -38,9 +40,14 @@ export function createApp() {
   app.use("/v1/api-keys/*", staffAdminOnly);
   app.use("/v1/staff", staffAdminOnly);
   app.use("/v1/staff/*", staffAdminOnly);
+  // Accounting integrations (issue 8): changing one is for staff admins; reading is for the franchise.
+  app.use("/v1/integrations/*", async (c, next) => (c.req.method === "GET" ? next() : staffAdminOnly(c, next)));
+  app.use("/v1/integrations", async (c, next) => (c.req.method === "GET" ? next() : staffAdminOnly(c, next)));
   app.use("/v1/*", idempotency);
   app.use("/auth/session", authenticate);
   app.use("/auth/*", jsonBody);
+  // Accounting integrations (issue 8): webhook bodies are read (size, UTF-8, JSON) like any other; the signature is checked on the raw text.
+  app.use("/webhooks/*", jsonBody);
   app.onError((err, c) => toProblemResponse(err, c));
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
@@ -144,6 +151,20 @@ export function createApp() {
   // Staff dashboard (issue 6): an invoice's event history and the receivables aging report.
   openapi.get("/v1/invoices/:id/events", ListInvoiceEvents);
   openapi.get("/v1/receivables/aging", GetReceivablesAging);
+  // Accounting integrations (issue 8)
+  openapi.post("/v1/integrations", CreateIntegration);
+  openapi.get("/v1/integrations", ListIntegrations);
+  openapi.get("/v1/integrations/:id", GetIntegration);
+  openapi.post("/v1/integrations/:id/disconnect", DisconnectIntegration);
+  openapi.get("/v1/integrations/:id/status", GetIntegrationStatus);
+  openapi.get("/v1/integrations/:id/records", ListSyncRecords);
+  openapi.post("/v1/integrations/:id/replay", ReplaySyncRecords);
+  openapi.get("/v1/integrations/:id/mappings", ListIntegrationMappings);
+  openapi.put("/v1/integrations/:id/mappings", PutIntegrationMappings);
+  openapi.get("/v1/integrations/:id/conflicts", ListIntegrationConflicts);
+  openapi.post("/v1/integrations/:id/conflicts", ResolveIntegrationConflict);
+  openapi.get("/oauth/xero/callback", XeroOAuthCallback);
+  openapi.post("/webhooks/xero", XeroWebhook);
 
   return app;
 }

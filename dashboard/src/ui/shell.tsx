@@ -18,6 +18,7 @@ export const NAV: NavItem[] = [
   { href: "/invoices", label: "Invoices", icon: "≡" },
   { href: "/customers", label: "Customers", icon: "☺" },
   { href: "/ops", label: "Operations", icon: "◎" },
+  { href: "/integrations", label: "Integrations", icon: "⇄" },
   { href: "/settings", label: "Settings", icon: "⚙", needs: "admin" },
 ];
 

@@ -13,6 +13,9 @@ export const PUBLIC_OPERATIONS: Record<string, PublicOperation> = {
   "GET /health": { reason: "liveness probe for load balancers and uptime checks; reveals only that D1 answers" },
   "POST /auth/login": { reason: "exchanges staff email + password for a session; cannot require a session itself" },
   "GET /openapi.json": { reason: "the published API contract", undocumented: true },
+  // Accounting integrations (issue 8)
+  "GET /oauth/xero/callback": { reason: "Xero redirects the admin's browser here after consent; the state parameter (a nonce bound to a connection an admin started) and the PKCE verifier held by its ErpConnection DO authenticate it" },
+  "POST /webhooks/xero": { reason: "Xero's webhook delivery; the x-xero-signature HMAC of the raw body with the webhook key is its authentication (401 otherwise)" },
   "GET /docs/": { reason: "static, offline API reference rendered from /openapi.json", undocumented: true },
   "GET /.well-known/jwks.json": { reason: "public keys that verify Ledgerline's seals: anyone holding a sealed document must be able to verify it; holds no secret" },
 };

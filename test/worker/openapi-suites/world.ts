@@ -131,6 +131,12 @@ const FACTORIES: Record<string, (need: Need, s: Sessions) => Promise<string[]>> 
     await created(callJson("POST", "/v1/staff", { key: s.aAdmin, body: { email: "isolation.manager@alpha.test", name: "Isolation Manager", role: "branch_manager", branchIds: [A.madrid] } }), "a branch manager"),
   ],
   key: async (_need, s) => [await created(callJson("POST", "/v1/api-keys", { key: s.aAdmin, body: { name: "isolation target", scopes: ["read"] } }), "an API key")],
+  // Accounting integrations (issue 8): a pending Xero connection of A.
+  erc: async (_need, s) => {
+    const r = await callJson("POST", "/v1/integrations", { key: s.aAdmin, body: { provider: "xero" } });
+    if (r.status !== 201) throw new Error(`world: could not create an integration: ${r.status} ${JSON.stringify(r.body)}`);
+    return [r.body.integration.id];
+  },
 };
 
 /**

@@ -1,0 +1,152 @@
+// Accounting integrations: is the franchise's Xero connection healthy (backlog, lag against the
+// 5-minute SLA, error rate, rate budget), what failed and what to do about it (with replay), the
+// conflicts waiting for a decision, and the mappings. Changing anything is for administrators.
+import { useState } from "react";
+import { api, ok } from "../api/client.ts";
+import { useApi } from "../lib/data.ts";
+import { formatNumber, humanize } from "../lib/format.ts";
+import { can, useSession } from "../lib/session.ts";
+import { useAction } from "../lib/use-action.ts";
+import { Card, InstantText, PageHeader, Stat } from "../ui/bits.tsx";
+import { Empty, ErrorState, Loading } from "../ui/states.tsx";
+import { type Column, DataTable } from "../ui/table.tsx";
+import { ConflictReview } from "./integrations/conflicts.tsx";
+import { Mappings } from "./integrations/mappings.tsx";
+import type { Integration, IntegrationStatus, LastError } from "./integrations/types.ts";
+
+const seconds = (s: number | null) => (s === null ? "—" : s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
+
+export function Integrations() {
+  const session = useSession();
+  const admin = can(session, "admin");
+  const list = useApi((signal) => ok(api.GET("/v1/integrations", { signal })), []);
+  const current = list.data?.data.find((i) => i.status !== "disconnected");
+  return (
+    <>
+      <PageHeader title="Integrations" subtitle="Invoices, credit notes and payments synced to your accounting system, and what needs your attention." actions={<button type="button" className="btn" onClick={list.reload}>Refresh</button>} />
+      {list.error ? (
+        <Card title="Accounting system">
+          <ErrorState error={list.error} onRetry={list.reload} />
+        </Card>
+      ) : !list.data ? (
+        <Card title="Accounting system">
+          <Loading rows={3} label="Loading integrations" />
+        </Card>
+      ) : !current || current.status === "pending" ? (
+        <ConnectCard admin={admin} pending={current} />
+      ) : (
+        <Connection integration={current} admin={admin} />
+      )}
+    </>
+  );
+}
+
+function ConnectCard({ admin, pending }: { admin: boolean; pending: Integration | undefined }) {
+  const action = useAction();
+  const connect = () =>
+    action.run(async () => {
+      const started = await ok(api.POST("/v1/integrations", { body: { provider: "xero" } }));
+      location.assign(started.authorizeUrl);
+    });
+  return (
+    <Card title="Accounting system">
+      <Empty title={pending ? "Xero connection not finished" : "Not connected"} icon="⇄">
+        {pending ? "The Xero consent was started but not completed." : "Connect Xero once: every issued invoice, credit note and payment then appears there within minutes."}
+      </Empty>
+      {admin ? (
+        <p>
+          <button type="button" className="btn" onClick={connect} disabled={action.busy}>
+            {action.busy ? "Opening Xero…" : "Connect Xero"}
+          </button>{" "}
+          {action.generalError && <span className="error-text small">{action.generalError}</span>}
+        </p>
+      ) : (
+        <p className="muted small">An administrator can connect it.</p>
+      )}
+    </Card>
+  );
+}
+
+function Connection({ integration, admin }: { integration: Integration; admin: boolean }) {
+  const id = integration.id;
+  const status = useApi((signal) => ok(api.GET("/v1/integrations/{id}/status", { params: { path: { id } }, signal })), [id]);
+  const conflicts = useApi((signal) => ok(api.GET("/v1/integrations/{id}/conflicts", { params: { path: { id }, query: { status: "open" } }, signal })), [id]);
+  const mappings = useApi((signal) => ok(api.GET("/v1/integrations/{id}/mappings", { params: { path: { id } }, signal })), [id]);
+  const replay = useAction();
+  const [flash, setFlash] = useState<string | null>(null);
+  const refresh = () => {
+    status.reload();
+    conflicts.reload();
+    mappings.reload();
+  };
+  const replayRecords = (recordIds?: string[]) =>
+    replay.run(async () => {
+      const result = await ok(api.POST("/v1/integrations/{id}/replay", { params: { path: { id } }, body: recordIds ? { scope: "listed", recordIds } : { scope: "failed" } }));
+      setFlash(result.replayed.length === 0 ? "Nothing to replay." : `${formatNumber(result.replayed.length)} ${result.replayed.length === 1 ? "record" : "records"} sent again.`);
+      refresh();
+    });
+
+  const columns: Column<LastError>[] = [
+    { key: "doc", header: "Document", cell: (e) => <><div className="mono small">{e.entityNumber ?? e.entityId}</div><div className="muted small">{humanize(e.entityType)} · {e.operation}</div></> },
+    { key: "state", header: "State", cell: (e) => <span className={`badge ${e.state === "failed" || e.state === "conflict" ? "badge-bad" : "badge-neutral"}`}>{humanize(e.state)}</span> },
+    { key: "message", header: "Xero said", cell: (e) => <span className="small">{e.message ?? "—"}</span>, secondary: true },
+    { key: "fix", header: "What to do", cell: (e) => <span className="small">{e.fix ?? "—"}</span> },
+    { key: "at", header: "When", cell: (e) => <InstantText at={e.at} />, secondary: true },
+    {
+      key: "replay",
+      header: "",
+      cell: (e) =>
+        admin && e.state !== "conflict" ? (
+          <button type="button" className="btn btn-sm" disabled={replay.busy} onClick={() => replayRecords([e.recordId])} aria-label={`Retry ${e.entityNumber ?? e.entityId}`}>
+            Retry
+          </button>
+        ) : null,
+    },
+  ];
+
+  return (
+    <>
+      {flash && <p className="flash" role="status">{flash}</p>}
+      {replay.generalError && <p className="error-text" role="alert">{replay.generalError}</p>}
+      <Card title={`Xero · ${integration.organisation ?? "organisation"}`} actions={<button type="button" className="btn btn-sm" onClick={refresh}>Refresh</button>}>
+        {status.error ? <ErrorState error={status.error} onRetry={status.reload} /> : !status.data ? <Loading rows={2} label="Loading sync status" /> : <StatusStats s={status.data} />}
+      </Card>
+      <Card title="Failures and retries" actions={admin ? <button type="button" className="btn btn-sm" disabled={replay.busy} onClick={() => replayRecords()}>Replay all failed</button> : undefined}>
+        {!status.data ? (
+          <Loading rows={3} label="Loading failures" />
+        ) : status.data.lastErrors.length === 0 ? (
+          <Empty title="Nothing failing" icon="✓">Every record reached Xero or is on its way.</Empty>
+        ) : (
+          <DataTable caption="Latest failures" columns={columns} rows={status.data.lastErrors} rowKey={(e) => e.recordId} sortParam="esort" />
+        )}
+      </Card>
+      <Card title="Conflicts to review">
+        {conflicts.error ? (
+          <ErrorState error={conflicts.error} onRetry={conflicts.reload} />
+        ) : !conflicts.data ? (
+          <Loading rows={2} label="Loading conflicts" />
+        ) : conflicts.data.data.length === 0 ? (
+          <Empty title="No conflicts" icon="✓">Nothing was changed on both sides.</Empty>
+        ) : (
+          conflicts.data.data.map((c) => <ConflictReview key={c.id} integrationId={id} conflict={c} canResolve={admin} onResolved={refresh} />)
+        )}
+      </Card>
+      <Card title="Mappings">
+        {mappings.error ? <ErrorState error={mappings.error} onRetry={mappings.reload} /> : !mappings.data ? <Loading rows={3} label="Loading mappings" /> : <Mappings integrationId={id} mappings={mappings.data.data} canEdit={admin} onSaved={refresh} />}
+      </Card>
+    </>
+  );
+}
+
+function StatusStats({ s }: { s: IntegrationStatus }) {
+  const p95 = s.lagSeconds.p95;
+  return (
+    <div className="stats" data-testid="integration-status">
+      <Stat label="Connection" value={humanize(s.status)} hint={s.lastSyncedAt ? "last sync shown below" : "no sync yet"} tone={s.status === "connected" ? "good" : "bad"} />
+      <Stat label="Backlog" value={formatNumber(s.backlog)} hint={s.oldestPendingAgeSeconds === null ? "nothing waiting" : `oldest waits ${seconds(s.oldestPendingAgeSeconds)}`} tone={s.oldestPendingAgeSeconds !== null && s.oldestPendingAgeSeconds > s.lagSeconds.slaSeconds ? "bad" : undefined} />
+      <Stat label="Lag p50 / p95" value={`${seconds(s.lagSeconds.p50)} / ${seconds(p95)}`} hint={`SLA ${seconds(s.lagSeconds.slaSeconds)} · ${formatNumber(s.lagSeconds.samples)} synced in 24 h`} tone={s.lagSeconds.withinSla === false ? "bad" : s.lagSeconds.withinSla ? "good" : undefined} />
+      <Stat label="Failed · conflicts" value={`${formatNumber(s.states.failed)} · ${formatNumber(s.states.conflict)}`} hint={`error rate ${(s.errorRate * 100).toFixed(1)} % (1 h)`} tone={s.states.failed + s.states.conflict > 0 ? "bad" : "good"} />
+      {s.budget && <Stat label="Xero calls" value={`${formatNumber(s.budget.callsLastMinute)}/${formatNumber(s.budget.perMinute)} min`} hint={`${formatNumber(s.budget.callsLastDay)} of ${formatNumber(s.budget.perDay)} today${s.budget.pausedUntil ? " · paused by Xero" : ""}`} />}
+    </div>
+  );
+}

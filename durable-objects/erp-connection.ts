@@ -1,0 +1,213 @@
+// ErpConnection: one instance per ERP connection (named by its erc_ id). It is the only place
+// that holds the connection's tokens (AES-GCM sealed in its storage), so Xero's rotating refresh
+// token is refreshed by exactly one caller at a time: concurrent callers share one in-flight
+// refresh, and the new pair is stored before anyone uses it. It also owns the connection's rate
+// budget (Xero: 5 in flight, 60 per minute, 5,000 per day), so every consumer asks here for a
+// permit instead of finding the limit with a 429.
+import { DurableObject } from "cloudflare:workers";
+import { base64url, sha256Hex } from "../workers/auth/secrets.ts";
+import { askPermit, prune, XERO_LIMITS, type BudgetState, type RateLimits } from "../workers/domain/erp/rate-budget.ts";
+import { openJson, sealJson } from "../workers/integrations/erp/token-crypto.ts";
+import { XERO_SCOPES, xeroEndpoints } from "../workers/integrations/xero/endpoints.ts";
+
+interface TokenSet {
+  accessToken: string;
+  refreshToken: string;
+  /** Epoch ms. */
+  accessExpiresAt: number;
+}
+
+interface PendingAuthorization {
+  connectionId: string;
+  franchiseId: string;
+  nonceHash: string;
+  verifier: string;
+  redirectUri: string;
+  expiresAt: number;
+}
+
+export type TokenResult = { ok: true; accessToken: string } | { ok: false; reason: "reconnect_required" | "not_connected" | "refresh_failed"; message: string };
+export type PermitResult = { granted: true; lease: number } | { granted: false; waitMs: number; reason: string };
+
+/** Refresh this long before the access token expires, so a call never starts with a dying token. */
+const REFRESH_MARGIN_MS = 60_000;
+/** A permit not released within this time is given back (a consumer died mid-call). */
+const LEASE_MS = 30_000;
+
+export class ErpConnection extends DurableObject<Env> {
+  private refreshing: Promise<TokenResult> | null = null;
+  private budget: BudgetState = { log: [], leases: [], pausedUntil: 0 };
+  private loadedPause = false;
+
+  private get limits(): RateLimits {
+    const minuteMs = Number(this.env.XERO_MINUTE_MS);
+    return { ...XERO_LIMITS, minuteMs: Number.isFinite(minuteMs) && minuteMs > 0 ? minuteMs : XERO_LIMITS.minuteMs };
+  }
+
+  private get endpoints() {
+    return xeroEndpoints(this.env.XERO_BASE_URL);
+  }
+
+  private async connectionId(): Promise<string> {
+    const id = await this.ctx.storage.get<string>("connectionId");
+    if (!id) throw new Error("ErpConnection used before authorization began");
+    return id;
+  }
+
+  // ---- Authorization (OAuth 2.0 authorization code + PKCE) ---------------------------------
+
+  /** Starts a connect: returns the URL to send the user to (state = "<connectionId>.<nonce>"). */
+  async beginAuthorization(input: { connectionId: string; franchiseId: string; redirectUri: string }): Promise<{ authorizeUrl: string }> {
+    const nonce = base64url(crypto.getRandomValues(new Uint8Array(24)));
+    const verifier = base64url(crypto.getRandomValues(new Uint8Array(48)));
+    const challenge = base64url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))));
+    const pending: PendingAuthorization = { ...input, nonceHash: await sha256Hex(nonce), verifier, expiresAt: Date.now() + 10 * 60_000 };
+    await this.ctx.storage.put({ connectionId: input.connectionId, franchiseId: input.franchiseId, pending: await sealJson(this.env.ERP_TOKEN_KEY, input.connectionId, pending) });
+    const url = new URL(this.endpoints.authorize);
+    url.search = new URLSearchParams({
+      response_type: "code",
+      client_id: this.env.XERO_CLIENT_ID,
+      redirect_uri: input.redirectUri,
+      scope: XERO_SCOPES,
+      state: `${input.connectionId}.${nonce}`,
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+    }).toString();
+    return { authorizeUrl: url.toString() };
+  }
+
+  /** Finishes a connect from the callback: checks state, swaps the code (with the PKCE verifier) for tokens. */
+  async completeAuthorization(input: { state: string; code: string }): Promise<{ ok: true; franchiseId: string; connectionId: string; tenantId: string; tenantName: string } | { ok: false; message: string }> {
+    const sealed = await this.ctx.storage.get<string>("pending");
+    if (!sealed) return { ok: false, message: "no authorization is in progress for this connection" };
+    const connectionId = await this.connectionId();
+    const pending = await openJson<PendingAuthorization>(this.env.ERP_TOKEN_KEY, connectionId, sealed);
+    const nonce = input.state.split(".")[1] ?? "";
+    if (pending.expiresAt < Date.now() || (await sha256Hex(nonce)) !== pending.nonceHash) return { ok: false, message: "the state parameter does not match the authorization in progress (expired or forged)" };
+    await this.ctx.storage.delete("pending");
+    const response = await this.tokenRequest({ grant_type: "authorization_code", code: input.code, redirect_uri: pending.redirectUri, code_verifier: pending.verifier });
+    if (!response.ok) return { ok: false, message: `Xero refused the authorization code (${response.status})` };
+    const tokens = await this.storeTokens((await response.json()) as TokenResponse);
+    const connections = await fetch(this.endpoints.connections, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
+    const orgs = connections.ok ? ((await connections.json()) as Array<{ tenantId: string; tenantName: string; tenantType: string }>) : [];
+    const org = orgs.find((o) => o.tenantType === "ORGANISATION");
+    if (!org) return { ok: false, message: "the Xero user has no organisation this app can access" };
+    await this.ctx.storage.put({ tenantId: org.tenantId, status: "connected" });
+    return { ok: true, franchiseId: pending.franchiseId, connectionId, tenantId: org.tenantId, tenantName: org.tenantName };
+  }
+
+  async disconnect(): Promise<void> {
+    await this.ctx.storage.delete(["tokens", "pending"]);
+    await this.ctx.storage.put("status", "disconnected");
+  }
+
+  // ---- Tokens ----------------------------------------------------------------------------
+
+  /** A usable access token; refreshes (once, shared by every concurrent caller) when it is about to expire. */
+  async accessToken(): Promise<TokenResult> {
+    const tokens = await this.tokens();
+    if (!tokens) return { ok: false, reason: (await this.ctx.storage.get<string>("status")) === "reconnect_required" ? "reconnect_required" : "not_connected", message: "the connection has no tokens: connect or reconnect it" };
+    if (tokens.accessExpiresAt - REFRESH_MARGIN_MS > Date.now()) return { ok: true, accessToken: tokens.accessToken };
+    this.refreshing ??= this.refresh(tokens).finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  /** The ERP said this token expired (clock skew, revoked early): the next caller refreshes. Ignored for a token already replaced. */
+  async tokenRejected(accessToken: string): Promise<void> {
+    const tokens = await this.tokens();
+    if (tokens && tokens.accessToken === accessToken) await this.saveTokens({ ...tokens, accessExpiresAt: 0 });
+  }
+
+  private async refresh(tokens: TokenSet): Promise<TokenResult> {
+    let response: Response;
+    try {
+      response = await this.tokenRequest({ grant_type: "refresh_token", refresh_token: tokens.refreshToken });
+    } catch (e) {
+      return { ok: false, reason: "refresh_failed", message: `could not reach Xero identity: ${(e as Error).message}` };
+    }
+    if (response.ok) return { ok: true, accessToken: (await this.storeTokens((await response.json()) as TokenResponse)).accessToken };
+    const body = await response.text();
+    if (response.status === 400 && body.includes("invalid_grant")) {
+      // The refresh token is dead (revoked, or unused for 60 days): only a person can reconnect.
+      await this.ctx.storage.delete("tokens");
+      await this.ctx.storage.put("status", "reconnect_required");
+      return { ok: false, reason: "reconnect_required", message: "Xero rejected the refresh token (invalid_grant): reconnect Xero under Integrations" };
+    }
+    return { ok: false, reason: "refresh_failed", message: `Xero identity answered ${response.status}` };
+  }
+
+  private tokenRequest(form: Record<string, string>): Promise<Response> {
+    return fetch(this.endpoints.token, {
+      method: "POST",
+      headers: { authorization: `Basic ${btoa(`${this.env.XERO_CLIENT_ID}:${this.env.XERO_CLIENT_SECRET}`)}`, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(form).toString(),
+    });
+  }
+
+  private async storeTokens(response: TokenResponse): Promise<TokenSet> {
+    const tokens: TokenSet = { accessToken: response.access_token, refreshToken: response.refresh_token, accessExpiresAt: Date.now() + response.expires_in * 1000 };
+    await this.saveTokens(tokens);
+    return tokens;
+  }
+
+  private async saveTokens(tokens: TokenSet): Promise<void> {
+    await this.ctx.storage.put("tokens", await sealJson(this.env.ERP_TOKEN_KEY, await this.connectionId(), tokens));
+  }
+
+  private async tokens(): Promise<TokenSet | null> {
+    const sealed = await this.ctx.storage.get<string>("tokens");
+    return sealed ? openJson<TokenSet>(this.env.ERP_TOKEN_KEY, await this.connectionId(), sealed) : null;
+  }
+
+  // ---- Rate budget -----------------------------------------------------------------------
+
+  async acquire(): Promise<PermitResult> {
+    if (!this.loadedPause) {
+      this.budget.pausedUntil = (await this.ctx.storage.get<number>("pausedUntil")) ?? 0;
+      this.loadedPause = true;
+    }
+    const now = Date.now();
+    this.budget = prune(this.budget, now, this.limits);
+    const permit = askPermit(this.budget, now, this.limits);
+    if (!permit.granted) return permit;
+    const lease = now + LEASE_MS + Math.random();
+    this.budget.log.push(now);
+    this.budget.leases.push(lease);
+    return { granted: true, lease };
+  }
+
+  /** Gives the permit back, with what the ERP said about its limits (429s pause the budget). */
+  async release(lease: number, outcome: { status: number; retryAfterSeconds?: number; problem?: string | null }): Promise<void> {
+    this.budget.leases = this.budget.leases.filter((l) => l !== lease);
+    if (outcome.status === 429 && outcome.problem !== "concurrent") {
+      const until = Date.now() + (outcome.retryAfterSeconds ?? 60) * 1000;
+      if (until > this.budget.pausedUntil) {
+        this.budget.pausedUntil = until;
+        await this.ctx.storage.put("pausedUntil", until);
+      }
+    }
+  }
+
+  async info(): Promise<{ status: string; tenantId: string | null; accessTokenExpiresAt: string | null; callsLastMinute: number; callsLastDay: number; pausedUntil: string | null; limits: RateLimits }> {
+    const tokens = await this.tokens().catch(() => null);
+    const now = Date.now();
+    this.budget = prune(this.budget, now, this.limits);
+    return {
+      status: (await this.ctx.storage.get<string>("status")) ?? "pending",
+      tenantId: (await this.ctx.storage.get<string>("tenantId")) ?? null,
+      accessTokenExpiresAt: tokens ? new Date(tokens.accessExpiresAt).toISOString() : null,
+      callsLastMinute: this.budget.log.filter((t) => t > now - this.limits.minuteMs).length,
+      callsLastDay: this.budget.log.length,
+      pausedUntil: this.budget.pausedUntil > now ? new Date(this.budget.pausedUntil).toISOString() : null,
+      limits: this.limits,
+    };
+  }
+}
+
+interface TokenResponse {
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+}

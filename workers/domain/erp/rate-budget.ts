@@ -1,0 +1,36 @@
+// A connection's request budget, modelled on the ERP's own limits (Xero per organisation: 5 in
+// flight, 60 per rolling minute, 5,000 per rolling day). The ErpConnection Durable Object keeps
+// the log and the leases; this decides. `minuteMs` lets benches and tests scale time.
+export interface RateLimits {
+  concurrent: number;
+  perMinute: number;
+  perDay: number;
+  minuteMs: number;
+}
+
+export const XERO_LIMITS: RateLimits = { concurrent: 5, perMinute: 60, perDay: 5_000, minuteMs: 60_000 };
+
+export interface BudgetState {
+  /** Start times of calls in the last day, oldest first. */
+  log: number[];
+  /** Calls currently in flight (lease expiry times). */
+  leases: number[];
+  /** No calls before this time (a daily-limit 429 or Retry-After from the ERP). */
+  pausedUntil: number;
+}
+
+export type Permit = { granted: true } | { granted: false; waitMs: number; reason: "concurrent" | "minute" | "day" | "paused" };
+
+export function prune(state: BudgetState, now: number, limits: RateLimits): BudgetState {
+  return { log: state.log.filter((t) => t > now - 1440 * limits.minuteMs), leases: state.leases.filter((t) => t > now), pausedUntil: state.pausedUntil };
+}
+
+/** Decides whether one more call may start now; the caller records it when granted. */
+export function askPermit(state: BudgetState, now: number, limits: RateLimits): Permit {
+  if (state.pausedUntil > now) return { granted: false, waitMs: state.pausedUntil - now, reason: "paused" };
+  if (state.log.length >= limits.perDay) return { granted: false, waitMs: state.log[0]! + 1440 * limits.minuteMs - now, reason: "day" };
+  const inMinute = state.log.filter((t) => t > now - limits.minuteMs);
+  if (inMinute.length >= limits.perMinute) return { granted: false, waitMs: inMinute[0]! + limits.minuteMs - now + 1, reason: "minute" };
+  if (state.leases.length >= limits.concurrent) return { granted: false, waitMs: Math.max(1, Math.min(...state.leases) - now), reason: "concurrent" };
+  return { granted: true };
+}

@@ -1,0 +1,86 @@
+// The erp-sync subscriber of the domain events: each document event becomes one sync record per
+// connected ERP (inserted once per entity and operation, so a redelivered event adds nothing)
+// and a message on the erp-sync queue. Payment allocations become one record each, depending on
+// their invoice's record, so a payment never reaches the ERP before its invoice.
+import { database } from "../../db/client.ts";
+import { connectedConnections, findSyncRecord, insertSyncRecord, type ErpConnectionRow, type ErpSyncRecordRow } from "../../db/erp.ts";
+import { runBatch } from "../../db/batch.ts";
+import { newId } from "../../db/ids.ts";
+import { franchiseDatabase } from "../../db/resolver.ts";
+import { registerSubscriber, type DeliveredEvent } from "../../events/subscribers.ts";
+
+export const ERP_SUBSCRIBER = "erp-sync";
+
+export interface ErpSyncMessage {
+  franchiseId: string;
+  connectionId: string;
+  recordId: string;
+}
+
+type Draft = Pick<ErpSyncRecordRow, "entityType" | "entityId" | "operation" | "entityNumber" | "payload"> & { parent?: { entityType: string; entityId: string } };
+
+function draftsOf(event: DeliveredEvent): Draft[] {
+  const p = event.payload as Record<string, Record<string, unknown>>;
+  switch (event.type) {
+    case "invoice.issued":
+      return [{ entityType: "invoice", entityId: String(p.invoice!.id), operation: "create", entityNumber: String(p.invoice!.number), payload: JSON.stringify(p.invoice) }];
+    case "invoice.voided":
+      return [{ entityType: "invoice", entityId: String(p.invoice!.id), operation: "void", entityNumber: String(p.invoice!.number ?? ""), payload: JSON.stringify(p.invoice), parent: { entityType: "invoice", entityId: String(p.invoice!.id) } }];
+    case "credit_note.issued":
+      return [{ entityType: "credit_note", entityId: String(p.creditNote!.id), operation: "create", entityNumber: String(p.creditNote!.number), payload: JSON.stringify(p.creditNote) }];
+    case "payment.recorded":
+    case "payment.allocated": {
+      const payment = p.payment as { id: string; currency: string; receivedAt: string; reference: string | null; allocations: Array<{ invoiceId: string; amount: number }> };
+      // Unallocated money (customer credit) has no Xero counterpart here: only allocations sync.
+      return payment.allocations.map((a) => ({
+        entityType: "payment",
+        entityId: `${payment.id}:${a.invoiceId}`,
+        operation: "create",
+        entityNumber: payment.reference,
+        payload: JSON.stringify({ id: `${payment.id}:${a.invoiceId}`, paymentId: payment.id, invoiceId: a.invoiceId, amount: a.amount, currency: payment.currency, receivedAt: payment.receivedAt }),
+        parent: { entityType: "invoice", entityId: a.invoiceId },
+      }));
+    }
+    default:
+      return [];
+  }
+}
+
+export async function recordForSync(event: DeliveredEvent, env: Env): Promise<ErpSyncMessage[]> {
+  const drafts = draftsOf(event);
+  if (drafts.length === 0) return [];
+  const db = database(franchiseDatabase(env, event.franchiseId));
+  const connections = await connectedConnections(db, event.franchiseId);
+  const messages: ErpSyncMessage[] = [];
+  const now = new Date().toISOString();
+  for (const connection of connections) {
+    const statements = [];
+    const ids: string[] = [];
+    for (const d of drafts) {
+      const parent = d.parent ? await findSyncRecord(db, event.franchiseId, connection.id, d.parent.entityType, d.parent.entityId, "create") : undefined;
+      if (d.parent && !parent) continue; // its document predates the connection: nothing to attach it to
+      const row: ErpSyncRecordRow = {
+        id: newId("esr"), franchiseId: event.franchiseId, connectionId: connection.id, entityType: d.entityType, entityId: d.entityId, operation: d.operation, entityNumber: d.entityNumber, dependsOn: parent?.id ?? null,
+        state: "pending", attempts: 0, payload: d.payload, syncedSnapshot: null, remoteId: null, sourceAt: event.occurredAt, syncedAt: null, nextAttemptAt: null, claimedUntil: null, lastErrorClass: null, lastError: null, lastFix: null, createdAt: now, updatedAt: now,
+      };
+      statements.push(insertSyncRecord(db, row));
+      ids.push(row.id);
+    }
+    await runBatch(db, statements);
+    // A redelivered event inserted nothing: message the record that exists (the consumer skips a synced one).
+    for (const d of drafts) {
+      const existing = await findSyncRecord(db, event.franchiseId, connection.id, d.entityType, d.entityId, d.operation);
+      if (existing && existing.state !== "synced") messages.push({ franchiseId: event.franchiseId, connectionId: connection.id, recordId: existing.id });
+    }
+    void ids;
+    void (connection satisfies ErpConnectionRow);
+  }
+  for (let i = 0; i < messages.length; i += 100) await env.ERP_SYNC.sendBatch(messages.slice(i, i + 100).map((body) => ({ body })));
+  return messages;
+}
+
+registerSubscriber({
+  name: ERP_SUBSCRIBER,
+  types: ["invoice.issued", "invoice.voided", "credit_note.issued", "payment.recorded", "payment.allocated"],
+  handle: async (event, env) => void (await recordForSync(event, env)),
+});
