@@ -3,8 +3,13 @@
 // `npm run fake-provider -- <name> --port N` serves one alone. A new fake adds one entry here.
 import type { FakeDefinition, RunningFake } from "./fake-server.ts";
 import { serveFake } from "./fake-server.ts";
+// audit (issue 10): the checkpoint witness
+import { witnessFake } from "./witness.ts";
 
-export const fakeDefinitions: readonly FakeDefinition[] = [];
+export const fakeDefinitions: readonly FakeDefinition[] = [
+  // audit (issue 10)
+  witnessFake,
+];
 
 /** Starts every fake on a free port; `vars` maps each one's envVar to its URL. */
 export async function startAllFakes(): Promise<{ running: RunningFake[]; vars: Record<string, string>; close(): Promise<void> }> {

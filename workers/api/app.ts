@@ -21,6 +21,8 @@ import { Health } from "./routes/health.ts";
 import { CreateInvoice, GetInvoice, IssueInvoice, ListInvoices, VoidInvoice } from "./routes/invoices.ts";
 import { GetEventPipeline, ListDeadLetters, ReplayDeadLetter } from "./routes/ops.ts";
 import { CreatePayment, GetPayment, ListPayments } from "./routes/payments.ts";
+// audit (issue 10)
+import { CreateAuditCheckpoint, ExportAuditLog, GetAuditCheckpoint, GetAuditVerifierKey, GetConsistencyProof, GetInclusionProof, ListAuditCheckpoints, ListAuditEntries } from "./routes/audit.ts";
 import { AllocatePayment, ApplyCustomerCredit, CreateRefund, GetCustomerBalance, GetRefund } from "./routes/customer-credit.ts";
 
 export function createApp() {
@@ -121,6 +123,16 @@ export function createApp() {
   openapi.get("/v1/ops/events", GetEventPipeline);
   openapi.get("/v1/ops/dead-letters", ListDeadLetters);
   openapi.post("/v1/ops/dead-letters/:id/replay", ReplayDeadLetter);
+
+  // audit (issue 10): the franchise's Merkle audit log, checkpoints and proofs
+  openapi.get("/v1/audit/checkpoint", GetAuditCheckpoint);
+  openapi.get("/v1/audit/checkpoints", ListAuditCheckpoints);
+  openapi.post("/v1/audit/checkpoints", CreateAuditCheckpoint);
+  openapi.get("/v1/audit/entries", ListAuditEntries);
+  openapi.get("/v1/audit/proofs/inclusion", GetInclusionProof);
+  openapi.get("/v1/audit/proofs/consistency", GetConsistencyProof);
+  openapi.get("/v1/audit/verifier-key", GetAuditVerifierKey);
+  openapi.get("/v1/audit/export", ExportAuditLog);
 
   return app;
 }
