@@ -16,6 +16,7 @@ export const scriptDescriptions: Record<string, string> = {
   types: "regenerate worker-configuration.d.ts (the Env type) from wrangler.toml",
   seed: "the demo data generator on its own (prints its usage); npm start runs it for you",
   reset: "wipe the local state (D1, R2, DOs, queues) and demo-credentials.json; the next npm start seeds again",
+  "verify-audit": "npm run verify-audit -- <export-file> [--key <verifier key>] [--checkpoint <note>]: verify an audit export offline (exit 0 only when it all holds)",
   bench: "npm run bench -- <name>: run bench/<name>.bench.ts, results in bench/results/<name>.json",
   smoke: "outside-in checks of a running npm start (reads demo-credentials.json)",
   "fake-provider": "serve one local fake provider alone: npm run fake-provider -- <name> --port N (names in scripts/fakes/registry.ts)",

@@ -8,6 +8,9 @@ import { createLogger } from "./observability/logger.ts";
 import { dispatchQueue } from "../queues/dispatch.ts";
 import { sweepOutbox } from "../queues/outbox-relay.ts";
 import { PURGE_CRON, purgeExpired } from "./maintenance/purge-expired.ts";
+// audit (issue 10): the audit-log subscriber and the checkpoint cron
+import "./audit/subscriber.ts";
+import { AUDIT_CHECKPOINT_CRON, checkpointAllLogs } from "./audit/checkpoint-cron.ts";
 
 export { InvoiceSequence } from "../durable-objects/invoice-sequence.ts";
 export { CustomerDunning } from "../durable-objects/customer-dunning.ts";
@@ -31,5 +34,6 @@ export default {
     const logger = createLogger(env.LOG_LEVEL, { cron: controller.cron });
     if (controller.cron === "* * * * *") await sweepOutbox(env, logger);
     if (controller.cron === PURGE_CRON) await purgeExpired(env, logger);
+    if (controller.cron === AUDIT_CHECKPOINT_CRON) await checkpointAllLogs(env, logger);
   },
 } satisfies ExportedHandler<Env>;

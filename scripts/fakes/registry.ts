@@ -7,6 +7,13 @@ import { serveFake } from "./fake-server.ts";
 import { xeroFake } from "./xero.ts";
 
 export const fakeDefinitions: readonly FakeDefinition[] = [xeroFake];
+// audit (issue 10): the checkpoint witness
+import { witnessFake } from "./witness.ts";
+
+export const fakeDefinitions: readonly FakeDefinition[] = [
+  // audit (issue 10)
+  witnessFake,
+];
 
 /** Starts every fake on a free port; `vars` maps each one's envVar to its URL. */
 export async function startAllFakes(): Promise<{ running: RunningFake[]; vars: Record<string, string>; close(): Promise<void> }> {

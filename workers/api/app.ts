@@ -24,6 +24,8 @@ import { CreatePayment, GetPayment, ListPayments } from "./routes/payments.ts";
 import { GetCreditNoteArchive, GetCreditNoteDocument, GetCreditNoteSeal, GetCreditNoteVerifactu, GetInvoiceArchive, GetInvoiceDocument, GetInvoiceSeal, GetInvoiceVerifactu, GetJwks, ListTaxCategoryMappings, ResetTaxCategoryMapping, SetTaxCategoryMapping, VerifySeal } from "./routes/einvoice.ts";
 // Accounting integrations (issue 8)
 import { CreateIntegration, DisconnectIntegration, GetIntegration, GetIntegrationStatus, ListIntegrationConflicts, ListIntegrationMappings, ListIntegrations, ListSyncRecords, PutIntegrationMappings, ReplaySyncRecords, ResolveIntegrationConflict, XeroOAuthCallback, XeroWebhook } from "./routes/integrations.ts";
+// audit (issue 10)
+import { CreateAuditCheckpoint, ExportAuditLog, GetAuditCheckpoint, GetAuditVerifierKey, GetConsistencyProof, GetInclusionProof, ListAuditCheckpoints, ListAuditEntries } from "./routes/audit.ts";
 import { AllocatePayment, ApplyCustomerCredit, CreateRefund, GetCustomerBalance, GetRefund } from "./routes/customer-credit.ts";
 // Staff dashboard (issue 6): invoice history and the receivables aging report.
 import { ListInvoiceEvents } from "./routes/invoice-events.ts";
@@ -165,6 +167,15 @@ export function createApp() {
   openapi.post("/v1/integrations/:id/conflicts", ResolveIntegrationConflict);
   openapi.get("/oauth/xero/callback", XeroOAuthCallback);
   openapi.post("/webhooks/xero", XeroWebhook);
+  // audit (issue 10): the franchise's Merkle audit log, checkpoints and proofs
+  openapi.get("/v1/audit/checkpoint", GetAuditCheckpoint);
+  openapi.get("/v1/audit/checkpoints", ListAuditCheckpoints);
+  openapi.post("/v1/audit/checkpoints", CreateAuditCheckpoint);
+  openapi.get("/v1/audit/entries", ListAuditEntries);
+  openapi.get("/v1/audit/proofs/inclusion", GetInclusionProof);
+  openapi.get("/v1/audit/proofs/consistency", GetConsistencyProof);
+  openapi.get("/v1/audit/verifier-key", GetAuditVerifierKey);
+  openapi.get("/v1/audit/export", ExportAuditLog);
 
   return app;
 }

@@ -44,6 +44,11 @@ const FIELD_HINTS: Record<string, unknown> = {
   description: "Probe line",
   reason: "probe",
   password: "not-the-password",
+  // audit (issue 10): tree positions valid for any log with one entry
+  index: "0",
+  size: "1",
+  from: "0",
+  to: "1",
 };
 
 export type IdFor = (prefix: string, pattern: string) => string;

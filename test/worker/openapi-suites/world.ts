@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import worker from "../../../workers/index.ts";
 import { A, B, callJson, createCustomer, createDraft, login, seedFixtures, seedStaff, STAFF } from "../fixtures.ts";
 import type { Operation } from "./operations.ts";
+import { auditLog } from "../../../workers/audit/log-client.ts";
 import { idPrefixesIn, sampleMatching } from "./schema-example.ts";
 
 export interface Sessions {
@@ -194,6 +195,10 @@ export async function buildWorld(operations: Operation[]): Promise<World> {
   const [, usdCreditNote] = aIds.get("cn") ?? [];
   for (const id of [usdInvoice, usdCreditNote]) if (id) newYorkIds.add(id);
   await settleEventRelay();
+  // audit (issue 10): each franchise's log holds an entry, so index=0&size=1 is a valid proof request for both.
+  for (const franchiseId of [A.franchiseId, B.franchiseId]) {
+    await auditLog(env, franchiseId).append(franchiseId, [{ eventId: `evt_world_${franchiseId}`, type: "customer.created", aggregateType: "customer", aggregateId: "cus_world", actor: "system:test", occurredAt: "2026-01-01T00:00:00.000Z", seq: 0, payload: {} }]);
+  }
   return { sessions, aIds, allAIds, newYorkIds };
 }
 
