@@ -1,7 +1,7 @@
 // Starts the Worker under wrangler dev on a free port with its own throw-away state, migrated
 // and seeded with a small demo data set, for benchmarks that exercise the real HTTP path.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -18,11 +18,16 @@ function must(args: string[], what: string) {
   if (r.status !== 0) throw new Error(`${what} failed:\n${r.stdout}\n${r.stderr}`);
 }
 
-export async function startLocalWorker(opts: { port: number; customers: string }): Promise<LocalWorker> {
+/** `setupSql` (optional) runs after the seed, given the demo credentials (e.g. to assign a rate plan to a key). */
+export async function startLocalWorker(opts: { port: number; customers: string; setupSql?: (credentials: LocalWorker["credentials"]) => Promise<string> }): Promise<LocalWorker> {
   const dir = mkdtempSync(join(tmpdir(), "ledgerline-bench-"));
   must([wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", dir], "migrations");
   must(["node", "scripts/seed/cli.ts", "--out", join(dir, "seed.sql"), "--credentials", join(dir, "cred.json"), "--customers", opts.customers], "seed generation");
   must([wrangler, "d1", "execute", "DB", "--local", "--persist-to", dir, "--file", join(dir, "seed.sql"), "-y"], "seed load");
+  if (opts.setupSql) {
+    writeFileSync(join(dir, "setup.sql"), await opts.setupSql(JSON.parse(readFileSync(join(dir, "cred.json"), "utf8"))));
+    must([wrangler, "d1", "execute", "DB", "--local", "--persist-to", dir, "--file", join(dir, "setup.sql"), "-y"], "setup sql");
+  }
   const child: ChildProcess = spawn(wrangler, ["dev", "--port", String(opts.port), "--ip", "127.0.0.1", "--persist-to", dir, "--log-level", "error"], {
     stdio: "ignore",
     detached: true,
