@@ -17,6 +17,9 @@ export async function run(args: string[]) {
   const worker = await startLocalWorker({
     port: 8799,
     customers: "300,200",
+    // The per-request access log line costs ~25 % on a cheap route under wrangler dev (its log
+    // pipe); production samples Workers Logs instead. BENCH_LOG_LEVEL=info measures it anyway.
+    vars: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn" },
     // The second franchise's key gets a small plan: the "throttled key" scenario.
     setupSql: async (cred) => {
       const hash = createHash("sha256").update(cred.others[0]!.apiKey).digest("hex");

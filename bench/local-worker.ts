@@ -19,7 +19,7 @@ function must(args: string[], what: string) {
 }
 
 /** `setupSql` (optional) runs after the seed, given the demo credentials (e.g. to assign a rate plan to a key). */
-export async function startLocalWorker(opts: { port: number; customers: string; setupSql?: (credentials: LocalWorker["credentials"]) => Promise<string> }): Promise<LocalWorker> {
+export async function startLocalWorker(opts: { port: number; customers: string; setupSql?: (credentials: LocalWorker["credentials"]) => Promise<string>; vars?: Record<string, string> }): Promise<LocalWorker> {
   const dir = mkdtempSync(join(tmpdir(), "ledgerline-bench-"));
   must([wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", dir], "migrations");
   must(["node", "scripts/seed/cli.ts", "--out", join(dir, "seed.sql"), "--credentials", join(dir, "cred.json"), "--customers", opts.customers], "seed generation");
@@ -28,7 +28,7 @@ export async function startLocalWorker(opts: { port: number; customers: string; 
     writeFileSync(join(dir, "setup.sql"), await opts.setupSql(JSON.parse(readFileSync(join(dir, "cred.json"), "utf8"))));
     must([wrangler, "d1", "execute", "DB", "--local", "--persist-to", dir, "--file", join(dir, "setup.sql"), "-y"], "setup sql");
   }
-  const child: ChildProcess = spawn(wrangler, ["dev", "--port", String(opts.port), "--ip", "127.0.0.1", "--persist-to", dir, "--log-level", "error"], {
+  const child: ChildProcess = spawn(wrangler, ["dev", "--port", String(opts.port), "--ip", "127.0.0.1", "--persist-to", dir, "--log-level", "error", ...Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`])], {
     stdio: "ignore",
     detached: true,
   });

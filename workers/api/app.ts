@@ -8,6 +8,8 @@ import { idempotency } from "./middleware/idempotency.ts";
 import { jsonBody } from "./middleware/json-body.ts";
 import { publishEventsAfterWrite } from "./middleware/publish-events.ts";
 import { partnerRateLimit } from "./middleware/rate-limit.ts";
+import { routeMetrics } from "./middleware/route-metrics.ts";
+import { GetOpsMetrics } from "./routes/ops-metrics.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { staffAdminOnly } from "./middleware/staff-admin.ts";
 import { allowedMethods } from "./method-not-allowed.ts";
@@ -29,6 +31,8 @@ export function createApp() {
   // Scale: a route that does no work at all (before every middleware), the runtime's ceiling for the API bench.
   app.get("/ping", (c) => c.text("pong"));
   app.use("*", requestContext);
+  // Scale: per-route metrics (outermost on /v1, so throttled and failed requests are measured too).
+  app.use("/v1/*", routeMetrics);
   app.use("/v1/*", publishEventsAfterWrite);
   // Authenticate first: an anonymous caller learns nothing, not even whether its body parses.
   app.use("/v1/*", authenticate, jsonBody);
@@ -126,6 +130,9 @@ export function createApp() {
   openapi.get("/v1/ops/events", GetEventPipeline);
   openapi.get("/v1/ops/dead-letters", ListDeadLetters);
   openapi.post("/v1/ops/dead-letters/:id/replay", ReplayDeadLetter);
+
+  // Scale and performance: request metrics.
+  openapi.get("/v1/ops/metrics", GetOpsMetrics);
 
   return app;
 }
