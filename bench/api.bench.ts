@@ -122,7 +122,7 @@ export async function run(args: string[]) {
       errors,
       limiterP50Ms,
       throttledKey: { allowed: throttled.ok, refused: throttled.throttled, allowedMax: throttledAllowedMax, exact: throttled.ok <= throttledAllowedMax },
-      createIssue: { pairs: numbers.length, gapless },
+      createIssue: { pairs: numbers.length, gapless, errorSamples: pairs.errorSamples },
       table,
       targets: TARGETS,
       meetsTargets: ratio >= TARGETS.ratio && read.p99Ms < TARGETS.p99Ms && errors === 0 && limiterP50Ms < TARGETS.limiterP50Ms && gapless && throttled.ok <= throttledAllowedMax,

@@ -64,8 +64,9 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `task` `total` times with `concurrency` in flight; returns per-call latencies in ms. */
-export async function load(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<{ latencies: number[]; seconds: number; errors: number }> {
+export async function load(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<{ latencies: number[]; seconds: number; errors: number; errorSamples: string[] }> {
   const latencies: number[] = [];
+  const errorSamples: string[] = [];
   let next = 0;
   let errors = 0;
   const started = performance.now();
@@ -76,12 +77,13 @@ export async function load(total: number, concurrency: number, task: (i: number)
         const t0 = performance.now();
         try {
           await task(i);
-        } catch {
+        } catch (e) {
           errors++;
+          if (errorSamples.length < 3) errorSamples.push(String(e instanceof Error ? e.message : e).slice(0, 300));
         }
         latencies.push(performance.now() - t0);
       }
     }),
   );
-  return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000, errors };
+  return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000, errors, errorSamples };
 }
