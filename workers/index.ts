@@ -10,6 +10,7 @@ export { InvoiceSequence } from "../durable-objects/invoice-sequence.ts";
 export { CustomerDunning } from "../durable-objects/customer-dunning.ts";
 export { AuditLog } from "../durable-objects/audit-log.ts";
 export { RateLimiter } from "../durable-objects/rate-limiter.ts";
+export { OpsMetrics } from "../durable-objects/ops-metrics.ts";
 
 const app = createApp();
 

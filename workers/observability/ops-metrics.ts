@@ -1,8 +1,7 @@
-// GET /v1/ops/metrics: the franchise's last hour from the route metrics store, summed per route
+// GET /v1/ops/metrics: the franchise's last hour from its OpsMetrics DO, summed per route
 // (histograms merge by adding buckets), plus the event pipeline's backlog and dead letters.
 import type { BillingContext } from "../billing/context.ts";
-import { directoryDatabase } from "../db/resolver.ts";
-import { BUCKET_COUNT, emptyBuckets, mergeBuckets, percentileOf } from "../domain/latency-histogram.ts";
+import { emptyBuckets, mergeBuckets, percentileOf } from "../domain/latency-histogram.ts";
 import { pipelineStatus, type PipelineStatus } from "../events/operations.ts";
 import { flushRouteMetrics, minuteOf } from "./route-metrics.ts";
 
@@ -28,31 +27,23 @@ export interface OpsMetrics {
 }
 
 const WINDOW_MINUTES = 60;
-const BUCKET_SUMS = Array.from({ length: BUCKET_COUNT }, (_, i) => `SUM(b${i}) AS b${i}`).join(", ");
 
 export async function opsMetrics(ctx: BillingContext): Promise<OpsMetrics> {
   const nowMs = ctx.clock.now().getTime();
   // This isolate's own unflushed requests count too (in dev there is usually just one isolate).
   await flushRouteMetrics(ctx.env, nowMs);
   const since = minuteOf(nowMs - (WINDOW_MINUTES - 1) * 60_000);
-  const [{ results }, queue] = await Promise.all([
-    directoryDatabase(ctx.env)
-      .prepare(`SELECT route, SUM(count) AS count, SUM(errors) AS errors, SUM(throttled) AS throttled, ${BUCKET_SUMS} FROM route_metrics WHERE franchise_id = ? AND minute >= ? GROUP BY route ORDER BY SUM(count) DESC`)
-      .bind(ctx.franchiseId, since)
-      .all<Record<string, number | string>>(),
-    pipelineStatus(ctx),
-  ]);
+  const [results, queue] = await Promise.all([ctx.env.OPS_METRICS.getByName(ctx.franchiseId).since(since), pipelineStatus(ctx)]);
   const all = emptyBuckets();
   let requests = 0;
   let errors = 0;
   let throttled = 0;
   const routes = results.map((r): RouteSummary => {
-    const buckets = Array.from({ length: BUCKET_COUNT }, (_, i) => Number(r[`b${i}`] ?? 0));
-    mergeBuckets(all, buckets);
-    requests += Number(r.count);
-    errors += Number(r.errors);
-    throttled += Number(r.throttled);
-    return { route: String(r.route), requests: Number(r.count), errors: Number(r.errors), throttled: Number(r.throttled), p50Ms: percentileOf(buckets, 50), p95Ms: percentileOf(buckets, 95), p99Ms: percentileOf(buckets, 99) };
+    mergeBuckets(all, r.buckets);
+    requests += r.count;
+    errors += r.errors;
+    throttled += r.throttled;
+    return { route: r.route, requests: r.count, errors: r.errors, throttled: r.throttled, p50Ms: percentileOf(r.buckets, 50), p95Ms: percentileOf(r.buckets, 95), p99Ms: percentileOf(r.buckets, 99) };
   });
   return {
     windowMinutes: WINDOW_MINUTES,

@@ -41,38 +41,3 @@ export const ratePlanAssignments = sqliteTable(
   (t) => [primaryKey({ columns: [t.franchiseId, t.subject] })],
 );
 
-/**
- * Per-route request metrics in dev and tests (production also writes Workers Analytics Engine):
- * one row per franchise, minute and route, with counts and a latency histogram whose buckets
- * b0..b12 follow BUCKET_BOUNDS_MS (workers/domain/latency-histogram.ts). Rows older than a day
- * are purged by the flush itself.
- */
-export const routeMetrics = sqliteTable(
-  "route_metrics",
-  {
-    franchiseId: text("franchise_id").notNull(),
-    /** UTC minute, "YYYY-MM-DDTHH:MM". */
-    minute: text("minute").notNull(),
-    /** "GET /v1/invoices/:id". */
-    route: text("route").notNull(),
-    count: integer("count").notNull(),
-    /** 5xx answers. */
-    errors: integer("errors").notNull(),
-    /** 429 answers (rate, cap or concurrency limits). */
-    throttled: integer("throttled").notNull(),
-    b0: integer("b0").notNull(),
-    b1: integer("b1").notNull(),
-    b2: integer("b2").notNull(),
-    b3: integer("b3").notNull(),
-    b4: integer("b4").notNull(),
-    b5: integer("b5").notNull(),
-    b6: integer("b6").notNull(),
-    b7: integer("b7").notNull(),
-    b8: integer("b8").notNull(),
-    b9: integer("b9").notNull(),
-    b10: integer("b10").notNull(),
-    b11: integer("b11").notNull(),
-    b12: integer("b12").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.franchiseId, t.minute, t.route] })],
-);
