@@ -1,7 +1,7 @@
 // Starts the Worker under wrangler dev on a free port with its own throw-away state, migrated
 // and seeded with a small demo data set, for benchmarks that exercise the real HTTP path.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -18,12 +18,17 @@ function must(args: string[], what: string) {
   if (r.status !== 0) throw new Error(`${what} failed:\n${r.stdout}\n${r.stderr}`);
 }
 
-export async function startLocalWorker(opts: { port: number; customers: string }): Promise<LocalWorker> {
+/** `setupSql` (optional) runs after the seed, given the demo credentials (e.g. to assign a rate plan to a key). */
+export async function startLocalWorker(opts: { port: number; customers: string; setupSql?: (credentials: LocalWorker["credentials"]) => Promise<string>; vars?: Record<string, string> }): Promise<LocalWorker> {
   const dir = mkdtempSync(join(tmpdir(), "ledgerline-bench-"));
   must([wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", dir], "migrations");
   must(["node", "scripts/seed/cli.ts", "--out", join(dir, "seed.sql"), "--credentials", join(dir, "cred.json"), "--customers", opts.customers], "seed generation");
   must([wrangler, "d1", "execute", "DB", "--local", "--persist-to", dir, "--file", join(dir, "seed.sql"), "-y"], "seed load");
-  const child: ChildProcess = spawn(wrangler, ["dev", "--port", String(opts.port), "--ip", "127.0.0.1", "--persist-to", dir, "--log-level", "error"], {
+  if (opts.setupSql) {
+    writeFileSync(join(dir, "setup.sql"), await opts.setupSql(JSON.parse(readFileSync(join(dir, "cred.json"), "utf8"))));
+    must([wrangler, "d1", "execute", "DB", "--local", "--persist-to", dir, "--file", join(dir, "setup.sql"), "-y"], "setup sql");
+  }
+  const child: ChildProcess = spawn(wrangler, ["dev", "--port", String(opts.port), "--ip", "127.0.0.1", "--persist-to", dir, "--log-level", "error", ...Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`])], {
     stdio: "ignore",
     detached: true,
   });
@@ -59,8 +64,9 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `task` `total` times with `concurrency` in flight; returns per-call latencies in ms. */
-export async function load(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<{ latencies: number[]; seconds: number; errors: number }> {
+export async function load(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<{ latencies: number[]; seconds: number; errors: number; errorSamples: string[] }> {
   const latencies: number[] = [];
+  const errorSamples: string[] = [];
   let next = 0;
   let errors = 0;
   const started = performance.now();
@@ -71,12 +77,13 @@ export async function load(total: number, concurrency: number, task: (i: number)
         const t0 = performance.now();
         try {
           await task(i);
-        } catch {
+        } catch (e) {
           errors++;
+          if (errorSamples.length < 3) errorSamples.push(String(e instanceof Error ? e.message : e).slice(0, 300));
         }
         latencies.push(performance.now() - t0);
       }
     }),
   );
-  return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000, errors };
+  return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000, errors, errorSamples };
 }

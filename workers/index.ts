@@ -20,6 +20,7 @@ export { VerifactuChain } from "../durable-objects/verifactu-chain.ts";
 // Accounting integrations (issue 8): the ErpConnection DO and the erp-sync subscriber.
 export { ErpConnection } from "../durable-objects/erp-connection.ts";
 import "./integrations/erp/subscriber.ts";
+export { OpsMetrics } from "../durable-objects/ops-metrics.ts";
 
 const app = createApp();
 

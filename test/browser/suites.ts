@@ -3,10 +3,12 @@
 import { dashboardScenarios } from "./dashboard.e2e.ts";
 import { integrationsScenarios } from "./integrations.e2e.ts";
 import { invoiceWorkScenarios } from "./invoice-work.e2e.ts";
+import { scaleScenarios } from "./scale.e2e.ts";
 import type { Suite } from "./harness.ts";
 
 export const suites: { name: string; run: Suite }[] = [
   { name: "dashboard", run: dashboardScenarios },
   { name: "invoice-work", run: invoiceWorkScenarios },
   { name: "integrations", run: integrationsScenarios },
+  { name: "scale", run: scaleScenarios },
 ];

@@ -7,6 +7,9 @@ import { authenticate } from "./middleware/auth.ts";
 import { idempotency } from "./middleware/idempotency.ts";
 import { jsonBody } from "./middleware/json-body.ts";
 import { publishEventsAfterWrite } from "./middleware/publish-events.ts";
+import { partnerRateLimit } from "./middleware/rate-limit.ts";
+import { routeMetrics } from "./middleware/route-metrics.ts";
+import { GetOpsMetrics } from "./routes/ops-metrics.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { staffAdminOnly } from "./middleware/staff-admin.ts";
 import { allowedMethods } from "./method-not-allowed.ts";
@@ -33,10 +36,16 @@ import { GetReceivablesAging } from "./routes/receivables.ts";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
+  // Scale: a route that does no work at all (before every middleware), the runtime's ceiling for the API bench.
+  app.get("/ping", (c) => c.text("pong"));
   app.use("*", requestContext);
+  // Scale: per-route metrics (outermost on /v1, so throttled and failed requests are measured too).
+  app.use("/v1/*", routeMetrics);
   app.use("/v1/*", publishEventsAfterWrite);
   // Authenticate first: an anonymous caller learns nothing, not even whether its body parses.
   app.use("/v1/*", authenticate, jsonBody);
+  // Scale: partner rate limits (API keys only) before any work or idempotent replay.
+  app.use("/v1/*", partnerRateLimit);
   // Route-level authorization also runs before any idempotent replay.
   app.use("/v1/api-keys", staffAdminOnly);
   app.use("/v1/api-keys/*", staffAdminOnly);
@@ -176,6 +185,8 @@ export function createApp() {
   openapi.get("/v1/audit/proofs/consistency", GetConsistencyProof);
   openapi.get("/v1/audit/verifier-key", GetAuditVerifierKey);
   openapi.get("/v1/audit/export", ExportAuditLog);
+  // Scale and performance: request metrics.
+  openapi.get("/v1/ops/metrics", GetOpsMetrics);
 
   return app;
 }

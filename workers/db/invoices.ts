@@ -10,6 +10,7 @@ import { invoicePayload } from "../events/payloads.ts";
 import { newId } from "./ids.ts";
 import { inBranchScope, type BranchScope } from "./branch-scope.ts";
 import { customers, invoiceLines, invoices } from "./schema.ts";
+import { branches, invoiceLines, invoices } from "./schema.ts";
 import type { DraftLine, PricedDraft } from "../domain/invoice-draft.ts";
 import type { InvoiceTotals } from "../domain/invoice-totals.ts";
 import type { InvoiceStatus } from "../domain/settlement.ts";
@@ -25,15 +26,36 @@ export interface InvoiceWithLines {
 
 /** `scope`: the caller's branches (workers/db/branch-scope.ts); an invoice outside them is not found. */
 export async function getInvoice(db: Db, franchiseId: string, id: string, scope?: BranchScope): Promise<InvoiceWithLines | undefined> {
-  const invoice = await db.select().from(invoices).where(and(eq(invoices.franchiseId, franchiseId), eq(invoices.id, id), inBranchScope(invoices.branchId, scope))).get();
-  if (!invoice) return undefined;
-  const lines = await db
-    .select()
-    .from(invoiceLines)
-    .where(and(eq(invoiceLines.franchiseId, franchiseId), eq(invoiceLines.invoiceId, id)))
-    .orderBy(asc(invoiceLines.position))
-    .all();
-  return { invoice, lines };
+  // One round trip: D1 runs the batch's reads back to back (lines of a missing invoice are just empty).
+  const [found, lines] = await db.batch([
+    db.select().from(invoices).where(and(eq(invoices.franchiseId, franchiseId), eq(invoices.id, id), inBranchScope(invoices.branchId, scope))).limit(1),
+    db
+      .select()
+      .from(invoiceLines)
+      .where(and(eq(invoiceLines.franchiseId, franchiseId), eq(invoiceLines.invoiceId, id)))
+      .orderBy(asc(invoiceLines.position)),
+  ]);
+  const invoice = found[0];
+  return invoice ? { invoice, lines } : undefined;
+}
+
+/** The invoice, its lines and its branch's timezone (for aging "today") in one D1 round trip: the hot read path. */
+export async function getInvoiceView(db: Db, franchiseId: string, id: string, scope?: BranchScope): Promise<(InvoiceWithLines & { branchTimezone: string | undefined }) | undefined> {
+  const [found, lines, branch] = await db.batch([
+    db.select().from(invoices).where(and(eq(invoices.franchiseId, franchiseId), eq(invoices.id, id), inBranchScope(invoices.branchId, scope))).limit(1),
+    db
+      .select()
+      .from(invoiceLines)
+      .where(and(eq(invoiceLines.franchiseId, franchiseId), eq(invoiceLines.invoiceId, id)))
+      .orderBy(asc(invoiceLines.position)),
+    db
+      .select({ timezone: branches.timezone })
+      .from(branches)
+      .where(and(eq(branches.franchiseId, franchiseId), inArray(branches.id, db.select({ id: invoices.branchId }).from(invoices).where(and(eq(invoices.franchiseId, franchiseId), eq(invoices.id, id))))))
+      .limit(1),
+  ]);
+  const invoice = found[0];
+  return invoice ? { invoice, lines, branchTimezone: branch[0]?.timezone } : undefined;
 }
 
 export async function getInvoicesByIds(db: Db, franchiseId: string, ids: string[], scope?: BranchScope): Promise<InvoiceRow[]> {

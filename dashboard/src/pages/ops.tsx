@@ -13,6 +13,7 @@ import { Dialog } from "../ui/dialog.tsx";
 import { Pager } from "../ui/pager.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { type Column, DataTable } from "../ui/table.tsx";
+import { ApiTraffic } from "./ops/api-traffic.tsx";
 
 // The relay runs every minute: pending events older than a few runs mean it is stuck or slow.
 const LAG_ALERT_SECONDS = 300;
@@ -115,6 +116,7 @@ export function Ops() {
       ) : (
         <PipelineStats pipeline={stats.data} />
       )}
+      <ApiTraffic />
       <Card title="Dead letters" actions={admin && dead.data ? <span className="muted small">Newest first</span> : undefined}>
         {!admin ? (
           <Empty title="Dead letters are for administrators" icon="⚙">

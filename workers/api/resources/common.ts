@@ -65,13 +65,15 @@ export const HEADER_DOCS = {
   "Idempotent-Replayed": "\"true\" when this is the stored response of an earlier request with the same Idempotency-Key",
   "WWW-Authenticate": "The authentication scheme to use (Bearer)",
   "Retry-After": "Seconds to wait before retrying",
+  "RateLimit-Policy": "API keys only: the quotas that apply, as IETF RateLimit-Policy (\"key\";q=<burst>;w=<seconds to refill>, \"franchise\";q=…;w=…)",
+  RateLimit: "API keys only: what is left of each quota, as IETF RateLimit (\"key\";r=<remaining>;t=<seconds until full>, \"franchise\";r=…;t=…)",
   Allow: "The methods the path supports",
   "Set-Cookie": "The dashboard's session cookie (ll_session: HttpOnly, SameSite=Strict, Secure over https), or its removal",
 } as const;
 export type DocumentedHeader = keyof typeof HEADER_DOCS;
 
 const headerObjects = (names: readonly DocumentedHeader[]) =>
-  Object.fromEntries(["X-Request-Id", ...names].map((n) => [n, { description: HEADER_DOCS[n as DocumentedHeader] as string, schema: { type: "string" as const } }]));
+  Object.fromEntries(["X-Request-Id", "RateLimit-Policy", "RateLimit", ...names.filter((n) => n !== "RateLimit-Policy" && n !== "RateLimit")].map((n) => [n, { description: HEADER_DOCS[n as DocumentedHeader] as string, schema: { type: "string" as const } }]));
 
 /** An OpenAPI response entry with a JSON body and the headers the route sets. */
 export const jsonResponse = (schema: z.ZodType, description: string, ...headers: DocumentedHeader[]) => ({
@@ -102,11 +104,11 @@ export const Problem = z
 const problemContent = { "application/problem+json": { schema: Problem } };
 
 /** Statuses every authenticated /v1 operation can answer (middleware and validation). */
-export const AUTHENTICATED = [400, 401, 403] as const;
+export const AUTHENTICATED = [400, 401, 403, 429] as const;
 /** What a /v1 POST/PATCH can also answer: Idempotency-Key in progress (409) or reused (422), body too large (413), not JSON (415). */
 export const WITH_BODY = [409, 413, 415, 422] as const;
 
-const PROBLEM_HEADERS: Record<number, DocumentedHeader[]> = { 401: ["WWW-Authenticate"], 409: ["Retry-After"], 429: ["Retry-After"], 503: ["Retry-After"] };
+const PROBLEM_HEADERS: Record<number, DocumentedHeader[]> = { 401: ["WWW-Authenticate"], 409: ["Retry-After"], 429: ["Retry-After", "RateLimit-Policy", "RateLimit"], 503: ["Retry-After"] };
 
 export const problemResponses = (...statuses: number[]) => ({
   ...Object.fromEntries(
@@ -126,7 +128,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   415: "The body is not application/json",
   422: "The request breaks a business rule, or reuses an Idempotency-Key with another body",
   428: "If-Match is required",
-  429: "Too many requests",
+  429: "Too many requests: the API key's or franchise's rate limit (rate_limited, franchise_rate_limited) or concurrency limit (concurrency_limited); see Retry-After and RateLimit",
 };
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;

@@ -1,11 +1,10 @@
 import { OpenAPIRoute } from "chanfana";
 import { z } from "zod";
-import { getInvoice, listInvoices } from "../../db/invoices.ts";
+import { getInvoiceView, listInvoices } from "../../db/invoices.ts";
 import { localDateAt } from "../../domain/dates.ts";
 import { notFound } from "../../domain/errors.ts";
 import { INVOICE_STATUSES } from "../../domain/settlement.ts";
 import { createDraftInvoice, issueInvoice, voidInvoice } from "../../billing/invoices.ts";
-import { getBranch } from "../../db/reference-data.ts";
 import { AUTHENTICATED, decodeCursor, emptyResponse, Id, IdempotencyHeader, IdParams, IfNoneMatchHeader, IsoDate, jsonRequestBody, jsonResponse, listOf, page, PageQuery, problemResponses, WITH_BODY } from "../resources/common.ts";
 import { CreateInvoiceBody, Invoice, InvoiceSearch, invoiceResource, VoidInvoiceBody } from "../resources/invoice.ts";
 import { billing, branchTodays, type AppContext } from "./route-context.ts";
@@ -15,10 +14,9 @@ const tags = ["Invoices"];
 
 async function respondWithInvoice(c: AppContext, id: string, status: 200 | 201) {
   const ctx = billing(c);
-  const found = await getInvoice(ctx.db, ctx.franchiseId, id, ctx.branchScope);
+  const found = await getInvoiceView(ctx.db, ctx.franchiseId, id, ctx.branchScope);
   if (!found) throw notFound("invoice", id);
-  const branch = await getBranch(ctx.db, ctx.franchiseId, found.invoice.branchId);
-  const today = localDateAt(ctx.clock.now(), branch?.timezone ?? "UTC");
+  const today = localDateAt(ctx.clock.now(), found.branchTimezone ?? "UTC");
   const etag = `"v${found.invoice.version}"`;
   if (status === 200 && c.req.method === "GET" && ifNoneMatchHits(c.req.header("if-none-match"), etag)) return c.body(null, 304, { etag });
   c.header("etag", etag);

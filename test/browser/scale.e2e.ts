@@ -1,0 +1,30 @@
+// The Operations page's API traffic card (scale and performance): partner requests made with the
+// demo API key, including throttled ones, show up in the last hour's counts and percentiles.
+import assert from "node:assert/strict";
+import { createHarness, type SuiteOptions, WIDTHS } from "./harness.ts";
+
+export async function scaleScenarios(options: SuiteOptions): Promise<{ passed: number; failed: number }> {
+  const { counts, session, step, signIn, settled, cleanText, shoot, partner, admin } = createHarness(options);
+  // Some partner traffic for the card to show.
+  for (let i = 0; i < 5; i++) await partner("/v1/branches");
+
+  for (const width of ["desktop", "phone"] as const) {
+    console.error(`[browser] scale at ${WIDTHS[width].width} px`);
+    const { context, page } = await session(WIDTHS[width]);
+    await step(`operations: API traffic of the last hour (${width})`, async () => {
+      await signIn(page, admin.email, admin.password);
+      await page.goto("/ops");
+      await settled(page);
+      const traffic = page.getByTestId("api-traffic");
+      for (const label of ["Requests", "p50 / p95", "p99", "Error rate", "Throttled"]) await traffic.getByText(label, { exact: true }).waitFor();
+      const requests = Number((await traffic.locator(".stat").nth(0).locator(".stat-value").innerText()).replace(/[^\d]/g, ""));
+      assert.ok(requests >= 5, `the partner's requests are counted (saw ${requests})`);
+      assert.match(await traffic.locator(".stat").nth(2).locator(".stat-value").innerText(), /^(≤ [\d,.\s\u202f]+ ms|> 5 s)$/);
+      if (width === "desktop") await page.getByRole("table", { name: "Routes" }).getByText("GET /v1/branches").first().waitFor();
+      await cleanText(page);
+      await shoot(page, "ops-traffic", width);
+    });
+    await context.close();
+  }
+  return counts;
+}

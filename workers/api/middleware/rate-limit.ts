@@ -1,0 +1,62 @@
+// Partner rate limiting (docs/rate-limits.md): every /v1 request made with an API key takes one
+// request from its key bucket and its franchise's cap in the franchise's RateLimiter DO; a
+// refusal is a 429 problem with Retry-After and the RateLimit fields, and every allowed response
+// carries the remaining budget. Expensive endpoints also need one of the franchise's
+// concurrency slots. Staff sessions (the dashboard) are not partner traffic and are not limited
+// here: they are few, authenticated people, and login itself is throttled (login-throttle.ts).
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../../env.ts";
+import { rateLimitHeaders, retryAfterSeconds } from "../../ratelimit/headers.ts";
+import { effectiveLimits } from "../../ratelimit/plans.ts";
+import { HttpProblem } from "../problem.ts";
+
+/** Endpoints that hold real work (runs, exports, analytics): limited in concurrency per franchise. */
+const EXPENSIVE: ReadonlyArray<{ method: string; prefix: string }> = [
+  { method: "POST", prefix: "/v1/billing-runs" },
+  { method: "GET", prefix: "/v1/analytics/" },
+  { method: "POST", prefix: "/v1/exports" },
+];
+/** A slot is given back when the request ends; a crashed request's slot expires after this. */
+const LEASE_TTL_MS = 120_000;
+
+export function isExpensive(method: string, path: string): boolean {
+  return EXPENSIVE.some((e) => e.method === method && path.startsWith(e.prefix));
+}
+
+export const partnerRateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const principal = c.get("principal");
+  if (principal.kind !== "api_key") return next();
+  const started = performance.now();
+  const limits = await effectiveLimits(c.env, principal.franchiseId, principal.id, Date.now());
+  const limiter = c.env.RATE_LIMITER.getByName(principal.franchiseId);
+  const decision = await limiter.take(principal.id, limits.key, limits.franchise);
+  const headers = rateLimitHeaders(limits, decision);
+  if (!decision.allowed) {
+    const retryAfter = String(retryAfterSeconds(decision));
+    c.get("logger").info("rate limited", { apiKeyId: principal.id, refusedBy: decision.refusedBy });
+    const detail =
+      decision.refusedBy === "key"
+        ? `this API key has used its request budget (${limits.key.burst} at once); retry after ${retryAfter} s`
+        : `the franchise's keys together have used its request budget (${limits.franchise.burst} at once); retry after ${retryAfter} s`;
+    throw new HttpProblem(429, decision.refusedBy === "key" ? "rate_limited" : "franchise_rate_limited", detail, { headers: { ...headers, "retry-after": retryAfter } });
+  }
+  let leaseId: string | undefined;
+  if (isExpensive(c.req.method, new URL(c.req.url).pathname)) {
+    leaseId = crypto.randomUUID();
+    const slot = await limiter.acquire(leaseId, limits.expensiveConcurrency, LEASE_TTL_MS);
+    if (!slot.acquired) {
+      throw new HttpProblem(429, "concurrency_limited", `the franchise already has ${limits.expensiveConcurrency} expensive requests in flight; retry when one ends`, {
+        headers: { ...headers, "retry-after": "1" },
+      });
+    }
+  }
+  const spentMs = performance.now() - started;
+  try {
+    await next();
+  } finally {
+    if (leaseId !== undefined) await limiter.release(leaseId);
+  }
+  for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+  // What the limiter cost this request (the bench reads it to check the < 2 ms budget).
+  c.res.headers.append("server-timing", `ratelimit;dur=${spentMs.toFixed(2)}`);
+};
