@@ -22,6 +22,8 @@ import { CreateInvoice, GetInvoice, IssueInvoice, ListInvoices, VoidInvoice } fr
 import { GetEventPipeline, ListDeadLetters, ReplayDeadLetter } from "./routes/ops.ts";
 import { CreatePayment, GetPayment, ListPayments } from "./routes/payments.ts";
 import { AllocatePayment, ApplyCustomerCredit, CreateRefund, GetCustomerBalance, GetRefund } from "./routes/customer-credit.ts";
+// Forecasting and risk (issue 12)
+import { GetCashflowForecast, GetCustomerRisk, GetForecastAccuracy, ListRiskScores, RetrainForecastModels } from "./routes/forecast.ts";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -121,6 +123,13 @@ export function createApp() {
   openapi.get("/v1/ops/events", GetEventPipeline);
   openapi.get("/v1/ops/dead-letters", ListDeadLetters);
   openapi.post("/v1/ops/dead-letters/:id/replay", ReplayDeadLetter);
+
+  // Forecasting and risk (issue 12): cash-flow forecast, measured accuracy, risk scores, retrain.
+  openapi.get("/v1/analytics/forecast/cashflow", GetCashflowForecast);
+  openapi.get("/v1/analytics/forecast/accuracy", GetForecastAccuracy);
+  openapi.get("/v1/analytics/forecast/risk", ListRiskScores);
+  openapi.post("/v1/analytics/forecast/retrain", RetrainForecastModels);
+  openapi.get("/v1/customers/:id/risk", GetCustomerRisk);
 
   return app;
 }
