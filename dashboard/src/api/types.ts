@@ -31,3 +31,9 @@ export type StaffMember = Ok<paths["/v1/staff/{id}"]["get"]>;
 export type StaffRole = StaffMember["role"];
 export type StaffList = Ok<paths["/v1/staff"]["get"]>;
 export type CreatedStaffMember = Ok<paths["/v1/staff"]["post"]>;
+// Forecasting and risk (issue 12)
+export type CashflowForecast = Ok<paths["/v1/analytics/forecast/cashflow"]["get"]>;
+export type CashflowPeriod = CashflowForecast["weeks"][number];
+export type ForecastAccuracy = Ok<paths["/v1/analytics/forecast/accuracy"]["get"]>;
+export type CustomerRiskList = Ok<paths["/v1/analytics/forecast/risk"]["get"]>;
+export type CustomerRisk = CustomerRiskList["data"][number];
