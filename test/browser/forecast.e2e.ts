@@ -47,7 +47,7 @@ export async function forecastScenarios(options: SuiteOptions): Promise<{ passed
     await settled(page);
     await page.getByRole("cell", { name: "Seasonal naive" }).waitFor();
     await page.getByRole("cell", { name: /Combination/ }).waitFor();
-    await page.getByText("Own past late rate").waitFor();
+    await page.getByRole("columnheader", { name: "Own past late rate" }).waitFor();
     const rows = page.getByRole("table", { name: "Customers by late-payment risk" }).locator("tbody tr");
     assert.ok((await rows.count()) > 0, "risk rows");
     assert.match(await rows.first().innerText(), /\d+ %/);
