@@ -26,4 +26,6 @@ export const scriptDescriptions: Record<string, string> = {
   postinstall: "runs after npm install: copies swagger-ui into dashboard/public/docs/vendor for offline /docs",
   deploy: "wrangler deploy to your Cloudflare account (see the README's Deploy section first)",
   help: "this list",
+  forecast: "forecast every series of a long CSV (series_id,period,value): npm run forecast -- --input s.csv --horizon 18 --season 12 --output out.csv [--holdout]",
+  risk: "late-payment risk and days to settle per invoice: npm run risk -- --train invoices.csv --score invoices.csv --output scores.csv",
 };

@@ -6,6 +6,7 @@ import { match, navigate, useLocation } from "./lib/router.tsx";
 import { can, type Capability, restoreSession, useSession, useSessionKnown } from "./lib/session.ts";
 import { CustomerDetail } from "./pages/customer-detail.tsx";
 import { Customers } from "./pages/customers.tsx";
+import { Forecast } from "./pages/forecast.tsx";
 import { InvoiceDetail } from "./pages/invoice-detail.tsx";
 import { Invoices } from "./pages/invoices.tsx";
 import { Integrations } from "./pages/integrations.tsx";
@@ -32,6 +33,7 @@ const ROUTES: Route[] = [
   { path: "/invoices/:id", title: "Invoice", render: (p) => <InvoiceDetail id={p.id!} /> },
   { path: "/customers", title: "Customers", render: () => <Customers /> },
   { path: "/customers/:id", title: "Customer", render: (p) => <CustomerDetail id={p.id!} /> },
+  { path: "/forecast", title: "Forecast", render: () => <Forecast /> },
   { path: "/ops", title: "Operations", render: () => <Ops /> },
   // Accounting integrations (issue 8)
   { path: "/integrations", title: "Integrations", render: () => <Integrations /> },

@@ -1,6 +1,7 @@
 // Every browser suite, run in this order against one wrangler dev by test/browser/run.ts. A
 // capability's dashboard page adds its suite here (one file per page: test/browser/<topic>.e2e.ts).
 import { dashboardScenarios } from "./dashboard.e2e.ts";
+import { forecastScenarios } from "./forecast.e2e.ts";
 import { integrationsScenarios } from "./integrations.e2e.ts";
 import { invoiceWorkScenarios } from "./invoice-work.e2e.ts";
 import { scaleScenarios } from "./scale.e2e.ts";
@@ -9,6 +10,7 @@ import type { Suite } from "./harness.ts";
 export const suites: { name: string; run: Suite }[] = [
   { name: "dashboard", run: dashboardScenarios },
   { name: "invoice-work", run: invoiceWorkScenarios },
+  { name: "forecast", run: forecastScenarios },
   { name: "integrations", run: integrationsScenarios },
   { name: "scale", run: scaleScenarios },
 ];

@@ -33,6 +33,8 @@ import { AllocatePayment, ApplyCustomerCredit, CreateRefund, GetCustomerBalance,
 // Staff dashboard (issue 6): invoice history and the receivables aging report.
 import { ListInvoiceEvents } from "./routes/invoice-events.ts";
 import { GetReceivablesAging } from "./routes/receivables.ts";
+// Forecasting and risk (issue 12)
+import { GetCashflowForecast, GetCustomerRisk, GetForecastAccuracy, ListRiskScores, RetrainForecastModels } from "./routes/forecast.ts";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -187,6 +189,12 @@ export function createApp() {
   openapi.get("/v1/audit/export", ExportAuditLog);
   // Scale and performance: request metrics.
   openapi.get("/v1/ops/metrics", GetOpsMetrics);
+  // Forecasting and risk (issue 12): cash-flow forecast, measured accuracy, risk scores, retrain.
+  openapi.get("/v1/analytics/forecast/cashflow", GetCashflowForecast);
+  openapi.get("/v1/analytics/forecast/accuracy", GetForecastAccuracy);
+  openapi.get("/v1/analytics/forecast/risk", ListRiskScores);
+  openapi.post("/v1/analytics/forecast/retrain", RetrainForecastModels);
+  openapi.get("/v1/customers/:id/risk", GetCustomerRisk);
 
   return app;
 }

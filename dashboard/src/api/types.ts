@@ -39,3 +39,9 @@ export type ReceivablesAging = Ok<paths["/v1/receivables/aging"]["get"]>;
 export type CurrencyAging = ReceivablesAging["currencies"][number];
 export type AgingBucket = CurrencyAging["buckets"][number]["bucket"];
 export type OverdueCustomer = ReceivablesAging["topOverdueCustomers"][number];
+// Forecasting and risk (issue 12)
+export type CashflowForecast = Ok<paths["/v1/analytics/forecast/cashflow"]["get"]>;
+export type CashflowPeriod = CashflowForecast["weeks"][number];
+export type ForecastAccuracy = Ok<paths["/v1/analytics/forecast/accuracy"]["get"]>;
+export type CustomerRiskList = Ok<paths["/v1/analytics/forecast/risk"]["get"]>;
+export type CustomerRisk = CustomerRiskList["data"][number];

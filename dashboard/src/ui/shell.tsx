@@ -17,6 +17,7 @@ export const NAV: NavItem[] = [
   { href: "/receivables", label: "Receivables", icon: "◔" },
   { href: "/invoices", label: "Invoices", icon: "≡" },
   { href: "/customers", label: "Customers", icon: "☺" },
+  { href: "/forecast", label: "Forecast", icon: "◭" },
   { href: "/ops", label: "Operations", icon: "◎" },
   { href: "/integrations", label: "Integrations", icon: "⇄" },
   { href: "/settings", label: "Settings", icon: "⚙", needs: "admin" },
