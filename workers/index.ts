@@ -5,6 +5,7 @@ import { createLogger } from "./observability/logger.ts";
 import { dispatchQueue } from "../queues/dispatch.ts";
 import { sweepOutbox } from "../queues/outbox-relay.ts";
 import { PURGE_CRON, purgeExpired } from "./maintenance/purge-expired.ts";
+import "./analytics/register.ts"; // analytics (issue 11): rollup subscriber
 
 export { InvoiceSequence } from "../durable-objects/invoice-sequence.ts";
 export { CustomerDunning } from "../durable-objects/customer-dunning.ts";

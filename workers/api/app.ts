@@ -22,6 +22,8 @@ import { CreateInvoice, GetInvoice, IssueInvoice, ListInvoices, VoidInvoice } fr
 import { GetEventPipeline, ListDeadLetters, ReplayDeadLetter } from "./routes/ops.ts";
 import { CreatePayment, GetPayment, ListPayments } from "./routes/payments.ts";
 import { AllocatePayment, ApplyCustomerCredit, CreateRefund, GetCustomerBalance, GetRefund } from "./routes/customer-credit.ts";
+// Analytics (issue 11)
+import { GetAnalyticsBranches, GetAnalyticsOverview, GetAnalyticsProfitability, GetAnalyticsReconciliation, GetAnalyticsRevenue, RebuildAnalytics } from "./routes/analytics.ts";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -34,6 +36,7 @@ export function createApp() {
   app.use("/v1/api-keys/*", staffAdminOnly);
   app.use("/v1/staff", staffAdminOnly);
   app.use("/v1/staff/*", staffAdminOnly);
+  app.use("/v1/analytics/rebuild", staffAdminOnly); // analytics (issue 11)
   app.use("/v1/*", idempotency);
   app.use("/auth/session", authenticate);
   app.use("/auth/*", jsonBody);
@@ -121,6 +124,14 @@ export function createApp() {
   openapi.get("/v1/ops/events", GetEventPipeline);
   openapi.get("/v1/ops/dead-letters", ListDeadLetters);
   openapi.post("/v1/ops/dead-letters/:id/replay", ReplayDeadLetter);
+
+  // Analytics (issue 11): rollup-backed reads, reconciliation, admin rebuild.
+  openapi.get("/v1/analytics/overview", GetAnalyticsOverview);
+  openapi.get("/v1/analytics/revenue", GetAnalyticsRevenue);
+  openapi.get("/v1/analytics/profitability", GetAnalyticsProfitability);
+  openapi.get("/v1/analytics/branches", GetAnalyticsBranches);
+  openapi.get("/v1/analytics/reconciliation", GetAnalyticsReconciliation);
+  openapi.post("/v1/analytics/rebuild", RebuildAnalytics);
 
   return app;
 }
