@@ -25,4 +25,5 @@ export const scriptDescriptions: Record<string, string> = {
   postinstall: "runs after npm install: copies swagger-ui into dashboard/public/docs/vendor for offline /docs",
   deploy: "wrangler deploy to your Cloudflare account (see the README's Deploy section first)",
   help: "this list",
+  "analytics:rebuild": "rebuild every franchise's analytics rollups from scratch in the local D1 (fires the rebuild on a running npm start, else the next start does it)",
 };

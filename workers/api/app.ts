@@ -23,6 +23,7 @@ import { GetEventPipeline, ListDeadLetters, ReplayDeadLetter } from "./routes/op
 import { CreatePayment, GetPayment, ListPayments } from "./routes/payments.ts";
 import { AllocatePayment, ApplyCustomerCredit, CreateRefund, GetCustomerBalance, GetRefund } from "./routes/customer-credit.ts";
 // Analytics (issue 11)
+import { CreateBiExport, DownloadBiFile, GetBiExport, GetBiManifest } from "./routes/bi.ts";
 import { GetAnalyticsBranches, GetAnalyticsOverview, GetAnalyticsProfitability, GetAnalyticsReconciliation, GetAnalyticsRevenue, RebuildAnalytics } from "./routes/analytics.ts";
 
 export function createApp() {
@@ -37,6 +38,8 @@ export function createApp() {
   app.use("/v1/staff", staffAdminOnly);
   app.use("/v1/staff/*", staffAdminOnly);
   app.use("/v1/analytics/rebuild", staffAdminOnly); // analytics (issue 11)
+  app.use("/v1/bi/exports", staffAdminOnly);
+  app.use("/v1/bi/exports/*", staffAdminOnly);
   app.use("/v1/*", idempotency);
   app.use("/auth/session", authenticate);
   app.use("/auth/*", jsonBody);
@@ -132,6 +135,10 @@ export function createApp() {
   openapi.get("/v1/analytics/branches", GetAnalyticsBranches);
   openapi.get("/v1/analytics/reconciliation", GetAnalyticsReconciliation);
   openapi.post("/v1/analytics/rebuild", RebuildAnalytics);
+  openapi.post("/v1/bi/exports", CreateBiExport);
+  openapi.get("/v1/bi/exports/:id", GetBiExport);
+  openapi.get("/v1/bi/manifest", GetBiManifest);
+  openapi.get("/bi/files", DownloadBiFile);
 
   return app;
 }

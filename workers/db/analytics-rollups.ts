@@ -125,3 +125,12 @@ export async function sumRollup(db: Db, f: RollupFilter, from: string | null, to
   const days = from === null ? sql`day <= ${to}` : sql`day BETWEEN ${from} AND ${to}`;
   return db.all<SumRow>(sql`SELECT currency, ${sql.raw(group)} AS "group", ${SUMS} FROM analytics_daily WHERE ${where(f, days)} GROUP BY currency, "group" ORDER BY currency, "group"`);
 }
+
+/** Every cell of one day (the BI feed's revenue_daily partition), in key order. */
+export async function cellsOfDay(db: Db, franchiseId: string, day: string): Promise<Cell[]> {
+  const cols = COLUMNS.map((c, i) => `${c} AS ${AMOUNT_FIELDS[i]}`).join(", ");
+  return db.all<Cell>(
+    sql`SELECT day, branch_id AS branchId, service_type_id AS serviceTypeId, currency, ${sql.raw(cols)} FROM analytics_daily
+        WHERE franchise_id = ${franchiseId} AND day = ${day} ORDER BY branch_id, service_type_id, currency`,
+  );
+}

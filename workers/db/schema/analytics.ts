@@ -50,3 +50,22 @@ export const analyticsState = sqliteTable("analytics_state", {
   rebuiltAt: text("rebuilt_at").notNull(),
   cells: integer("cells").notNull(),
 });
+
+/** BI exports (POST /v1/bi/exports and the daily cron): one row per run, with its progress. */
+export const biExports = sqliteTable(
+  "bi_exports",
+  {
+    id: text("id").primaryKey(),
+    franchiseId: text("franchise_id").notNull(),
+    date: text("date").notNull(),
+    status: text("status").notNull(), // queued | running | done | failed
+    tablesDone: integer("tables_done").notNull().default(0),
+    tablesTotal: integer("tables_total").notNull(),
+    rows: integer("rows").notNull().default(0),
+    error: text("error"),
+    requestedBy: text("requested_by").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("bi_exports_franchise").on(t.franchiseId, t.id)],
+);
