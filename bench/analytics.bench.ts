@@ -6,7 +6,7 @@ const TARGET_P95_MS = 100;
 
 export async function run(args: string[]) {
   const n = Number(args[0] ?? 400);
-  const worker = await startLocalWorker({ port: 8797, customers: args[1] ?? "1000,1000" });
+  const worker = await startLocalWorker({ port: 8797, customers: args[1] ?? "1000,1000", readyTimeoutMs: 240_000 });
   try {
     const { franchiseId } = worker.credentials;
     const headers = { authorization: `Bearer ${worker.credentials.apiKey}` };

@@ -14,4 +14,6 @@ export const PUBLIC_OPERATIONS: Record<string, PublicOperation> = {
   "POST /auth/login": { reason: "exchanges staff email + password for a session; cannot require a session itself" },
   "GET /openapi.json": { reason: "the published API contract", undocumented: true },
   "GET /docs/": { reason: "static, offline API reference rendered from /openapi.json", undocumented: true },
+  // Analytics BI feed (issue 11)
+  "GET /bi/files": { reason: "signed, expiring BI download URL from GET /v1/bi/manifest: the HMAC over key + expiry is its authentication, for BI tools without our credentials" },
 };
