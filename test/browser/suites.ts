@@ -2,5 +2,9 @@
 // capability's dashboard page adds its suite here (one file per page: test/browser/<topic>.e2e.ts).
 import { dashboardScenarios } from "./dashboard.e2e.ts";
 import type { Suite } from "./harness.ts";
+import { analyticsScenarios } from "./analytics.e2e.ts";
 
-export const suites: { name: string; run: Suite }[] = [{ name: "dashboard", run: dashboardScenarios }];
+export const suites: { name: string; run: Suite }[] = [
+  { name: "dashboard", run: dashboardScenarios },
+  { name: "analytics", run: analyticsScenarios },
+];
