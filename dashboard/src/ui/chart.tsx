@@ -1,13 +1,13 @@
-// ECharts, tree-shaken to what the dashboard draws (bar charts), rendered as SVG so it stays
+// ECharts, tree-shaken to what the dashboard draws (bar charts; lines for the Revenue page's deferred balance and medians), rendered as SVG so it stays
 // crisp and readable in screenshots. The chart resizes with its container.
-import { BarChart } from "echarts/charts";
+import { BarChart, LineChart } from "echarts/charts";
 import { GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
 import * as echarts from "echarts/core";
 import type { EChartsCoreOption } from "echarts/core";
 import { SVGRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 
-echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
 
 export const PALETTE = ["#1f4fd1", "#e0a100", "#e5622a", "#c2255c", "#7b2cbf", "#2f9e44"];
 
