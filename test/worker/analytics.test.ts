@@ -74,7 +74,7 @@ beforeAll(async () => {
   expect(cn.status, JSON.stringify(cn.body)).toBe(201);
   await createCustomer({ name: "Beta customer" }, B.key);
   await deliverAll(A.franchiseId);
-});
+}, 120_000); // PBKDF2 logins and a dozen writes: slow on a loaded machine
 
 function addDays(date: string, n: number) {
   return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);

@@ -51,7 +51,7 @@ beforeAll(async () => {
   for (const d of [a, b]) expect((await call("POST", `/v1/invoices/${d.id}/issue`)).status).toBe(200);
   expect((await call("POST", "/v1/payments", { body: { customerId: customer, currency: "EUR", amount: 12_345, method: "card", allocations: [{ invoiceId: a.id, amount: 12_345 }] } })).status).toBe(201);
   await deliverEvents();
-});
+}, 120_000); // PBKDF2 logins and several writes: slow on a loaded machine
 
 describe("BI export", () => {
   it("queues with 202 and progress, writes Parquet + CSV + manifest, and the Parquet matches the API to the cent", async () => {
