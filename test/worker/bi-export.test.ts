@@ -11,7 +11,8 @@ import { signDownload } from "../../workers/bi/signed-urls.ts";
 import { envelopeOf, type OutboxRow } from "../../workers/events/envelope.ts";
 import { A, call, callJson, createCustomer, createDraft, login, seedFixtures, seedStaff, STAFF } from "./fixtures.ts";
 
-const today = new Date().toISOString().slice(0, 10);
+/** The day exported: the invoices' issue date (the branch's local date, which may differ from UTC's). */
+let today = new Date().toISOString().slice(0, 10);
 let admin: string;
 let manager: string;
 
@@ -49,6 +50,7 @@ beforeAll(async () => {
   const a = await createDraft(customer, { lines: [{ description: "Big job", quantity: 1, unitPrice: 9_007_199_254_740, serviceTypeId: A.cleaning }] });
   const b = await createDraft(customer, { branchId: A.newYork, currency: "USD", lines: [{ description: "NY", quantity: 3, unitPrice: 3333, serviceTypeId: A.cleaning }] });
   for (const d of [a, b]) expect((await call("POST", `/v1/invoices/${d.id}/issue`)).status).toBe(200);
+  today = (await callJson("GET", `/v1/invoices/${a.id}`)).body.issueDate;
   expect((await call("POST", "/v1/payments", { body: { customerId: customer, currency: "EUR", amount: 12_345, method: "card", allocations: [{ invoiceId: a.id, amount: 12_345 }] } })).status).toBe(201);
   await deliverEvents();
 }, 120_000); // PBKDF2 logins and several writes: slow on a loaded machine
