@@ -19,7 +19,7 @@ function must(args: string[], what: string) {
 }
 
 /** `setupSql` (optional) runs after the seed, given the demo credentials (e.g. to assign a rate plan to a key). */
-export async function startLocalWorker(opts: { port: number; customers: string; setupSql?: (credentials: LocalWorker["credentials"]) => Promise<string>; vars?: Record<string, string> }): Promise<LocalWorker> {
+export async function startLocalWorker(opts: { port: number; customers: string; setupSql?: (credentials: LocalWorker["credentials"]) => Promise<string>; vars?: Record<string, string>; readyTimeoutMs?: number }): Promise<LocalWorker> {
   const dir = mkdtempSync(join(tmpdir(), "ledgerline-bench-"));
   must([wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", dir], "migrations");
   must(["node", "scripts/seed/cli.ts", "--out", join(dir, "seed.sql"), "--credentials", join(dir, "cred.json"), "--customers", opts.customers], "seed generation");
@@ -33,14 +33,21 @@ export async function startLocalWorker(opts: { port: number; customers: string; 
     detached: true,
   });
   const baseUrl = `http://127.0.0.1:${opts.port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
   for (;;) {
     try {
       if ((await fetch(`${baseUrl}/health`)).ok) break;
     } catch {
       // not up yet
     }
-    if (Date.now() > deadline) throw new Error("wrangler dev did not answer /health within 60 s");
+    if (Date.now() > deadline) {
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      throw new Error(`wrangler dev did not answer /health within ${(opts.readyTimeoutMs ?? 60_000) / 1000} s`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   return {

@@ -28,4 +28,5 @@ export const scriptDescriptions: Record<string, string> = {
   help: "this list",
   forecast: "forecast every series of a long CSV (series_id,period,value): npm run forecast -- --input s.csv --horizon 18 --season 12 --output out.csv [--holdout]",
   risk: "late-payment risk and days to settle per invoice: npm run risk -- --train invoices.csv --score invoices.csv --output scores.csv",
+  "analytics:rebuild": "rebuild every franchise's analytics rollups from scratch in the local D1 (fires the rebuild on a running npm start, else the next start does it)",
 };

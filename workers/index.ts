@@ -11,6 +11,9 @@ import { PURGE_CRON, purgeExpired } from "./maintenance/purge-expired.ts";
 // audit (issue 10): the audit-log subscriber and the checkpoint cron
 import "./audit/subscriber.ts";
 import { AUDIT_CHECKPOINT_CRON, checkpointAllLogs } from "./audit/checkpoint-cron.ts";
+import "./analytics/register.ts"; // analytics (issue 11): rollup subscriber
+import { ensureRollups } from "./analytics/ensure-rollups.ts";
+import { BI_EXPORT_CRON, scheduleDailyBiExports } from "./bi/schedule.ts";
 
 export { InvoiceSequence } from "../durable-objects/invoice-sequence.ts";
 export { CustomerDunning } from "../durable-objects/customer-dunning.ts";
@@ -34,6 +37,8 @@ export default {
   async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
     const logger = createLogger(env.LOG_LEVEL, { cron: controller.cron });
     if (controller.cron === "* * * * *") await sweepOutbox(env, logger);
+    if (controller.cron === "* * * * *") await ensureRollups(env, logger); // analytics (issue 11)
+    if (controller.cron === BI_EXPORT_CRON) await scheduleDailyBiExports(env, logger); // analytics (issue 11): BI feed
     if (controller.cron === PURGE_CRON) await purgeExpired(env, logger);
     if (controller.cron === AUDIT_CHECKPOINT_CRON) await checkpointAllLogs(env, logger);
   },

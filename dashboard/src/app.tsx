@@ -13,6 +13,7 @@ import { Integrations } from "./pages/integrations.tsx";
 import { Ops } from "./pages/ops.tsx";
 import { Overview } from "./pages/overview.tsx";
 import { Receivables } from "./pages/receivables.tsx";
+import { Revenue } from "./pages/revenue.tsx";
 import { Settings } from "./pages/settings.tsx";
 import { SignIn } from "./pages/sign-in.tsx";
 import { Shell } from "./ui/shell.tsx";
@@ -29,6 +30,7 @@ interface Route {
 const ROUTES: Route[] = [
   { path: "/", title: "Overview", render: () => <Overview /> },
   { path: "/receivables", title: "Receivables", render: () => <Receivables /> },
+  { path: "/revenue", title: "Revenue", render: () => <Revenue /> }, // analytics (issue 11)
   { path: "/invoices", title: "Invoices", render: () => <Invoices /> },
   { path: "/invoices/:id", title: "Invoice", render: (p) => <InvoiceDetail id={p.id!} /> },
   { path: "/customers", title: "Customers", render: () => <Customers /> },

@@ -1,5 +1,6 @@
 // Every browser suite, run in this order against one wrangler dev by test/browser/run.ts. A
 // capability's dashboard page adds its suite here (one file per page: test/browser/<topic>.e2e.ts).
+import { analyticsScenarios } from "./analytics.e2e.ts";
 import { dashboardScenarios } from "./dashboard.e2e.ts";
 import { forecastScenarios } from "./forecast.e2e.ts";
 import { integrationsScenarios } from "./integrations.e2e.ts";
@@ -10,6 +11,7 @@ import type { Suite } from "./harness.ts";
 export const suites: { name: string; run: Suite }[] = [
   { name: "dashboard", run: dashboardScenarios },
   { name: "invoice-work", run: invoiceWorkScenarios },
+  { name: "analytics", run: analyticsScenarios },
   { name: "forecast", run: forecastScenarios },
   { name: "integrations", run: integrationsScenarios },
   { name: "scale", run: scaleScenarios },

@@ -35,6 +35,9 @@ import { ListInvoiceEvents } from "./routes/invoice-events.ts";
 import { GetReceivablesAging } from "./routes/receivables.ts";
 // Forecasting and risk (issue 12)
 import { GetCashflowForecast, GetCustomerRisk, GetForecastAccuracy, ListRiskScores, RetrainForecastModels } from "./routes/forecast.ts";
+// Analytics (issue 11)
+import { CreateBiExport, DownloadBiFile, GetBiExport, GetBiManifest } from "./routes/bi.ts";
+import { GetAnalyticsBranches, GetAnalyticsOverview, GetAnalyticsProfitability, GetAnalyticsReconciliation, GetAnalyticsRevenue, RebuildAnalytics } from "./routes/analytics.ts";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -56,6 +59,9 @@ export function createApp() {
   // Accounting integrations (issue 8): changing one is for staff admins; reading is for the franchise.
   app.use("/v1/integrations/*", async (c, next) => (c.req.method === "GET" ? next() : staffAdminOnly(c, next)));
   app.use("/v1/integrations", async (c, next) => (c.req.method === "GET" ? next() : staffAdminOnly(c, next)));
+  app.use("/v1/analytics/rebuild", staffAdminOnly); // analytics (issue 11)
+  app.use("/v1/bi/exports", staffAdminOnly);
+  app.use("/v1/bi/exports/*", staffAdminOnly);
   app.use("/v1/*", idempotency);
   app.use("/auth/session", authenticate);
   app.use("/auth/*", jsonBody);
@@ -195,6 +201,17 @@ export function createApp() {
   openapi.get("/v1/analytics/forecast/risk", ListRiskScores);
   openapi.post("/v1/analytics/forecast/retrain", RetrainForecastModels);
   openapi.get("/v1/customers/:id/risk", GetCustomerRisk);
+  // Analytics (issue 11): rollup-backed reads, reconciliation, admin rebuild.
+  openapi.get("/v1/analytics/overview", GetAnalyticsOverview);
+  openapi.get("/v1/analytics/revenue", GetAnalyticsRevenue);
+  openapi.get("/v1/analytics/profitability", GetAnalyticsProfitability);
+  openapi.get("/v1/analytics/branches", GetAnalyticsBranches);
+  openapi.get("/v1/analytics/reconciliation", GetAnalyticsReconciliation);
+  openapi.post("/v1/analytics/rebuild", RebuildAnalytics);
+  openapi.post("/v1/bi/exports", CreateBiExport);
+  openapi.get("/v1/bi/exports/:id", GetBiExport);
+  openapi.get("/v1/bi/manifest", GetBiManifest);
+  openapi.get("/bi/files", DownloadBiFile);
 
   return app;
 }

@@ -11,6 +11,7 @@ import { CustomerLink } from "../ui/customer-link.tsx";
 import { ErrorState, Loading } from "../ui/states.tsx";
 import { type Column, DataTable } from "../ui/table.tsx";
 import type { Branch } from "../api/types.ts";
+import { OverviewKpis } from "./overview/kpis.tsx";
 
 export function Overview() {
   const session = useSession();
@@ -66,6 +67,8 @@ export function Overview() {
   return (
     <>
       <PageHeader title={`Good to see you, ${session?.user.name.split(" ")[0] ?? ""}`} subtitle={`${greeting} · ${branches.list.length} branches`} />
+      <OverviewKpis />
+      <h2 className="section-title">Overdue now</h2>
       <div className="stats">
         {overdue.loading && !overdue.data ? (
           <Stat label="Overdue receivables" value={<span className="placeholder">Calculating…</span>} />

@@ -1,4 +1,4 @@
-// ECharts, tree-shaken to what the dashboard draws (bar charts; line charts with bands on Forecast), rendered as SVG so it stays
+// ECharts, tree-shaken to what the dashboard draws (bar charts; lines for Forecast bands and the Revenue page), rendered as SVG so it stays
 // crisp and readable in screenshots. The chart resizes with its container.
 import { BarChart, LineChart } from "echarts/charts";
 import { GridComponent, LegendComponent, TooltipComponent } from "echarts/components";

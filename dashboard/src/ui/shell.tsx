@@ -15,6 +15,7 @@ interface NavItem {
 export const NAV: NavItem[] = [
   { href: "/", label: "Overview", icon: "◧" },
   { href: "/receivables", label: "Receivables", icon: "◔" },
+  { href: "/revenue", label: "Revenue", icon: "▤" }, // analytics (issue 11)
   { href: "/invoices", label: "Invoices", icon: "≡" },
   { href: "/customers", label: "Customers", icon: "☺" },
   { href: "/forecast", label: "Forecast", icon: "◭" },

@@ -18,4 +18,6 @@ export const PUBLIC_OPERATIONS: Record<string, PublicOperation> = {
   "POST /webhooks/xero": { reason: "Xero's webhook delivery; the x-xero-signature HMAC of the raw body with the webhook key is its authentication (401 otherwise)" },
   "GET /docs/": { reason: "static, offline API reference rendered from /openapi.json", undocumented: true },
   "GET /.well-known/jwks.json": { reason: "public keys that verify Ledgerline's seals: anyone holding a sealed document must be able to verify it; holds no secret" },
+  // Analytics BI feed (issue 11)
+  "GET /bi/files": { reason: "signed, expiring BI download URL from GET /v1/bi/manifest: the HMAC over key + expiry is its authentication, for BI tools without our credentials" },
 };

@@ -61,7 +61,7 @@ type Need = (prefix: string) => Promise<string[]>;
 
 async function created(res: Promise<{ status: number; body: any }>, what: string): Promise<string> {
   const r = await res;
-  if (r.status !== 201 && r.status !== 200) throw new Error(`world: could not create ${what}: ${r.status} ${JSON.stringify(r.body)}`);
+  if (r.status !== 201 && r.status !== 200 && r.status !== 202) throw new Error(`world: could not create ${what}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.id;
 }
 
@@ -131,6 +131,8 @@ const FACTORIES: Record<string, (need: Need, s: Sessions) => Promise<string[]>> 
     await created(callJson("POST", "/v1/staff", { key: s.aAdmin, body: { email: "isolation.viewer@alpha.test", name: "Isolation Viewer", role: "viewer" } }), "a staff user"),
     await created(callJson("POST", "/v1/staff", { key: s.aAdmin, body: { email: "isolation.manager@alpha.test", name: "Isolation Manager", role: "branch_manager", branchIds: [A.madrid] } }), "a branch manager"),
   ],
+  // A queued BI export (analytics, issue 11): made by A's admin; the queue may run it meanwhile.
+  bix: async (_need, s) => [await created(callJson("POST", "/v1/bi/exports", { key: s.aAdmin, body: { date: "2026-01-15" } }), "a BI export")],
   key: async (_need, s) => [await created(callJson("POST", "/v1/api-keys", { key: s.aAdmin, body: { name: "isolation target", scopes: ["read"] } }), "an API key")],
   // Accounting integrations (issue 8): a pending Xero connection of A.
   erc: async (_need, s) => {

@@ -1,0 +1,95 @@
+// Branch comparison for a period: revenue (recognized, net) and growth against the previous
+// period, DSO, CEI, overdue %, average days late; ranked by revenue within each currency, with
+// the network median of each measure and every branch's distance from it. Revenue medians are
+// per currency (amounts are never compared across currencies); ratios are network-wide.
+import { and, eq } from "drizzle-orm";
+import type { BillingContext } from "../billing/context.ts";
+import { sumRollup, type SumRow } from "../db/analytics-rollups.ts";
+import { inBranchScope } from "../db/branch-scope.ts";
+import { branches } from "../db/schema.ts";
+import { addDays } from "../domain/dates.ts";
+import { zeroAmounts, type CellAmounts } from "../domain/analytics/cells.ts";
+import { avgDaysLate, cei, dso, growthPct, median, overduePct } from "../domain/analytics/kpis.ts";
+import { periodDays, previousPeriod, type DayPeriod } from "../domain/analytics/periods.ts";
+import { periodSums, plus } from "./overview.ts";
+import { rollupFilter } from "./filters.ts";
+
+const MEASURES = ["growthPct", "dso", "cei", "overduePct", "avgDaysLate"] as const;
+type Measure = (typeof MEASURES)[number];
+
+export interface BranchComparisonRow {
+  branchId: string;
+  code: string;
+  name: string;
+  currency: string;
+  rank: number;
+  revenue: number;
+  revenuePrevious: number;
+  growthPct: number | null;
+  dso: number | null;
+  cei: number | null;
+  overduePct: number | null;
+  avgDaysLate: number | null;
+  /** No dispute data exists in the billing core yet: always null until disputes land. */
+  disputeRate: number | null;
+  vsMedian: Record<Measure | "revenue", number | null>;
+}
+
+export interface BranchComparison {
+  data: BranchComparisonRow[];
+  median: Record<Measure, number | null> & { revenue: { currency: string; revenue: number | null }[] };
+}
+
+const key = (r: SumRow) => `${r.group}|${r.currency}`;
+const diff = (a: number | null, m: number | null) => (a === null || m === null ? null : Math.round((a - m) * 10) / 10);
+
+export async function compareBranches(ctx: BillingContext, period: DayPeriod): Promise<BranchComparison> {
+  const f = await rollupFilter(ctx, {});
+  const prev = previousPeriod(period);
+  const [before, prevRows, curRows, names] = await Promise.all([
+    sumRollup(ctx.db, f, null, addDays(prev.from, -1), "branch"),
+    sumRollup(ctx.db, f, prev.from, prev.to, "branch"),
+    sumRollup(ctx.db, f, period.from, period.to, "branch"),
+    ctx.db.select({ id: branches.id, code: branches.code, name: branches.name, currency: branches.currency }).from(branches).where(and(eq(branches.franchiseId, ctx.franchiseId), inBranchScope(branches.id, ctx.branchScope))).all(),
+  ]);
+  const [b, p, c] = [before, prevRows, curRows].map((rows) => new Map(rows.map((r) => [key(r), r as CellAmounts])));
+  const days = periodDays(period);
+  // A branch invoices in its own currency; any other currency it has figures in gets its own row.
+  const pairs = new Set([...names.map((n) => `${n.id}|${n.currency}`), ...[...before, ...prevRows, ...curRows].map(key)]);
+  const rows = [...pairs].map((pair) => {
+    const [branchId, currency] = pair.split("|") as [string, string];
+    const branch = names.find((n) => n.id === branchId);
+    const start = b?.get(pair) ?? zeroAmounts();
+    const prevSums = p?.get(pair) ?? zeroAmounts();
+    const s = periodSums(plus(start, prevSums), c?.get(pair) ?? zeroAmounts(), days);
+    const row: BranchComparisonRow = {
+      branchId,
+      code: branch?.code ?? "",
+      name: branch?.name ?? branchId,
+      currency,
+      rank: 0,
+      revenue: s.recognized,
+      revenuePrevious: prevSums.recognized,
+      growthPct: growthPct(s.recognized, prevSums.recognized),
+      dso: dso(s),
+      cei: cei(s),
+      overduePct: overduePct(s),
+      avgDaysLate: avgDaysLate(s),
+      disputeRate: null,
+      vsMedian: { revenue: null, growthPct: null, dso: null, cei: null, overduePct: null, avgDaysLate: null },
+    };
+    return row;
+  });
+  const currencies = [...new Set(rows.map((r) => r.currency))].sort();
+  const revenueMedian = currencies.map((currency) => ({ currency, revenue: median(rows.filter((r) => r.currency === currency).map((r) => r.revenue)) }));
+  const med = Object.fromEntries(MEASURES.map((m) => [m, median(rows.map((r) => r[m]))])) as Record<Measure, number | null>;
+  for (const currency of currencies) {
+    rows.filter((r) => r.currency === currency).sort((x, y) => y.revenue - x.revenue || x.code.localeCompare(y.code)).forEach((r, i) => (r.rank = i + 1));
+  }
+  for (const r of rows) {
+    const rm = revenueMedian.find((m) => m.currency === r.currency)?.revenue ?? null;
+    r.vsMedian = { revenue: diff(r.revenue, rm), ...(Object.fromEntries(MEASURES.map((m) => [m, diff(r[m], med[m])])) as Record<Measure, number | null>) };
+  }
+  rows.sort((x, y) => x.currency.localeCompare(y.currency) || x.rank - y.rank);
+  return { data: rows, median: { ...med, revenue: revenueMedian } };
+}

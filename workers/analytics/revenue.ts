@@ -1,0 +1,23 @@
+// Billed vs recognized vs deferred by month (net of tax), one series per currency.
+import type { BillingContext } from "../billing/context.ts";
+import { sumRollup } from "../db/analytics-rollups.ts";
+import { addDays } from "../domain/dates.ts";
+import { monthRangeDays, monthsBetween } from "../domain/analytics/periods.ts";
+import { revenueSeries, type RevenueMonth } from "../domain/analytics/revenue-series.ts";
+import { rollupFilter, type AnalyticsFilters } from "./filters.ts";
+
+export type RevenueRow = RevenueMonth & { currency: string };
+
+export async function revenue(ctx: BillingContext, fromMonth: string, toMonth: string, filters: AnalyticsFilters): Promise<RevenueRow[]> {
+  const f = await rollupFilter(ctx, filters);
+  const days = monthRangeDays(fromMonth, toMonth);
+  const [opening, monthly] = await Promise.all([sumRollup(ctx.db, f, null, addDays(days.from, -1), "none"), sumRollup(ctx.db, f, days.from, days.to, "month")]);
+  const currencies = [...new Set([...opening, ...monthly].map((r) => r.currency))].sort();
+  const months = monthsBetween(fromMonth, toMonth);
+  return currencies.flatMap((currency) => {
+    const open = opening.find((r) => r.currency === currency);
+    const openingDeferred = open ? open.billedNet - open.creditedNet - open.recognized : 0;
+    const sums = monthly.filter((r) => r.currency === currency).map((r) => ({ month: r.group, billed: r.billedNet, credited: r.creditedNet, recognized: r.recognized }));
+    return revenueSeries(months, sums, openingDeferred).map((m) => ({ ...m, currency }));
+  });
+}

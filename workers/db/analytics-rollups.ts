@@ -1,0 +1,136 @@
+// Statements and reads on the analytics rollup (workers/db/schema/analytics.ts). Cells travel as
+// one JSON parameter per statement (json_each), so a statement binds a handful of parameters
+// whatever the number of cells: D1's 100-parameter limit never comes into it.
+import { sql, type SQL } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import type { Db } from "./client.ts";
+import { assertInBatch } from "./batch.ts";
+import { chunksOf } from "./chunks.ts";
+import { AMOUNT_FIELDS, type CellAmounts, type CellKey } from "../domain/analytics/cells.ts";
+import type { BranchScope } from "./branch-scope.ts";
+
+/** Cells per statement: ~150 bytes each keeps the JSON parameter far below D1's 1 MB statement size. */
+export const CELLS_PER_STATEMENT = 400;
+
+const COLUMNS = ["billed_gross", "billed_net", "credited_gross", "credited_net", "recognized", "collected", "credit_applied", "collected_days", "late_days", "overdue_delta"] as const;
+
+export type Cell = CellKey & CellAmounts;
+
+/**
+ * A statement as SQL text and parameters. drizzle's D1 batch cannot run raw `sql` with parameters
+ * (SQLiteRaw has no prepared statement to bind), so these batches go to D1 directly.
+ */
+export interface RawStatement {
+  sql: string;
+  params: unknown[];
+}
+
+const dialect = new SQLiteAsyncDialect();
+const raw = (q: SQL): RawStatement => {
+  const { sql: text, params } = dialect.sqlToQuery(q);
+  return { sql: text, params };
+};
+
+/** assertInBatch (workers/db/batch.ts) as a raw statement: it aborts the batch unless `condition` holds. */
+export function rawAssert(db: Db, code: string, condition: SQL): RawStatement {
+  const { sql: text, params } = (assertInBatch(db, code, condition) as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
+  return { sql: text, params };
+}
+
+/** Runs the statements as one D1 batch (atomic). */
+export async function runRawBatch(db: Db, statements: RawStatement[]): Promise<void> {
+  if (statements.length === 0) return;
+  const d1 = db.$client;
+  await d1.batch(statements.map((s) => d1.prepare(s.sql).bind(...s.params)));
+}
+
+const packed = (cells: readonly Cell[]) => JSON.stringify(cells.map((c) => [c.day, c.branchId, c.serviceTypeId, c.currency, ...AMOUNT_FIELDS.map((f) => c[f])]));
+
+/** Adds the cells' amounts to the rollup (creating missing cells). */
+export function addCellsStatements(franchiseId: string, cells: readonly Cell[]): RawStatement[] {
+  const values = COLUMNS.map((_, i) => `json_extract(value, '$[${i + 4}]')`).join(", ");
+  const updates = COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(", ");
+  return chunksOf([...cells], CELLS_PER_STATEMENT).map((chunk) =>
+    raw(
+      sql`INSERT INTO analytics_daily (franchise_id, day, branch_id, service_type_id, currency, ${sql.raw(COLUMNS.join(", "))})
+          SELECT ${franchiseId}, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), ${sql.raw(values)}
+          FROM json_each(${packed(chunk)}) WHERE true
+          ON CONFLICT (franchise_id, day, branch_id, service_type_id, currency) DO UPDATE SET ${sql.raw(updates)}`,
+    ),
+  );
+}
+
+export function clearRollupStatements(franchiseId: string): RawStatement[] {
+  return [raw(sql`DELETE FROM analytics_daily WHERE franchise_id = ${franchiseId}`), raw(sql`DELETE FROM analytics_applied_events WHERE franchise_id = ${franchiseId}`)];
+}
+
+export function recordRebuildStatement(franchiseId: string, throughSeq: number, at: string, cells: number): RawStatement {
+  return raw(
+    sql`INSERT INTO analytics_state (franchise_id, rebuilt_through_seq, rebuilt_at, cells) VALUES (${franchiseId}, ${throughSeq}, ${at}, ${cells})
+        ON CONFLICT (franchise_id) DO UPDATE SET rebuilt_through_seq = excluded.rebuilt_through_seq, rebuilt_at = excluded.rebuilt_at, cells = excluded.cells`,
+  );
+}
+
+/** Marks an event applied; a second insert of the same seq aborts its batch (primary key), so nothing is added twice. */
+export function markAppliedStatement(franchiseId: string, seq: number, at: string): RawStatement {
+  return raw(sql`INSERT INTO analytics_applied_events (franchise_id, seq, applied_at) VALUES (${franchiseId}, ${seq}, ${at})`);
+}
+
+export const isDuplicateApply = (error: unknown) => error instanceof Error && /UNIQUE constraint failed: analytics_applied_events/.test(`${error.message} ${String((error as { cause?: unknown }).cause ?? "")}`);
+
+export async function rollupState(db: Db, franchiseId: string): Promise<{ rebuiltThroughSeq: number; rebuiltAt: string; cells: number } | null> {
+  const row = await db.get<{ rebuilt_through_seq: number; rebuilt_at: string; cells: number }>(
+    sql`SELECT rebuilt_through_seq, rebuilt_at, cells FROM analytics_state WHERE franchise_id = ${franchiseId}`,
+  );
+  return row ? { rebuiltThroughSeq: row.rebuilt_through_seq, rebuiltAt: row.rebuilt_at, cells: row.cells } : null;
+}
+
+export async function maxOutboxSeq(db: Db, franchiseId: string): Promise<number> {
+  const row = await db.get<{ s: number | null }>(sql`SELECT MAX(seq) AS s FROM outbox_events WHERE franchise_id = ${franchiseId}`);
+  return row?.s ?? 0;
+}
+
+/** Filters shared by every rollup read. */
+export interface RollupFilter {
+  franchiseId: string;
+  branchScope: BranchScope;
+  branchId?: string | undefined;
+  serviceTypeId?: string | undefined;
+  currency?: string | undefined;
+}
+
+function where(f: RollupFilter, dayCondition: SQL): SQL {
+  const parts: SQL[] = [sql`franchise_id = ${f.franchiseId}`, dayCondition];
+  if (f.branchScope) parts.push(sql`branch_id IN (SELECT value FROM json_each(${JSON.stringify(f.branchScope)}))`);
+  if (f.branchId) parts.push(sql`branch_id = ${f.branchId}`);
+  if (f.serviceTypeId !== undefined) parts.push(sql`service_type_id = ${f.serviceTypeId}`);
+  if (f.currency) parts.push(sql`currency = ${f.currency}`);
+  return sql.join(parts, sql` AND `);
+}
+
+export type SumRow = { currency: string; group: string } & CellAmounts;
+
+const SUMS = sql.raw(COLUMNS.map((c, i) => `COALESCE(SUM(${c}), 0) AS ${AMOUNT_FIELDS[i]}`).join(", "));
+
+/** Sums over [from, to] grouped by currency and `groupBy` (a column expression, or '' for none). */
+export async function sumRollup(db: Db, f: RollupFilter, from: string | null, to: string, groupBy: "none" | "month" | "branch" | "service" | "month_service" | "month_branch"): Promise<SumRow[]> {
+  const group = {
+    none: "''",
+    month: "substr(day, 1, 7)",
+    branch: "branch_id",
+    service: "service_type_id",
+    month_service: "substr(day, 1, 7) || '|' || service_type_id",
+    month_branch: "substr(day, 1, 7) || '|' || branch_id",
+  }[groupBy];
+  const days = from === null ? sql`day <= ${to}` : sql`day BETWEEN ${from} AND ${to}`;
+  return db.all<SumRow>(sql`SELECT currency, ${sql.raw(group)} AS "group", ${SUMS} FROM analytics_daily WHERE ${where(f, days)} GROUP BY currency, "group" ORDER BY currency, "group"`);
+}
+
+/** Every cell of one day (the BI feed's revenue_daily partition), in key order. */
+export async function cellsOfDay(db: Db, franchiseId: string, day: string): Promise<Cell[]> {
+  const cols = COLUMNS.map((c, i) => `${c} AS ${AMOUNT_FIELDS[i]}`).join(", ");
+  return db.all<Cell>(
+    sql`SELECT day, branch_id AS branchId, service_type_id AS serviceTypeId, currency, ${sql.raw(cols)} FROM analytics_daily
+        WHERE franchise_id = ${franchiseId} AND day = ${day} ORDER BY branch_id, service_type_id, currency`,
+  );
+}
