@@ -3,14 +3,14 @@
 // `npm run fake-provider -- <name> --port N` serves one alone. A new fake adds one entry here.
 import type { FakeDefinition, RunningFake } from "./fake-server.ts";
 import { serveFake } from "./fake-server.ts";
+// audit (issue 10): the checkpoint witness
+import { witnessFake } from "./witness.ts";
 // ERP (issue 8)
 import { xeroFake } from "./xero.ts";
 
-export const fakeDefinitions: readonly FakeDefinition[] = [xeroFake];
-// audit (issue 10): the checkpoint witness
-import { witnessFake } from "./witness.ts";
-
 export const fakeDefinitions: readonly FakeDefinition[] = [
+  // ERP (issue 8)
+  xeroFake,
   // audit (issue 10)
   witnessFake,
 ];
