@@ -22,6 +22,8 @@ import { CreateInvoice, GetInvoice, IssueInvoice, ListInvoices, VoidInvoice } fr
 import { GetEventPipeline, ListDeadLetters, ReplayDeadLetter } from "./routes/ops.ts";
 import { CreatePayment, GetPayment, ListPayments } from "./routes/payments.ts";
 import { AllocatePayment, ApplyCustomerCredit, CreateRefund, GetCustomerBalance, GetRefund } from "./routes/customer-credit.ts";
+import { CreateCadence, GetCadence, GetDunningSettings, ListCadences, PreviewDunning, ReplaceDunningSettings, UpdateCadence } from "./routes/dunning-config.ts";
+import { CreateDispute, CreateOptOut, CreatePromiseToPay, DeleteOptOut, ExportInvoiceCommunications, GetDunningProfile, ListCommunications, ResolveDispute, SetDunningProfile } from "./routes/dunning-records.ts";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -117,6 +119,24 @@ export function createApp() {
   openapi.get("/v1/staff/:id", GetStaffUser);
   openapi.patch("/v1/staff/:id", UpdateStaffUser);
   openapi.post("/v1/staff/:id/deactivate", DeactivateStaffUser);
+
+  // Dunning (issue 7): settings, cadence templates, preview, consent, disputes, promises, history.
+  openapi.get("/v1/dunning/settings", GetDunningSettings);
+  openapi.put("/v1/dunning/settings", ReplaceDunningSettings);
+  openapi.post("/v1/dunning/cadences", CreateCadence);
+  openapi.get("/v1/dunning/cadences", ListCadences);
+  openapi.get("/v1/dunning/cadences/:id", GetCadence);
+  openapi.put("/v1/dunning/cadences/:id", UpdateCadence);
+  openapi.post("/v1/dunning/preview", PreviewDunning);
+  openapi.get("/v1/customers/:id/dunning-profile", GetDunningProfile);
+  openapi.put("/v1/customers/:id/dunning-profile", SetDunningProfile);
+  openapi.post("/v1/customers/:id/opt-outs", CreateOptOut);
+  openapi.delete("/v1/customers/:id/opt-outs/:channel", DeleteOptOut);
+  openapi.post("/v1/customers/:id/promises-to-pay", CreatePromiseToPay);
+  openapi.get("/v1/customers/:id/communications", ListCommunications);
+  openapi.post("/v1/invoices/:id/disputes", CreateDispute);
+  openapi.post("/v1/disputes/:id/resolve", ResolveDispute);
+  openapi.get("/v1/invoices/:id/communications", ExportInvoiceCommunications);
 
   openapi.get("/v1/ops/events", GetEventPipeline);
   openapi.get("/v1/ops/dead-letters", ListDeadLetters);

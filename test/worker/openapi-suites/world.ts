@@ -131,6 +131,18 @@ const FACTORIES: Record<string, (need: Need, s: Sessions) => Promise<string[]>> 
     await created(callJson("POST", "/v1/staff", { key: s.aAdmin, body: { email: "isolation.manager@alpha.test", name: "Isolation Manager", role: "branch_manager", branchIds: [A.madrid] } }), "a branch manager"),
   ],
   key: async (_need, s) => [await created(callJson("POST", "/v1/api-keys", { key: s.aAdmin, body: { name: "isolation target", scopes: ["read"] } }), "an API key")],
+  // Dunning: a cadence template, and an open dispute on the Madrid and on the New York invoice.
+  cad: async () => [
+    await created(
+      callJson("POST", "/v1/dunning/cadences", { body: { name: "World cadence", steps: [{ id: "d1", trigger: { type: "days_after_due", days: 1 }, channels: ["email"], templates: { en: { body: "{{customerName}} owes {{amountDue}}" } } }] } }),
+      "a dunning cadence",
+    ),
+  ],
+  dsp: async (need) => {
+    const [, issued, usd] = await need("inv");
+    const dispute = (invoiceId: string) => created(callJson("POST", `/v1/invoices/${invoiceId}/disputes`, { body: { reason: "isolation target" } }), "a dispute");
+    return [await dispute(issued!), await dispute(usd!)];
+  },
 };
 
 /**
@@ -186,7 +198,8 @@ export async function buildWorld(operations: Operation[]): Promise<World> {
   const newYorkIds = new Set<string>([A.newYork]);
   const [, , usdInvoice] = aIds.get("inv") ?? [];
   const [, usdCreditNote] = aIds.get("cn") ?? [];
-  for (const id of [usdInvoice, usdCreditNote]) if (id) newYorkIds.add(id);
+  const [, usdDispute] = aIds.get("dsp") ?? [];
+  for (const id of [usdInvoice, usdCreditNote, usdDispute]) if (id) newYorkIds.add(id);
   await settleEventRelay();
   return { sessions, aIds, allAIds, newYorkIds };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { idempotencyKey, plan } from "../../../../workers/domain/dunning/planner.ts";
 import { customer, standardCadence } from "./fixtures.ts";
 
-const none = { holidays: [] };
+const none: { holidays: string[] } = { holidays: [] };
 
 describe("plan", () => {
   it("prescribes each step on its day at 10:00 local, rendered in the customer's language", () => {
