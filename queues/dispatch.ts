@@ -4,10 +4,12 @@
 import { createLogger } from "../workers/observability/logger.ts";
 import { consumeDeadLetters } from "./dead-letter-sink.ts";
 import { consumeDomainEvents } from "./domain-events.ts";
+import { consumeReminders } from "./reminders.ts";
 
 export async function dispatchQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL, { queue: batch.queue });
   if (batch.queue === "domain-events") return consumeDomainEvents(batch, env, logger);
+  if (batch.queue === "reminders") return consumeReminders(batch, env, logger);
   if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, env, logger);
   logger.warn("no consumer for queue yet; retrying", { messages: batch.messages.length });
   batch.retryAll({ delaySeconds: 60 });

@@ -5,6 +5,9 @@ import { createLogger } from "./observability/logger.ts";
 import { dispatchQueue } from "../queues/dispatch.ts";
 import { sweepOutbox } from "../queues/outbox-relay.ts";
 import { PURGE_CRON, purgeExpired } from "./maintenance/purge-expired.ts";
+// Dunning (issue 7): the daily sweep, and the subscriber that wakes a customer's DO on events.
+import { DUNNING_CRON, sweepDunning } from "./dunning/sweep.ts";
+import "./dunning/subscriber.ts";
 
 export { InvoiceSequence } from "../durable-objects/invoice-sequence.ts";
 export { CustomerDunning } from "../durable-objects/customer-dunning.ts";
@@ -24,5 +27,6 @@ export default {
     const logger = createLogger(env.LOG_LEVEL, { cron: controller.cron });
     if (controller.cron === "* * * * *") await sweepOutbox(env, logger);
     if (controller.cron === PURGE_CRON) await purgeExpired(env, logger);
+    if (controller.cron === DUNNING_CRON) await sweepDunning(env, logger);
   },
 } satisfies ExportedHandler<Env>;

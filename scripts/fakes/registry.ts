@@ -3,8 +3,12 @@
 // `npm run fake-provider -- <name> --port N` serves one alone. A new fake adds one entry here.
 import type { FakeDefinition, RunningFake } from "./fake-server.ts";
 import { serveFake } from "./fake-server.ts";
+// dunning (issue 7): the three reminder channels
+import { emailFake } from "./email.ts";
+import { twilioFake } from "./twilio.ts";
+import { whatsappFake } from "./whatsapp.ts";
 
-export const fakeDefinitions: readonly FakeDefinition[] = [];
+export const fakeDefinitions: readonly FakeDefinition[] = [emailFake, twilioFake, whatsappFake];
 
 /** Starts every fake on a free port; `vars` maps each one's envVar to its URL. */
 export async function startAllFakes(): Promise<{ running: RunningFake[]; vars: Record<string, string>; close(): Promise<void> }> {

@@ -209,3 +209,29 @@ export async function sentInstants(db: Db, franchiseId: string, customerId: stri
     .all();
   return rows.map((r) => r.at);
 }
+
+/** Marks a channel unreachable after a permanent failure, atomically (no read-modify-write). */
+export function markUnreachable(db: Db, franchiseId: string, customerId: string, channel: Channel, at: string): Statement {
+  return db
+    .insert(customerDunningProfiles)
+    .values({ customerId, franchiseId, preferredChannels: "[]", doNotContact: false, unreachable: JSON.stringify({ [channel]: at }), updatedAt: at })
+    .onConflictDoUpdate({ target: customerDunningProfiles.customerId, set: { unreachable: sql`json_set(${customerDunningProfiles.unreachable}, ${`$.${channel}`}, ${at})`, updatedAt: at } });
+}
+
+export async function wasSent(db: Db, franchiseId: string, idempotencyKey: string): Promise<boolean> {
+  const row = await db
+    .select({ id: communications.id })
+    .from(communications)
+    .where(and(eq(communications.franchiseId, franchiseId), eq(communications.kind, "sent"), eq(communications.idempotencyKey, idempotencyKey)))
+    .get();
+  return row !== undefined;
+}
+
+/** Customers with open invoices due up to `dueBy`, after `after` (keyset paging for the daily sweep). */
+export async function customersToWake(db: Db, after: { franchiseId: string; customerId: string } | null, dueBy: string, limit: number): Promise<Array<{ franchiseId: string; customerId: string }>> {
+  const cursor = after ? sql`AND (franchise_id, customer_id) > (${after.franchiseId}, ${after.customerId})` : sql``;
+  const rows = await db.all<{ franchise_id: string; customer_id: string }>(
+    sql`SELECT DISTINCT franchise_id, customer_id FROM invoices WHERE status IN ('issued', 'partially_paid') AND due_date IS NOT NULL AND due_date <= ${dueBy} ${cursor} ORDER BY franchise_id, customer_id LIMIT ${limit}`,
+  );
+  return rows.map((r) => ({ franchiseId: r.franchise_id, customerId: r.customer_id }));
+}
