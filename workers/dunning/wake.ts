@@ -52,8 +52,10 @@ export async function wakeCustomer(
     later(m.at);
     if (m.at > nowIso || m.at < oldest) continue;
     const key = idempotencyKey(customerId, m.stepId, m.localDate);
-    const handledKey = `${key}:${m.channel}:${m.status}`;
-    if (handled(handledKey)) continue;
+    // Once a step's day was handed to the queue, re-plans of that day (which now see its own send
+    // in the gap and cap) record nothing more for it.
+    const handledKey = m.status === "send" ? `${key}:send` : `${key}:${m.channel}:suppressed`;
+    if (handled(`${key}:send`) || handled(handledKey)) continue;
     handledKeys.push(handledKey);
     if (m.status === "send") {
       enqueued.push({ kind: "send", franchiseId, customerId, key, stepId: m.stepId, localDate: m.localDate, cadenceId: cadence.id, cadenceVersion: cadence.version });
