@@ -14,6 +14,7 @@ interface MessagingSecrets {
   TWILIO_AUTH_TOKEN?: string;
   WHATSAPP_ACCESS_TOKEN?: string;
   WHATSAPP_APP_SECRET?: string;
+  UNSUBSCRIBE_SIGNING_KEY?: string;
 }
 
 const isLocal = (url: string) => /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?/.test(url);
@@ -30,6 +31,11 @@ export const FAKE_WHATSAPP_APP_SECRET = "fake-meta-app-secret";
 
 export function twilioAuthToken(env: Env): string | null {
   return credential(env, "TWILIO_AUTH_TOKEN", env.TWILIO_BASE_URL, FAKE_TWILIO.authToken);
+}
+
+/** Signs one-click unsubscribe links (a fixed fake key only while email goes to the local fake). */
+export function unsubscribeKey(env: Env): string | null {
+  return credential(env, "UNSUBSCRIBE_SIGNING_KEY", env.RESEND_BASE_URL, "fake-unsubscribe-signing-key");
 }
 
 export function whatsappAppSecret(env: Env): string | null {
