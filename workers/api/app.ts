@@ -23,7 +23,7 @@ import { GetEventPipeline, ListDeadLetters, ReplayDeadLetter } from "./routes/op
 import { CreatePayment, GetPayment, ListPayments } from "./routes/payments.ts";
 import { AllocatePayment, ApplyCustomerCredit, CreateRefund, GetCustomerBalance, GetRefund } from "./routes/customer-credit.ts";
 import { CreateCadence, GetCadence, GetDunningSettings, ListCadences, PreviewDunning, ReplaceDunningSettings, UpdateCadence } from "./routes/dunning-config.ts";
-import { EmailUnsubscribe, MetaWebhook, MetaWebhookVerify, TwilioInbound, TwilioStatus } from "./routes/dunning-webhooks.ts";
+import { emailUnsubscribe, metaWebhook, metaWebhookVerify, twilioInbound, twilioStatus } from "./routes/dunning-webhooks.ts";
 import { CreateDispute, CreateOptOut, CreatePromiseToPay, DeleteOptOut, ExportInvoiceCommunications, GetDunningProfile, ListCommunications, ResolveDispute, SetDunningProfile } from "./routes/dunning-records.ts";
 
 export function createApp() {
@@ -138,11 +138,12 @@ export function createApp() {
   openapi.post("/v1/invoices/:id/disputes", CreateDispute);
   openapi.post("/v1/disputes/:id/resolve", ResolveDispute);
   openapi.get("/v1/invoices/:id/communications", ExportInvoiceCommunications);
-  openapi.post("/webhooks/twilio/inbound", TwilioInbound);
-  openapi.post("/webhooks/twilio/status", TwilioStatus);
-  openapi.get("/webhooks/whatsapp", MetaWebhookVerify);
-  openapi.post("/webhooks/whatsapp", MetaWebhook);
-  openapi.post("/unsubscribe/email", EmailUnsubscribe);
+  // Dunning inbound (signed provider webhooks, one-click unsubscribe): outside the document.
+  app.post("/webhooks/twilio/inbound", twilioInbound);
+  app.post("/webhooks/twilio/status", twilioStatus);
+  app.get("/webhooks/whatsapp", metaWebhookVerify);
+  app.post("/webhooks/whatsapp", metaWebhook);
+  app.post("/unsubscribe/email", emailUnsubscribe);
 
   openapi.get("/v1/ops/events", GetEventPipeline);
   openapi.get("/v1/ops/dead-letters", ListDeadLetters);

@@ -15,9 +15,9 @@ export const PUBLIC_OPERATIONS: Record<string, PublicOperation> = {
   "GET /openapi.json": { reason: "the published API contract", undocumented: true },
   "GET /docs/": { reason: "static, offline API reference rendered from /openapi.json", undocumented: true },
   // dunning: providers and recipients authenticate by signature or signed token, not by Bearer
-  "POST /webhooks/twilio/inbound": { reason: "Twilio inbound SMS (STOP/START/HELP); X-Twilio-Signature over URL + params is its authentication" },
-  "POST /webhooks/twilio/status": { reason: "Twilio delivery-status callback; X-Twilio-Signature is its authentication" },
-  "GET /webhooks/whatsapp": { reason: "Meta webhook subscription check; answers only when hub.verify_token matches" },
-  "POST /webhooks/whatsapp": { reason: "WhatsApp Cloud API webhook; X-Hub-Signature-256 over the raw body is its authentication" },
-  "POST /unsubscribe/email": { reason: "RFC 8058 one-click unsubscribe from an email client; the HMAC-signed token in the link is its authentication" },
+  "POST /webhooks/twilio/inbound": { reason: "Twilio inbound SMS (STOP/START/HELP); X-Twilio-Signature over URL + params is its authentication", undocumented: true },
+  "POST /webhooks/twilio/status": { reason: "Twilio delivery-status callback; X-Twilio-Signature is its authentication", undocumented: true },
+  "GET /webhooks/whatsapp": { reason: "Meta webhook subscription check; answers only when hub.verify_token matches", undocumented: true },
+  "POST /webhooks/whatsapp": { reason: "WhatsApp Cloud API webhook; X-Hub-Signature-256 over the raw body is its authentication", undocumented: true },
+  "POST /unsubscribe/email": { reason: "RFC 8058 one-click unsubscribe from an email client; the HMAC-signed token in the link is its authentication", undocumented: true },
 };
