@@ -9,6 +9,7 @@ import { consumeErpSync } from "./erp-sync.ts";
 // Forecasting and risk (issue 12)
 import { consumeModelTraining, MODEL_TRAINING_QUEUE } from "./model-training.ts";
 import { consumeBiExports } from "./bi-export.ts"; // analytics (issue 11)
+import { consumeReminders } from "./reminders.ts";
 
 export async function dispatchQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL, { queue: batch.queue });
@@ -16,6 +17,7 @@ export async function dispatchQueue(batch: MessageBatch<unknown>, env: Env): Pro
   if (batch.queue === "erp-sync") return consumeErpSync(batch, env, logger);
   if (batch.queue === MODEL_TRAINING_QUEUE) return consumeModelTraining(batch, env, logger);
   if (batch.queue === "bi-export") return consumeBiExports(batch, env, logger); // analytics (issue 11)
+  if (batch.queue === "reminders") return consumeReminders(batch, env, logger);
   if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, env, logger);
   logger.warn("no consumer for queue yet; retrying", { messages: batch.messages.length });
   batch.retryAll({ delaySeconds: 60 });

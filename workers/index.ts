@@ -14,6 +14,9 @@ import { AUDIT_CHECKPOINT_CRON, checkpointAllLogs } from "./audit/checkpoint-cro
 import "./analytics/register.ts"; // analytics (issue 11): rollup subscriber
 import { ensureRollups } from "./analytics/ensure-rollups.ts";
 import { BI_EXPORT_CRON, scheduleDailyBiExports } from "./bi/schedule.ts";
+// Dunning (issue 7): the daily sweep, and the subscriber that wakes a customer's DO on events.
+import { DUNNING_CRON, sweepDunning } from "./dunning/sweep.ts";
+import "./dunning/subscriber.ts";
 
 export { InvoiceSequence } from "../durable-objects/invoice-sequence.ts";
 export { CustomerDunning } from "../durable-objects/customer-dunning.ts";
@@ -41,5 +44,6 @@ export default {
     if (controller.cron === BI_EXPORT_CRON) await scheduleDailyBiExports(env, logger); // analytics (issue 11): BI feed
     if (controller.cron === PURGE_CRON) await purgeExpired(env, logger);
     if (controller.cron === AUDIT_CHECKPOINT_CRON) await checkpointAllLogs(env, logger);
+    if (controller.cron === DUNNING_CRON) await sweepDunning(env, logger);
   },
 } satisfies ExportedHandler<Env>;

@@ -5,10 +5,18 @@ import type { FakeDefinition, RunningFake } from "./fake-server.ts";
 import { serveFake } from "./fake-server.ts";
 // audit (issue 10): the checkpoint witness
 import { witnessFake } from "./witness.ts";
+// dunning (issue 7): the three reminder channels
+import { emailFake } from "./email.ts";
+import { twilioFake } from "./twilio.ts";
+import { whatsappFake } from "./whatsapp.ts";
 // ERP (issue 8)
 import { xeroFake } from "./xero.ts";
 
 export const fakeDefinitions: readonly FakeDefinition[] = [
+  // dunning (issue 7)
+  emailFake,
+  twilioFake,
+  whatsappFake,
   // ERP (issue 8)
   xeroFake,
   // audit (issue 10)

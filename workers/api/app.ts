@@ -38,6 +38,9 @@ import { GetCashflowForecast, GetCustomerRisk, GetForecastAccuracy, ListRiskScor
 // Analytics (issue 11)
 import { CreateBiExport, DownloadBiFile, GetBiExport, GetBiManifest } from "./routes/bi.ts";
 import { GetAnalyticsBranches, GetAnalyticsOverview, GetAnalyticsProfitability, GetAnalyticsReconciliation, GetAnalyticsRevenue, RebuildAnalytics } from "./routes/analytics.ts";
+import { CreateCadence, GetCadence, GetDunningSettings, ListCadences, PreviewDunning, ReplaceDunningSettings, UpdateCadence } from "./routes/dunning-config.ts";
+import { emailUnsubscribe, metaWebhook, metaWebhookVerify, twilioInbound, twilioStatus } from "./routes/dunning-webhooks.ts";
+import { CreateDispute, CreateOptOut, CreatePromiseToPay, DeleteOptOut, ExportInvoiceCommunications, GetDunningProfile, ListCommunications, ResolveDispute, SetDunningProfile } from "./routes/dunning-records.ts";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -66,7 +69,7 @@ export function createApp() {
   app.use("/auth/session", authenticate);
   app.use("/auth/*", jsonBody);
   // Accounting integrations (issue 8): webhook bodies are read (size, UTF-8, JSON) like any other; the signature is checked on the raw text.
-  app.use("/webhooks/*", jsonBody);
+  app.use("/webhooks/xero", jsonBody);
   app.onError((err, c) => toProblemResponse(err, c));
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
@@ -162,6 +165,29 @@ export function createApp() {
   openapi.get("/v1/invoices/:id/verifactu", GetInvoiceVerifactu);
   openapi.get("/v1/credit-notes/:id/verifactu", GetCreditNoteVerifactu);
   openapi.get("/.well-known/jwks.json", GetJwks);
+  // Dunning (issue 7): settings, cadence templates, preview, consent, disputes, promises, history.
+  openapi.get("/v1/dunning/settings", GetDunningSettings);
+  openapi.put("/v1/dunning/settings", ReplaceDunningSettings);
+  openapi.post("/v1/dunning/cadences", CreateCadence);
+  openapi.get("/v1/dunning/cadences", ListCadences);
+  openapi.get("/v1/dunning/cadences/:id", GetCadence);
+  openapi.put("/v1/dunning/cadences/:id", UpdateCadence);
+  openapi.post("/v1/dunning/preview", PreviewDunning);
+  openapi.get("/v1/customers/:id/dunning-profile", GetDunningProfile);
+  openapi.put("/v1/customers/:id/dunning-profile", SetDunningProfile);
+  openapi.post("/v1/customers/:id/opt-outs", CreateOptOut);
+  openapi.delete("/v1/customers/:id/opt-outs/:channel", DeleteOptOut);
+  openapi.post("/v1/customers/:id/promises-to-pay", CreatePromiseToPay);
+  openapi.get("/v1/customers/:id/communications", ListCommunications);
+  openapi.post("/v1/invoices/:id/disputes", CreateDispute);
+  openapi.post("/v1/disputes/:id/resolve", ResolveDispute);
+  openapi.get("/v1/invoices/:id/communications", ExportInvoiceCommunications);
+  // Dunning inbound (signed provider webhooks, one-click unsubscribe): outside the document.
+  app.post("/webhooks/twilio/inbound", twilioInbound);
+  app.post("/webhooks/twilio/status", twilioStatus);
+  app.get("/webhooks/whatsapp", metaWebhookVerify);
+  app.post("/webhooks/whatsapp", metaWebhook);
+  app.post("/unsubscribe/email", emailUnsubscribe);
 
   openapi.get("/v1/ops/events", GetEventPipeline);
   openapi.get("/v1/ops/dead-letters", ListDeadLetters);

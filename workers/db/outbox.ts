@@ -21,12 +21,16 @@ export type DomainEventType =
   | "refund.recorded"
   | "staff.created"
   | "staff.updated"
-  | "staff.deactivated";
+  | "staff.deactivated"
+  // dunning (docs/events.md)
+  | "dispute.opened"
+  | "dispute.resolved"
+  | "promise_to_pay.recorded";
 
 export interface DomainEvent {
   franchiseId: string;
   type: DomainEventType;
-  aggregateType: "customer" | "invoice" | "credit_note" | "payment" | "refund" | "staff_user";
+  aggregateType: "customer" | "invoice" | "credit_note" | "payment" | "refund" | "staff_user" | "dispute" | "promise_to_pay";
   aggregateId: string;
   /** The aggregate's version after this change (1 for immutable documents). */
   aggregateVersion: number;

@@ -20,4 +20,10 @@ export const PUBLIC_OPERATIONS: Record<string, PublicOperation> = {
   "GET /.well-known/jwks.json": { reason: "public keys that verify Ledgerline's seals: anyone holding a sealed document must be able to verify it; holds no secret" },
   // Analytics BI feed (issue 11)
   "GET /bi/files": { reason: "signed, expiring BI download URL from GET /v1/bi/manifest: the HMAC over key + expiry is its authentication, for BI tools without our credentials" },
+  // dunning: providers and recipients authenticate by signature or signed token, not by Bearer
+  "POST /webhooks/twilio/inbound": { reason: "Twilio inbound SMS (STOP/START/HELP); X-Twilio-Signature over URL + params is its authentication", undocumented: true },
+  "POST /webhooks/twilio/status": { reason: "Twilio delivery-status callback; X-Twilio-Signature is its authentication", undocumented: true },
+  "GET /webhooks/whatsapp": { reason: "Meta webhook subscription check; answers only when hub.verify_token matches", undocumented: true },
+  "POST /webhooks/whatsapp": { reason: "WhatsApp Cloud API webhook; X-Hub-Signature-256 over the raw body is its authentication", undocumented: true },
+  "POST /unsubscribe/email": { reason: "RFC 8058 one-click unsubscribe from an email client; the HMAC-signed token in the link is its authentication", undocumented: true },
 };

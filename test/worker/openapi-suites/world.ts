@@ -140,6 +140,18 @@ const FACTORIES: Record<string, (need: Need, s: Sessions) => Promise<string[]>> 
     if (r.status !== 201) throw new Error(`world: could not create an integration: ${r.status} ${JSON.stringify(r.body)}`);
     return [r.body.integration.id];
   },
+  // Dunning: a cadence template, and an open dispute on the Madrid and on the New York invoice.
+  cad: async () => [
+    await created(
+      callJson("POST", "/v1/dunning/cadences", { body: { name: "World cadence", steps: [{ id: "d1", trigger: { type: "days_after_due", days: 1 }, channels: ["email"], templates: { en: { body: "{{customerName}} owes {{amountDue}}" } } }] } }),
+      "a dunning cadence",
+    ),
+  ],
+  dsp: async (need) => {
+    const [, issued, usd] = await need("inv");
+    const dispute = (invoiceId: string) => created(callJson("POST", `/v1/invoices/${invoiceId}/disputes`, { body: { reason: "isolation target" } }), "a dispute");
+    return [await dispute(issued!), await dispute(usd!)];
+  },
 };
 
 /**
@@ -195,7 +207,8 @@ export async function buildWorld(operations: Operation[]): Promise<World> {
   const newYorkIds = new Set<string>([A.newYork]);
   const [, , usdInvoice] = aIds.get("inv") ?? [];
   const [, usdCreditNote] = aIds.get("cn") ?? [];
-  for (const id of [usdInvoice, usdCreditNote]) if (id) newYorkIds.add(id);
+  const [, usdDispute] = aIds.get("dsp") ?? [];
+  for (const id of [usdInvoice, usdCreditNote, usdDispute]) if (id) newYorkIds.add(id);
   await settleEventRelay();
   // audit (issue 10): each franchise's log holds an entry, so index=0&size=1 is a valid proof request for both.
   for (const franchiseId of [A.franchiseId, B.franchiseId]) {

@@ -1,0 +1,79 @@
+// Consumer of the reminders queue: re-checks each planned send against fresh state (a payment,
+// dispute or opt-out since it was planned cancels it, recorded with the reason), sends through
+// the channel's provider, and records the outcome. Idempotent on customer + step + date: a
+// redelivered message finds the "sent" record and does nothing. A permanent failure marks the
+// channel unreachable and falls through to the step's next channel; a transient one retries
+// with exponential backoff (after max_retries the message lands in reminders-dlq).
+import { loadDunningInputs } from "../workers/billing/dunning/customer-state.ts";
+import { contentHash } from "../workers/billing/dunning/records.ts";
+import { runBatch } from "../workers/db/batch.ts";
+import { database } from "../workers/db/client.ts";
+import { communicationInsert, markUnreachable, wasSent } from "../workers/db/dunning.ts";
+import { franchiseDatabase } from "../workers/db/resolver.ts";
+import { plan } from "../workers/domain/dunning/planner.ts";
+import { retryDelaySeconds } from "../workers/domain/retry-backoff.ts";
+import { DUNNING_ACTOR } from "../workers/dunning/wake.ts";
+import { parseReminderMessage, type ReminderMessage } from "../workers/dunning/reminder-message.ts";
+import { senderFor, unsubscribeKey } from "../workers/integrations/messaging/senders.ts";
+import { signUnsubscribe } from "../workers/integrations/messaging/signatures.ts";
+import type { Logger } from "../workers/observability/logger.ts";
+import { recordDeadLetter } from "./dead-letter-sink.ts";
+
+export type ReminderResult = { kind: "sent" | "duplicate" | "suppressed"; detail?: string } | { kind: "retry"; delaySeconds: number; error: string };
+
+export async function consumeReminders(batch: MessageBatch<unknown>, env: Env, logger: Logger, now: () => Date = () => new Date()): Promise<void> {
+  for (const message of batch.messages) {
+    const body = parseReminderMessage(message.body);
+    if (!body) {
+      await recordDeadLetter(env, { queue: batch.queue, messageId: message.id, body: message.body, attempts: message.attempts, lastError: "not a reminder message" });
+      message.ack();
+      continue;
+    }
+    try {
+      const result = await deliverReminder(env, body, now(), message.attempts);
+      if (result.kind === "retry") {
+        logger.warn("reminder send will be retried", { key: body.key, attempt: message.attempts, error: result.error });
+        message.retry({ delaySeconds: result.delaySeconds });
+      } else message.ack();
+    } catch (error) {
+      logger.warn("reminder failed", { key: body.key, attempt: message.attempts, error: error instanceof Error ? error.message : String(error) });
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts, Math.random()) });
+    }
+  }
+}
+
+/** One planned send, at `now`. Exposed for the simulated-clock tests and the bench. */
+export async function deliverReminder(env: Env, m: ReminderMessage, now: Date, attempts = 1): Promise<ReminderResult> {
+  const db = database(franchiseDatabase(env, m.franchiseId));
+  if (await wasSent(db, m.franchiseId, m.key)) return { kind: "duplicate" };
+  const nowIso = now.toISOString();
+  // At most one fall-through per channel of the step.
+  for (let hop = 0; hop < 3; hop++) {
+    const inputs = await loadDunningInputs(db, m.franchiseId, m.customerId, now, { pinned: { cadenceId: m.cadenceId, version: m.cadenceVersion } });
+    if (!inputs?.cadence) return { kind: "suppressed", detail: "no cadence" };
+    const day = plan(inputs.state, inputs.cadence, inputs.calendar, m.localDate, m.localDate, inputs.buckets).messages.filter((x) => x.stepId === m.stepId);
+    const send = day.find((x) => x.status === "send");
+    if (!send) {
+      const why = day.find((x) => x.status === "suppressed");
+      // Not owed any more (paid, credited, disputed...): the planned send is cancelled, with its reason.
+      await runBatch(db, [
+        communicationInsert(db, m.franchiseId, { customerId: m.customerId, kind: "suppressed", channel: why?.channel ?? null, stepId: m.stepId, cadenceId: m.cadenceId, cadenceVersion: m.cadenceVersion, invoiceIds: why?.invoiceIds ?? [], reason: why?.reason ?? "invoice_paid", idempotencyKey: `${m.key}:at-send`, actor: DUNNING_ACTOR, occurredAt: nowIso }),
+      ]);
+      return { kind: "suppressed", detail: why?.reason ?? "invoice_paid" };
+    }
+    const signingKey = send.channel === "email" ? unsubscribeKey(env) : null;
+    const unsubscribeUrl = signingKey ? `${env.PUBLIC_BASE_URL}/unsubscribe/email?token=${await signUnsubscribe(signingKey, { franchiseId: m.franchiseId, customerId: m.customerId, channel: "email" })}` : undefined;
+    const outcome = await senderFor(env, send.channel).send({ to: send.address ?? "", subject: send.subject, body: send.body ?? "", idempotencyKey: `${m.key}:${send.channel}`, unsubscribeUrl });
+    const record = { customerId: m.customerId, channel: send.channel, stepId: m.stepId, cadenceId: m.cadenceId, cadenceVersion: m.cadenceVersion, invoiceIds: send.invoiceIds, address: send.address ?? null, subject: send.subject ?? null, body: send.body ?? null, contentHash: await contentHash(`${send.subject ?? ""}\n${send.body ?? ""}`), actor: DUNNING_ACTOR, occurredAt: nowIso };
+    if (outcome.kind === "sent") {
+      await runBatch(db, [communicationInsert(db, m.franchiseId, { ...record, kind: "sent", providerMessageId: outcome.providerMessageId, idempotencyKey: m.key })]);
+      return { kind: "sent", detail: send.channel };
+    }
+    await runBatch(db, [
+      communicationInsert(db, m.franchiseId, { ...record, kind: "failed", reason: `${outcome.kind}: ${outcome.error}` }),
+      ...(outcome.kind === "permanent" ? [markUnreachable(db, m.franchiseId, m.customerId, send.channel, nowIso)] : []),
+    ]);
+    if (outcome.kind === "retry") return { kind: "retry", delaySeconds: outcome.retryAfterSeconds ?? retryDelaySeconds(attempts, Math.random()), error: outcome.error };
+  }
+  return { kind: "suppressed", detail: "no reachable channel" };
+}

@@ -1,0 +1,89 @@
+// Loads what plan() needs for one customer from D1: profile, channels, open invoices with their
+// disputes, promises, recent sends, the franchise's buckets and holidays, and the cadence for the
+// customer's segment (or a pinned version: a running sequence keeps the one it started with).
+import { cadenceFor, type Cadence, type Channel } from "../../domain/dunning/cadence.ts";
+import type { CustomerState, DunningCalendar } from "../../domain/dunning/customer-state.ts";
+import type { AgingBucketDef } from "../../domain/dunning/buckets.ts";
+import type { BranchScope } from "../../db/branch-scope.ts";
+import type { Db } from "../../db/client.ts";
+import { getCustomer } from "../../db/customers.ts";
+import { disputesOfCustomer, getCadenceDefinition, getProfile, getSettings, listCadences, openInvoicesOfCustomer, promisesOfCustomer, sentInstants, toCadence } from "../../db/dunning.ts";
+
+export interface DunningInputs {
+  state: CustomerState;
+  cadence: Cadence | undefined;
+  calendar: DunningCalendar;
+  buckets: AgingBucketDef[];
+}
+
+export const PAYMENT_LINK_BASE = "https://pay.ledgerline.example/c/";
+
+export async function loadDunningInputs(
+  db: Db,
+  franchiseId: string,
+  customerId: string,
+  now: Date,
+  opts: { scope?: BranchScope; pinned?: { cadenceId: string; version: number } | undefined; paymentLinkBase?: string } = {},
+): Promise<DunningInputs | undefined> {
+  const found = await getCustomer(db, franchiseId, customerId);
+  if (!found) return undefined;
+  const { customer, channels } = found;
+  const [profile, settings, invoices, disputes, promises, sent, cadences] = await Promise.all([
+    getProfile(db, franchiseId, customerId),
+    getSettings(db, franchiseId),
+    openInvoicesOfCustomer(db, franchiseId, customerId, opts.scope),
+    disputesOfCustomer(db, franchiseId, customerId),
+    promisesOfCustomer(db, franchiseId, customerId),
+    sentInstants(db, franchiseId, customerId, new Date(now.getTime() - 8 * 86_400_000).toISOString()),
+    listCadences(db, franchiseId, { limit: 200 }),
+  ]);
+  const candidates = cadences.map((c) => toCadence(c));
+  let cadence = cadenceFor(candidates, customer.segment);
+  const pinned = opts.pinned;
+  if (pinned && pinned.version !== candidates.find((c) => c.id === pinned.cadenceId)?.version) {
+    const stored = cadences.find((c) => c.row.id === pinned.cadenceId);
+    const definition = stored && (await getCadenceDefinition(db, franchiseId, pinned.cadenceId, pinned.version));
+    if (stored && definition) cadence = toCadence({ row: stored.row, definition }, pinned.version);
+  } else if (pinned) cadence = candidates.find((c) => c.id === pinned.cadenceId) ?? cadence;
+  const state: CustomerState = {
+    customerId,
+    name: customer.name,
+    segment: customer.segment,
+    language: customer.language,
+    timezone: customer.timezone,
+    doNotContact: profile.doNotContact || customer.status !== "active",
+    preferredChannels: profile.preferredChannels,
+    channels: channels.map((c) => ({
+      channel: c.channel as Channel,
+      address: c.address,
+      consent: c.consent === "granted",
+      optOuts: c.optedOutAt === null ? [] : [{ from: c.optedOutAt, to: null }],
+      unreachableAt: profile.unreachable[c.channel as Channel] ?? null,
+    })),
+    invoices: invoices.flatMap((inv) =>
+      inv.dueDate === null
+        ? []
+        : [
+            {
+              id: inv.id,
+              number: inv.number ?? inv.id,
+              currency: inv.currency,
+              dueDate: inv.dueDate,
+              amountDue: inv.total - inv.amountPaid - inv.amountCredited,
+              settledAt: null,
+              disputes: disputes.filter((d) => d.invoiceId === inv.id).map((d) => ({ from: d.openedAt, to: d.resolvedAt })),
+            },
+          ],
+    ),
+    promises: promises.map((p) => ({ madeAt: p.createdAt, until: p.until })),
+    sentAt: sent,
+    paymentLinkBase: opts.paymentLinkBase ?? PAYMENT_LINK_BASE,
+  };
+  const holidays = [...(settings.holidays["*"] ?? []), ...(customer.homeBranchId ? (settings.holidays[customer.homeBranchId] ?? []) : [])];
+  return {
+    state,
+    cadence,
+    calendar: { holidays },
+    buckets: settings.buckets,
+  };
+}
