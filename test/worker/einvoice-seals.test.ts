@@ -131,12 +131,14 @@ describe("the archive", () => {
     const inv = await issued();
     const before = await callJson("GET", `/v1/invoices/${inv.id}/archive`);
     expect(before.body).toMatchObject({ status: "not_archived", recordKey: archiveKeys.record(A.franchiseId, "invoice", inv.id), seal: null });
+    // The invoice's real invoice.issued payload (every subscriber of the type reads it), redelivered under a fresh event id.
+    const issuedEvent = await env.DB.prepare("SELECT payload FROM outbox_events WHERE aggregate_id = ? AND type = 'invoice.issued'").bind(inv.id).first<{ payload: string }>();
     const batch = createMessageBatch("domain-events", [
       {
         id: "m1",
         timestamp: new Date(),
         attempts: 1,
-        body: { eventId: `evt_archive_${inv.id}`, franchiseId: A.franchiseId, seq: 999_001, type: "invoice.issued", aggregateType: "invoice", aggregateId: inv.id, aggregateVersion: 2, actor: "api_key:key_a_rw", occurredAt: new Date().toISOString(), payload: { invoice: { id: inv.id } } },
+        body: { eventId: `evt_archive_${inv.id}`, franchiseId: A.franchiseId, seq: 999_001, type: "invoice.issued", aggregateType: "invoice", aggregateId: inv.id, aggregateVersion: 2, actor: "api_key:key_a_rw", occurredAt: new Date().toISOString(), payload: JSON.parse(issuedEvent!.payload) },
       },
     ]);
     const ctx = createExecutionContext();

@@ -13,6 +13,8 @@ import type { DomainEventType } from "../db/outbox.ts";
 import { CellAccumulator, type Contribution } from "../domain/analytics/cells.ts";
 import { creditNoteContributions, invoiceContributions, settlementContributions, type RecognitionInvoice } from "../domain/analytics/recognition.ts";
 import type { DeliveredEvent, Subscriber } from "../events/subscribers.ts";
+import { payloadCarries } from "../events/payload-shape.ts";
+import { createLogger } from "../observability/logger.ts";
 
 export const ANALYTICS_SUBSCRIBER = "analytics-rollup";
 
@@ -71,6 +73,16 @@ export async function eventContributions(db: Db, event: DeliveredEvent): Promise
   }
 }
 
+/** The payload field each handled event type must carry. */
+const PAYLOAD_KEY: Record<string, string> = {
+  "invoice.issued": "invoice",
+  "invoice.voided": "invoice",
+  "credit_note.issued": "creditNote",
+  "payment.recorded": "payment",
+  "payment.allocated": "payment",
+  "credit.applied": "invoiceId",
+};
+
 export type ApplyOutcome = "applied" | "duplicate" | "covered_by_rebuild";
 
 export async function applyEvent(db: Db, event: DeliveredEvent, now: Date): Promise<ApplyOutcome> {
@@ -95,6 +107,11 @@ export const analyticsSubscriber: Subscriber = {
   name: ANALYTICS_SUBSCRIBER,
   types: ANALYTICS_EVENT_TYPES,
   async handle(event: DeliveredEvent, env: Env) {
+    const expected = PAYLOAD_KEY[event.type];
+    if (expected && !payloadCarries(event, expected)) {
+      createLogger(env.LOG_LEVEL).warn("analytics: event without its payload skipped", { eventId: event.eventId, type: event.type, expected });
+      return;
+    }
     await applyEvent(database(franchiseDatabase(env, event.franchiseId)), event, new Date());
   },
 };

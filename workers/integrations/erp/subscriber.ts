@@ -8,6 +8,7 @@ import { runBatch } from "../../db/batch.ts";
 import { newId } from "../../db/ids.ts";
 import { franchiseDatabase } from "../../db/resolver.ts";
 import { registerSubscriber, type DeliveredEvent } from "../../events/subscribers.ts";
+import { payloadCarries } from "../../events/payload-shape.ts";
 
 export const ERP_SUBSCRIBER = "erp-sync";
 
@@ -19,8 +20,13 @@ export interface ErpSyncMessage {
 
 type Draft = Pick<ErpSyncRecordRow, "entityType" | "entityId" | "operation" | "entityNumber" | "payload"> & { parent?: { entityType: string; entityId: string } };
 
+const PAYLOAD_KEY: Record<string, string> = { "invoice.issued": "invoice", "invoice.voided": "invoice", "credit_note.issued": "creditNote", "payment.recorded": "payment", "payment.allocated": "payment" };
+
 function draftsOf(event: DeliveredEvent): Draft[] {
   const p = event.payload as Record<string, Record<string, unknown>>;
+  // An envelope without its aggregate can never be synced (see workers/events/payload-shape.ts).
+  const expected = PAYLOAD_KEY[event.type];
+  if (expected && !payloadCarries(event, expected)) return [];
   switch (event.type) {
     case "invoice.issued":
       return [{ entityType: "invoice", entityId: String(p.invoice!.id), operation: "create", entityNumber: String(p.invoice!.number), payload: JSON.stringify(p.invoice) }];
