@@ -10,6 +10,7 @@ import { sweepOutbox } from "../queues/outbox-relay.ts";
 import { PURGE_CRON, purgeExpired } from "./maintenance/purge-expired.ts";
 // audit (issue 10): the audit-log subscriber and the checkpoint cron
 import "./audit/subscriber.ts";
+import "./audit/jwks-contribution.ts";
 import { AUDIT_CHECKPOINT_CRON, checkpointAllLogs } from "./audit/checkpoint-cron.ts";
 import "./analytics/register.ts"; // analytics (issue 11): rollup subscriber
 import { ensureRollups } from "./analytics/ensure-rollups.ts";

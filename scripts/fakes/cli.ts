@@ -13,3 +13,6 @@ const portFlag = rest.indexOf("--port");
 const port = portFlag >= 0 ? Number(rest[portFlag + 1]) : 0;
 const running = await serveFake(definition, port);
 console.log(`${definition.standsInFor} (fake ${definition.name}) on ${running.url}; point the Worker at it with ${definition.envVar}=${running.url}`);
+// Fakes unref their server (they never keep a test run alive); served alone, this process is the
+// fake's only reason to exist, so hold it open until Ctrl-C.
+setInterval(() => undefined, 2 ** 30);

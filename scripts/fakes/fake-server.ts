@@ -53,6 +53,9 @@ export async function serveFake(definition: FakeDefinition, port = 0): Promise<R
     }
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  // A fake never keeps its host process alive (vitest's config process, a bench): it lives as
+  // long as whatever started it.
+  server.unref();
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   handler = definition.create(url);
   return { definition, url, close: () => new Promise((resolve) => server.close(() => resolve())) };
