@@ -145,7 +145,9 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
     if (form.get("grant_type") === "refresh_token") {
       const old = refreshTokens.get(form.get("refresh_token") ?? "");
       if (!old) return invalidGrant();
-      if (old.usedAt !== null && now() - old.usedAt > config.refreshGraceMinutes * minute()) return invalidGrant();
+      // Grace 0 is strictly single use, also within the same millisecond (a `>` alone let a
+      // second use in the same tick through).
+      if (old.usedAt !== null && (config.refreshGraceMinutes === 0 || now() - old.usedAt > config.refreshGraceMinutes * minute())) return invalidGrant();
       counters.refreshes++;
       old.usedAt ??= now();
       const issued = issueTokens(old.tenantId);
