@@ -8,6 +8,7 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import type { FakeDefinition, FakeHandler } from "./fake-server.ts";
 import { componentFor, contractProblems } from "./xero-contract.ts";
+import { seededRandom } from "../../workers/domain/forecast/stats.ts";
 
 export const FAKE_XERO = {
   clientId: "ledgerline-fake-xero-client",
@@ -73,21 +74,10 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 }
 const validation = (elements: Json[], message = "A validation exception occurred") => json(400, { ErrorNumber: 10, Type: "ValidationException", Message: message, Elements: elements });
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig> = {}): FakeHandler {
   let config: XeroFakeConfig = { ...DEFAULT_CONFIG, ...initial };
   let faults: Faults = { errorRate: 0, rateLimitStorm: 0, commitThenFail: 0, seed: 1 };
-  let random = mulberry32(faults.seed);
+  let random = seededRandom(faults.seed);
   const now = () => Date.now();
   const minute = () => config.minuteMs;
 
@@ -431,7 +421,7 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
       case "/_fake/faults":
         if (request.method === "POST") {
           faults = { ...faults, ...(body as Partial<Faults>) };
-          if (body.seed !== undefined) random = mulberry32(Number(body.seed));
+          if (body.seed !== undefined) random = seededRandom(Number(body.seed));
         }
         if (body.expireAccessTokens) for (const t of accessTokens.values()) t.expiresAt = now() - 1;
         return json(200, faults);
