@@ -7,6 +7,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { base64url, sha256Hex } from "../workers/auth/secrets.ts";
 import { askPermit, prune, XERO_LIMITS, type BudgetState, type RateLimits } from "../workers/domain/erp/rate-budget.ts";
+import { erpTokenKey, xeroClientCredentials } from "../workers/config/local-secrets.ts";
 import { openJson, sealJson } from "../workers/integrations/erp/token-crypto.ts";
 import { XERO_SCOPES, xeroEndpoints } from "../workers/integrations/xero/endpoints.ts";
 
@@ -62,11 +63,11 @@ export class ErpConnection extends DurableObject<Env> {
     const verifier = base64url(crypto.getRandomValues(new Uint8Array(48)));
     const challenge = base64url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))));
     const pending: PendingAuthorization = { ...input, nonceHash: await sha256Hex(nonce), verifier, expiresAt: Date.now() + 10 * 60_000 };
-    await this.ctx.storage.put({ connectionId: input.connectionId, franchiseId: input.franchiseId, pending: await sealJson(this.env.ERP_TOKEN_KEY, input.connectionId, pending) });
+    await this.ctx.storage.put({ connectionId: input.connectionId, franchiseId: input.franchiseId, pending: await sealJson(erpTokenKey(this.env), input.connectionId, pending) });
     const url = new URL(this.endpoints.authorize);
     url.search = new URLSearchParams({
       response_type: "code",
-      client_id: this.env.XERO_CLIENT_ID,
+      client_id: this.clientCredentials().clientId,
       redirect_uri: input.redirectUri,
       scope: XERO_SCOPES,
       state: `${input.connectionId}.${nonce}`,
@@ -81,7 +82,7 @@ export class ErpConnection extends DurableObject<Env> {
     const sealed = await this.ctx.storage.get<string>("pending");
     if (!sealed) return { ok: false, message: "no authorization is in progress for this connection" };
     const connectionId = await this.connectionId();
-    const pending = await openJson<PendingAuthorization>(this.env.ERP_TOKEN_KEY, connectionId, sealed);
+    const pending = await openJson<PendingAuthorization>(erpTokenKey(this.env), connectionId, sealed);
     const nonce = input.state.split(".")[1] ?? "";
     if (pending.expiresAt < Date.now() || (await sha256Hex(nonce)) !== pending.nonceHash) return { ok: false, message: "the state parameter does not match the authorization in progress (expired or forged)" };
     await this.ctx.storage.delete("pending");
@@ -138,10 +139,16 @@ export class ErpConnection extends DurableObject<Env> {
     return { ok: false, reason: "refresh_failed", message: `Xero identity answered ${response.status}` };
   }
 
+  private clientCredentials(): { clientId: string; clientSecret: string } {
+    const credentials = xeroClientCredentials(this.env);
+    if (!credentials) throw new Error("Xero client credentials are not configured (wrangler secret put XERO_CLIENT_ID / XERO_CLIENT_SECRET)");
+    return credentials;
+  }
+
   private tokenRequest(form: Record<string, string>): Promise<Response> {
     return fetch(this.endpoints.token, {
       method: "POST",
-      headers: { authorization: `Basic ${btoa(`${this.env.XERO_CLIENT_ID}:${this.env.XERO_CLIENT_SECRET}`)}`, "content-type": "application/x-www-form-urlencoded" },
+      headers: { authorization: `Basic ${btoa(`${this.clientCredentials().clientId}:${this.clientCredentials().clientSecret}`)}`, "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams(form).toString(),
     });
   }
@@ -153,12 +160,12 @@ export class ErpConnection extends DurableObject<Env> {
   }
 
   private async saveTokens(tokens: TokenSet): Promise<void> {
-    await this.ctx.storage.put("tokens", await sealJson(this.env.ERP_TOKEN_KEY, await this.connectionId(), tokens));
+    await this.ctx.storage.put("tokens", await sealJson(erpTokenKey(this.env), await this.connectionId(), tokens));
   }
 
   private async tokens(): Promise<TokenSet | null> {
     const sealed = await this.ctx.storage.get<string>("tokens");
-    return sealed ? openJson<TokenSet>(this.env.ERP_TOKEN_KEY, await this.connectionId(), sealed) : null;
+    return sealed ? openJson<TokenSet>(erpTokenKey(this.env), await this.connectionId(), sealed) : null;
   }
 
   // ---- Rate budget -----------------------------------------------------------------------

@@ -9,11 +9,10 @@ import { createHash, createHmac, randomUUID } from "node:crypto";
 import type { FakeDefinition, FakeHandler } from "./fake-server.ts";
 import { componentFor, contractProblems } from "./xero-contract.ts";
 import { seededRandom } from "../../workers/domain/forecast/stats.ts";
+import { FAKE_XERO_CREDENTIALS } from "../../workers/config/local-secrets.ts";
 
 export const FAKE_XERO = {
-  clientId: "ledgerline-fake-xero-client",
-  clientSecret: "fake-xero-client-secret-not-real",
-  webhookKey: "fake-xero-webhook-key-not-real",
+  ...FAKE_XERO_CREDENTIALS,
   tenantId: "7a1e1f0e-0000-4000-8000-00000000f001",
   tenantName: "Demo Org (fake Xero)",
 } as const;

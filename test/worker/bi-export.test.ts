@@ -2,6 +2,7 @@
 // consumer writes Parquet (explicit schema: INT64 money, DATE days) and CSV to R2 with a
 // manifest written last; GET /v1/bi/manifest signs each file's URL and /bi/files checks the
 // signature and expiry. The Parquet is read back (hyparquet) and matches the analytics API.
+import { biSigningKey } from "../../workers/config/local-secrets.ts";
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
@@ -110,11 +111,11 @@ describe("BI export", () => {
 
   it("download URLs are refused when tampered with or expired", async () => {
     const key = `bi/${A.franchiseId}/revenue_daily/dt=${today}/part-0.parquet`;
-    const good = new URL((await signDownload(env.BI_SIGNING_KEY, "http://x", key, new Date())).url);
+    const good = new URL((await signDownload(biSigningKey(env), "http://x", key, new Date())).url);
     const other = good.searchParams.get("key")!.replace("revenue_daily", "branch_kpis");
     const tampered = `${good.pathname}?key=${encodeURIComponent(other)}&expires=${good.searchParams.get("expires")}&sig=${good.searchParams.get("sig")}`;
     expect((await callJson("GET", tampered, { key: null })).body.code).toBe("bad_signature");
-    const old = new URL((await signDownload(env.BI_SIGNING_KEY, "http://x", key, new Date(Date.now() - 2 * 3600_000))).url);
+    const old = new URL((await signDownload(biSigningKey(env), "http://x", key, new Date(Date.now() - 2 * 3600_000))).url);
     const expired = await callJson("GET", `${old.pathname}${old.search}`, { key: null });
     expect(expired.status).toBe(403);
     expect(expired.body.code).toBe("url_expired");

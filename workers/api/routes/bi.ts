@@ -1,5 +1,6 @@
 // The BI feed over HTTP: queue a day's export (staff admins; 202 with progress), follow it,
 // list the files with signed download URLs, and download a file by its signed URL.
+import { biSigningKey } from "../../config/local-secrets.ts";
 import { OpenAPIRoute } from "chanfana";
 import { z } from "zod";
 import { sql } from "drizzle-orm";
@@ -89,7 +90,7 @@ export class GetBiManifest extends OpenAPIRoute {
       const partitions = [];
       for (const p of m?.partitions ?? []) {
         const files = [];
-        for (const f of p.files) files.push({ ...f, ...(await signDownload(c.env.BI_SIGNING_KEY, origin, f.key, now)) });
+        for (const f of p.files) files.push({ ...f, ...(await signDownload(biSigningKey(c.env), origin, f.key, now)) });
         partitions.push({ dt: p.dt, rows: p.rows, exportedAt: p.exportedAt, files });
       }
       tables.push({ table: t.name, description: t.description, schema: t.columns, partitions });
@@ -112,7 +113,7 @@ export class DownloadBiFile extends OpenAPIRoute {
 
   async handle(c: AppContext) {
     const { query } = await this.getValidatedData<typeof this.schema>();
-    const verdict = await verifyDownload(c.env.BI_SIGNING_KEY, query.key, query.expires, query.sig, new Date());
+    const verdict = await verifyDownload(biSigningKey(c.env), query.key, query.expires, query.sig, new Date());
     if (verdict === "expired") throw new HttpProblem(403, "url_expired", "this download URL has expired; fetch the manifest again");
     if (verdict !== "ok") throw new HttpProblem(403, "bad_signature", "this download URL is not valid");
     const obj = await c.env.EXPORTS.get(query.key);

@@ -5,6 +5,7 @@
 // last synced snapshot and with ours: a change made in Xero (a void, a different total, a
 // payment) that Ledgerline did not make opens a conflict for review; a duplicate delivery finds
 // the conflict already open and adds nothing.
+import { xeroWebhookKey } from "../../config/local-secrets.ts";
 import { and, eq } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { runBatch } from "../../db/batch.ts";
@@ -40,7 +41,8 @@ interface XeroEvent {
 }
 
 export async function handleXeroWebhook(env: Env, rawBody: string, signature: string | null, later: (p: Promise<unknown>) => void): Promise<200 | 401> {
-  if (!(await xeroSignatureValid(env.XERO_WEBHOOK_KEY, rawBody, signature))) return 401;
+  const key = xeroWebhookKey(env);
+  if (!key || !(await xeroSignatureValid(key, rawBody, signature))) return 401;
   let events: XeroEvent[] = [];
   try {
     events = ((JSON.parse(rawBody) as { events?: XeroEvent[] }).events ?? []).filter((e) => e.eventCategory === "INVOICE");
