@@ -195,6 +195,33 @@ describe("figures match the raw API data to the cent", () => {
     expect(r.body.data.every((b: any) => b.rank === 1)).toBe(true);
     expect(r.body.median.revenue.map((m: any) => m.currency)).toEqual(["EUR", "USD"]);
   });
+
+  it("dispute rate = invoices issued in the period and disputed at least once / invoices issued in it (not void), per branch", async () => {
+    const [ratable, long] = [invoices[0], invoices[1]];
+    // Disputed, resolved and disputed again: still one disputed invoice.
+    const first = await callJson("POST", `/v1/invoices/${ratable.id}/disputes`, { body: { reason: "Half the month was not cleaned" } });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect((await call("POST", `/v1/disputes/${first.body.id}/resolve`, { body: { resolution: "Credited" } })).status).toBe(200);
+    expect((await call("POST", `/v1/invoices/${ratable.id}/disputes`, { body: { reason: "Still wrong" } })).status).toBe(201);
+    expect((await call("POST", `/v1/invoices/${long.id}/disputes`, { body: { reason: "Contract not signed" } })).status).toBe(201);
+    const r = await callJson("GET", `/v1/analytics/branches?from=${month}-01&to=${addDays(today, 2)}`);
+    expect(r.status).toBe(200);
+    const madrid = r.body.data.find((b: any) => b.branchId === A.madrid);
+    const newYork = r.body.data.find((b: any) => b.branchId === A.newYork);
+    // Madrid issued four invoices and voided one: three count, two of them disputed.
+    const madridLive = invoices.filter((i, n) => n !== 4 && i.branchId === A.madrid);
+    expect(madridLive).toHaveLength(3);
+    expect(madrid).toMatchObject({ invoicesIssued: 3, invoicesDisputed: 2, disputeRate: 66.7 });
+    expect(newYork).toMatchObject({ invoicesIssued: 1, invoicesDisputed: 0, disputeRate: 0 });
+    expect(r.body.median.disputeRate).toBe(33.4);
+    expect(madrid.vsMedian.disputeRate).toBe(33.3);
+    // A period in which nothing was issued has no rate (no division by zero), whatever was disputed later.
+    const empty = await callJson("GET", `/v1/analytics/branches?from=2020-01-01&to=2020-01-31`);
+    expect(empty.body.data.every((b: any) => b.disputeRate === null && b.invoicesIssued === 0)).toBe(true);
+    // A branch manager's rates cover their branches only.
+    const scoped = await callJson("GET", `/v1/analytics/branches?from=${month}-01&to=${addDays(today, 2)}`, { key: managerToken });
+    expect(scoped.body.data).toEqual([expect.objectContaining({ branchId: A.madrid, disputeRate: 66.7 })]);
+  });
 });
 
 describe("scope and validation", () => {
