@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../workers/index.ts";
 import { ANALYTICS_EVENT_TYPES, applyEvent } from "../../workers/analytics/subscriber.ts";
 import { rebuildRollup } from "../../workers/analytics/rebuild.ts";
-import { CELLS_PER_STATEMENT } from "../../workers/db/analytics-rollups.ts";
+import { CELLS_PER_STATEMENT, sumRollupRanges } from "../../workers/db/analytics-rollups.ts";
 import { database } from "../../workers/db/client.ts";
 import { envelopeOf, type OutboxRow } from "../../workers/events/envelope.ts";
 import { A, B, call, callJson, createCustomer, createDraft, login, seedFixtures, seedStaff, STAFF } from "./fixtures.ts";
@@ -103,6 +103,27 @@ describe("rollup maintenance", () => {
     const { results } = await env.DB.prepare("SELECT count(*) AS n, SUM(recognized) AS rec FROM analytics_daily WHERE franchise_id = ? AND service_type_id = ? AND day >= ?").bind(A.franchiseId, A.cleaning, today).all<{ n: number; rec: number }>();
     expect(results[0]!.n).toBeGreaterThan(CELLS_PER_STATEMENT * 2);
     expect(long.subtotal).toBe(120_000);
+  });
+
+  it("reads over whole months (monthly rollup) plus partial ones (daily) equal plain sums of the daily cells", async () => {
+    const f = { franchiseId: A.franchiseId, branchScope: null };
+    const ranges = [
+      { from: null, to: "2030-12-31" },
+      { from: `${month}-01`, to: "2027-01-31" },
+      { from: addDays(today, 3), to: "2028-02-15" },
+      { from: "2027-01-10", to: "2027-01-20" },
+      { from: null, to: "2027-03-14" },
+    ];
+    const sums = await sumRollupRanges(db(), f, ranges, "branch");
+    for (const [i, r] of ranges.entries()) {
+      const { results } = await env.DB.prepare(
+        "SELECT branch_id, currency, SUM(recognized) AS recognized, SUM(billed_gross) AS billed, SUM(overdue_delta) AS overdue, SUM(invoices_issued) AS issued FROM analytics_daily WHERE franchise_id = ? AND day BETWEEN ? AND ? GROUP BY branch_id, currency ORDER BY currency, branch_id",
+      )
+        .bind(A.franchiseId, r.from ?? "0000-01-01", r.to)
+        .all<any>();
+      expect(sums[i]!.map((x) => [x.group, x.currency, x.recognized, x.billedGross, x.overdueDelta, x.invoicesIssued]), JSON.stringify(r)).toEqual(results.map((x) => [x.branch_id, x.currency, x.recognized, x.billed, x.overdue, x.issued]));
+    }
+    expect(sums[0]!.find((x) => x.currency === "EUR")!.invoicesIssued).toBe(3);
   });
 
   it("a rebuild from scratch gives exactly the incrementally maintained cells; events it covers are skipped", async () => {

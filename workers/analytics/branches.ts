@@ -4,7 +4,7 @@
 // per currency (amounts are never compared across currencies); ratios are network-wide.
 import { and, eq } from "drizzle-orm";
 import type { BillingContext } from "../billing/context.ts";
-import { sumRollup, type SumRow } from "../db/analytics-rollups.ts";
+import { sumRollupRanges, type SumRow } from "../db/analytics-rollups.ts";
 import { inBranchScope } from "../db/branch-scope.ts";
 import { branches } from "../db/schema.ts";
 import { addDays } from "../domain/dates.ts";
@@ -49,10 +49,8 @@ const diff = (a: number | null, m: number | null) => (a === null || m === null ?
 export async function compareBranches(ctx: BillingContext, period: DayPeriod): Promise<BranchComparison> {
   const f = await rollupFilter(ctx, {});
   const prev = previousPeriod(period);
-  const [before, prevRows, curRows, names, disputes] = await Promise.all([
-    sumRollup(ctx.db, f, null, addDays(prev.from, -1), "branch"),
-    sumRollup(ctx.db, f, prev.from, prev.to, "branch"),
-    sumRollup(ctx.db, f, period.from, period.to, "branch"),
+  const [[before = [], prevRows = [], curRows = []], names, disputes] = await Promise.all([
+    sumRollupRanges(ctx.db, f, [{ from: null, to: addDays(prev.from, -1) }, prev, period], "branch"),
     ctx.db.select({ id: branches.id, code: branches.code, name: branches.name, currency: branches.currency }).from(branches).where(and(eq(branches.franchiseId, ctx.franchiseId), inBranchScope(branches.id, ctx.branchScope))).all(),
     disputedInvoiceCounts(ctx.db, ctx.franchiseId, ctx.branchScope, period.from, period.to),
   ]);

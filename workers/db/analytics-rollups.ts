@@ -147,21 +147,45 @@ function groupExpression(groupBy: RollupGrouping, period: "day" | "month"): stri
   return { none: "''", month, branch: "branch_id", service: "service_type_id", month_service: `${month} || '|' || service_type_id`, month_branch: `${month} || '|' || branch_id` }[groupBy];
 }
 
+export interface DayRange {
+  /** null: since the first day. */
+  from: string | null;
+  to: string;
+}
+
 /**
- * Sums over the days [from, to] (from = null: since the first) grouped by currency and `groupBy`.
- * Whole months come from analytics_monthly and only the partial months at the ends from
- * analytics_daily, in one query, so a three-year range reads a few thousand rows, not 100k+.
+ * Sums over each day range (from = null: since the first day), grouped by currency and
+ * `groupBy`, in ONE query (a request's ranges cost one D1 round trip, not one each). Whole months
+ * come from analytics_monthly and only the partial months at a range's ends from analytics_daily
+ * (coverRange), so a three-year range reads a few thousand rows, not every daily cell. The pieces
+ * travel as one JSON parameter per table and are joined in (CROSS JOIN keeps them the outer loop,
+ * so each piece is an index range): two compound terms whatever the number of ranges, within
+ * D1's limit of 5 terms per compound SELECT.
  */
-export async function sumRollup(db: Db, f: RollupFilter, from: string | null, to: string, groupBy: RollupGrouping): Promise<SumRow[]> {
-  const cover = coverRange(from, to);
-  const parts: SQL[] = cover.days.map(
-    (d) => sql`SELECT currency, ${sql.raw(groupExpression(groupBy, "day"))} AS g, ${PLAIN} FROM analytics_daily WHERE ${where(f, sql`day BETWEEN ${d.from} AND ${d.to}`)}`,
+export async function sumRollupRanges(db: Db, f: RollupFilter, ranges: readonly DayRange[], groupBy: RollupGrouping): Promise<SumRow[][]> {
+  const days: [number, string, string][] = [];
+  const months: [number, string, string][] = [];
+  ranges.forEach((r, b) => {
+    const cover = coverRange(r.from, r.to);
+    for (const d of cover.days) days.push([b, d.from, d.to]);
+    if (cover.months) months.push([b, cover.months.from ?? "0000-00", cover.months.to]);
+  });
+  const term = (table: "analytics_daily" | "analytics_monthly", period: "day" | "month", pieces: [number, string, string][]) =>
+    sql`SELECT json_extract(r.value, '$[0]') AS b, currency, ${sql.raw(groupExpression(groupBy, period))} AS g, ${PLAIN}
+        FROM json_each(${JSON.stringify(pieces)}) AS r CROSS JOIN ${sql.raw(table)}
+        WHERE ${where(f, sql`${sql.raw(period)} BETWEEN json_extract(r.value, '$[1]') AND json_extract(r.value, '$[2]')`)}`;
+  const rows = await db.all<SumRow & { b: number }>(
+    sql`SELECT b, currency, g AS "group", ${SUMS} FROM (${term("analytics_daily", "day", days)} UNION ALL ${term("analytics_monthly", "month", months)})
+        GROUP BY b, currency, g ORDER BY b, currency, g`,
   );
-  if (cover.months) {
-    const months = cover.months.from === null ? sql`month <= ${cover.months.to}` : sql`month BETWEEN ${cover.months.from} AND ${cover.months.to}`;
-    parts.push(sql`SELECT currency, ${sql.raw(groupExpression(groupBy, "month"))} AS g, ${PLAIN} FROM analytics_monthly WHERE ${where(f, months)}`);
-  }
-  return db.all<SumRow>(sql`SELECT currency, g AS "group", ${SUMS} FROM (${sql.join(parts, sql` UNION ALL `)}) GROUP BY currency, g ORDER BY currency, g`);
+  const out: SumRow[][] = ranges.map(() => []);
+  for (const { b, ...row } of rows) out[b]?.push(row);
+  return out;
+}
+
+/** Sums over the days [from, to] (from = null: since the first) grouped by currency and `groupBy`. */
+export async function sumRollup(db: Db, f: RollupFilter, from: string | null, to: string, groupBy: RollupGrouping): Promise<SumRow[]> {
+  return (await sumRollupRanges(db, f, [{ from, to }], groupBy))[0] ?? [];
 }
 
 /** Sums over everything in one rollup table (no period bound): reconciliation compares the two tables and the documents. */
