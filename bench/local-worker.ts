@@ -1,7 +1,7 @@
 // Starts the Worker under wrangler dev on a free port with its own throw-away state, migrated
 // and seeded with a small demo data set, for benchmarks that exercise the real HTTP path.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -18,12 +18,22 @@ function must(args: string[], what: string) {
   if (r.status !== 0) throw new Error(`${what} failed:\n${r.stdout}\n${r.stderr}`);
 }
 
-/** `setupSql` (optional) runs after the seed, given the demo credentials (e.g. to assign a rate plan to a key). */
-export async function startLocalWorker(opts: { port: number; customers: string; setupSql?: (credentials: LocalWorker["credentials"]) => Promise<string>; vars?: Record<string, string>; readyTimeoutMs?: number }): Promise<LocalWorker> {
-  const dir = mkdtempSync(join(tmpdir(), "ledgerline-bench-"));
+/**
+ * `setupSql` (optional) runs after the seed, given the demo credentials (e.g. to assign a rate plan to a key).
+ * `stateDir` (optional) keeps the seeded state there and reuses it on the next run (migrations are
+ * still applied; the seed is loaded only once), so repeated runs skip the minutes-long seed load.
+ */
+export async function startLocalWorker(opts: { port: number; customers: string; setupSql?: (credentials: LocalWorker["credentials"]) => Promise<string>; vars?: Record<string, string>; readyTimeoutMs?: number; stateDir?: string }): Promise<LocalWorker> {
+  const keep = Boolean(opts.stateDir);
+  const dir = opts.stateDir ?? mkdtempSync(join(tmpdir(), "ledgerline-bench-"));
+  const seeded = keep && existsSync(join(dir, "cred.json"));
+  mkdirSync(dir, { recursive: true });
   must([wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", dir], "migrations");
-  must(["node", "scripts/seed/cli.ts", "--out", join(dir, "seed.sql"), "--credentials", join(dir, "cred.json"), "--customers", opts.customers], "seed generation");
-  must([wrangler, "d1", "execute", "DB", "--local", "--persist-to", dir, "--file", join(dir, "seed.sql"), "-y"], "seed load");
+  if (!seeded) {
+    must(["node", "scripts/seed/cli.ts", "--out", join(dir, "seed.sql"), "--credentials", join(dir, "cred.tmp.json"), "--customers", opts.customers], "seed generation");
+    must([wrangler, "d1", "execute", "DB", "--local", "--persist-to", dir, "--file", join(dir, "seed.sql"), "-y"], "seed load");
+    renameSync(join(dir, "cred.tmp.json"), join(dir, "cred.json"));
+  }
   if (opts.setupSql) {
     writeFileSync(join(dir, "setup.sql"), await opts.setupSql(JSON.parse(readFileSync(join(dir, "cred.json"), "utf8"))));
     must([wrangler, "d1", "execute", "DB", "--local", "--persist-to", dir, "--file", join(dir, "setup.sql"), "-y"], "setup sql");
@@ -60,7 +70,7 @@ export async function startLocalWorker(opts: { port: number; customers: string; 
         // already gone
       }
       await new Promise((r) => setTimeout(r, 500));
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -46,7 +46,7 @@ export async function analyticsScenarios(options: SuiteOptions): Promise<{ passe
         const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
         const csv = readFileSync((await download.path())!, "utf8");
         const lines = csv.split(/\r?\n/).filter(Boolean);
-        assert.equal(lines[0], "rank,code,branch,currency,revenue,revenue_previous,growth_pct,dso,cei,overdue_pct,avg_days_late");
+        assert.equal(lines[0], "rank,code,branch,currency,revenue,revenue_previous,growth_pct,dso,cei,overdue_pct,avg_days_late,dispute_rate");
         assert.equal(lines.length - 1, await table.locator("tbody tr").count(), "one CSV row per branch");
         for (const line of lines) assert.doesNotMatch(line, /(^|,)[=+@]/, "no cell starts a formula");
       }

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../workers/index.ts";
 import { ANALYTICS_EVENT_TYPES, applyEvent } from "../../workers/analytics/subscriber.ts";
 import { rebuildRollup } from "../../workers/analytics/rebuild.ts";
-import { CELLS_PER_STATEMENT } from "../../workers/db/analytics-rollups.ts";
+import { CELLS_PER_STATEMENT, sumRollupRanges } from "../../workers/db/analytics-rollups.ts";
 import { database } from "../../workers/db/client.ts";
 import { envelopeOf, type OutboxRow } from "../../workers/events/envelope.ts";
 import { A, B, call, callJson, createCustomer, createDraft, login, seedFixtures, seedStaff, STAFF } from "./fixtures.ts";
@@ -105,6 +105,27 @@ describe("rollup maintenance", () => {
     expect(long.subtotal).toBe(120_000);
   });
 
+  it("reads over whole months (monthly rollup) plus partial ones (daily) equal plain sums of the daily cells", async () => {
+    const f = { franchiseId: A.franchiseId, branchScope: null };
+    const ranges = [
+      { from: null, to: "2030-12-31" },
+      { from: `${month}-01`, to: "2027-01-31" },
+      { from: addDays(today, 3), to: "2028-02-15" },
+      { from: "2027-01-10", to: "2027-01-20" },
+      { from: null, to: "2027-03-14" },
+    ];
+    const sums = await sumRollupRanges(db(), f, ranges, "branch");
+    for (const [i, r] of ranges.entries()) {
+      const { results } = await env.DB.prepare(
+        "SELECT branch_id, currency, SUM(recognized) AS recognized, SUM(billed_gross) AS billed, SUM(overdue_delta) AS overdue, SUM(invoices_issued) AS issued FROM analytics_daily WHERE franchise_id = ? AND day BETWEEN ? AND ? GROUP BY branch_id, currency ORDER BY currency, branch_id",
+      )
+        .bind(A.franchiseId, r.from ?? "0000-01-01", r.to)
+        .all<any>();
+      expect(sums[i]!.map((x) => [x.group, x.currency, x.recognized, x.billedGross, x.overdueDelta, x.invoicesIssued]), JSON.stringify(r)).toEqual(results.map((x) => [x.branch_id, x.currency, x.recognized, x.billed, x.overdue, x.issued]));
+    }
+    expect(sums[0]!.find((x) => x.currency === "EUR")!.invoicesIssued).toBe(3);
+  });
+
   it("a rebuild from scratch gives exactly the incrementally maintained cells; events it covers are skipped", async () => {
     const before = await cellsSnapshot(A.franchiseId);
     const res = await callJson("POST", "/v1/analytics/rebuild", { key: adminToken });
@@ -194,6 +215,33 @@ describe("figures match the raw API data to the cent", () => {
     expect(r.body.data.map((b: any) => b.branchId).toSorted()).toEqual([A.madrid, A.newYork].toSorted());
     expect(r.body.data.every((b: any) => b.rank === 1)).toBe(true);
     expect(r.body.median.revenue.map((m: any) => m.currency)).toEqual(["EUR", "USD"]);
+  });
+
+  it("dispute rate = invoices issued in the period and disputed at least once / invoices issued in it (not void), per branch", async () => {
+    const [ratable, long] = [invoices[0], invoices[1]];
+    // Disputed, resolved and disputed again: still one disputed invoice.
+    const first = await callJson("POST", `/v1/invoices/${ratable.id}/disputes`, { body: { reason: "Half the month was not cleaned" } });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect((await call("POST", `/v1/disputes/${first.body.id}/resolve`, { body: { resolution: "Credited" } })).status).toBe(200);
+    expect((await call("POST", `/v1/invoices/${ratable.id}/disputes`, { body: { reason: "Still wrong" } })).status).toBe(201);
+    expect((await call("POST", `/v1/invoices/${long.id}/disputes`, { body: { reason: "Contract not signed" } })).status).toBe(201);
+    const r = await callJson("GET", `/v1/analytics/branches?from=${month}-01&to=${addDays(today, 2)}`);
+    expect(r.status).toBe(200);
+    const madrid = r.body.data.find((b: any) => b.branchId === A.madrid);
+    const newYork = r.body.data.find((b: any) => b.branchId === A.newYork);
+    // Madrid issued four invoices and voided one: three count, two of them disputed.
+    const madridLive = invoices.filter((i, n) => n !== 4 && i.branchId === A.madrid);
+    expect(madridLive).toHaveLength(3);
+    expect(madrid).toMatchObject({ invoicesIssued: 3, invoicesDisputed: 2, disputeRate: 66.7 });
+    expect(newYork).toMatchObject({ invoicesIssued: 1, invoicesDisputed: 0, disputeRate: 0 });
+    expect(r.body.median.disputeRate).toBe(33.4);
+    expect(madrid.vsMedian.disputeRate).toBe(33.3);
+    // A period in which nothing was issued has no rate (no division by zero), whatever was disputed later.
+    const empty = await callJson("GET", `/v1/analytics/branches?from=2020-01-01&to=2020-01-31`);
+    expect(empty.body.data.every((b: any) => b.disputeRate === null && b.invoicesIssued === 0)).toBe(true);
+    // A branch manager's rates cover their branches only.
+    const scoped = await callJson("GET", `/v1/analytics/branches?from=${month}-01&to=${addDays(today, 2)}`, { key: managerToken });
+    expect(scoped.body.data).toEqual([expect.objectContaining({ branchId: A.madrid, disputeRate: 66.7 })]);
   });
 });
 

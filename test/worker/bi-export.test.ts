@@ -53,6 +53,9 @@ beforeAll(async () => {
   for (const d of [a, b]) expect((await call("POST", `/v1/invoices/${d.id}/issue`)).status).toBe(200);
   today = (await callJson("GET", `/v1/invoices/${a.id}`)).body.issueDate;
   expect((await call("POST", "/v1/payments", { body: { customerId: customer, currency: "EUR", amount: 12_345, method: "card", allocations: [{ invoiceId: a.id, amount: 12_345 }] } })).status).toBe(201);
+  expect((await call("POST", "/v1/payments", { body: { customerId: customer, currency: "EUR", amount: 655, method: "bank_transfer", allocations: [{ invoiceId: a.id, amount: 655 }] } })).status).toBe(201);
+  expect((await call("POST", "/v1/payments", { body: { customerId: customer, currency: "USD", amount: 999, method: "cash", allocations: [{ invoiceId: b.id, amount: 999 }] } })).status).toBe(201);
+  expect((await call("POST", `/v1/invoices/${b.id}/disputes`, { body: { reason: "One visit missed" } })).status).toBe(201);
   await deliverEvents();
 }, 120_000); // PBKDF2 logins and several writes: slow on a loaded machine
 
@@ -61,11 +64,11 @@ describe("BI export", () => {
     const queued = await callJson("POST", "/v1/bi/exports", { key: admin, body: { date: today } });
     expect(queued.status).toBe(202);
     expect(queued.headers.get("location")).toBe(`/v1/bi/exports/${queued.body.id}`);
-    expect(queued.body).toMatchObject({ date: today, progress: { tablesDone: 0, tablesTotal: 3 } });
+    expect(queued.body).toMatchObject({ date: today, progress: { tablesDone: 0, tablesTotal: 5 } });
     const result = await consume(queued.body.id, today);
     expect(result.explicitAcks).toEqual([`bix-${queued.body.id}`]);
     const done = await waitForExport(queued.body.id);
-    expect(done).toMatchObject({ status: "done", progress: { tablesDone: 3, tablesTotal: 3 } });
+    expect(done).toMatchObject({ status: "done", progress: { tablesDone: 5, tablesTotal: 5 } });
 
     const manifest = await callJson("GET", "/v1/bi/manifest");
     expect(manifest.status).toBe(200);
@@ -107,6 +110,92 @@ describe("BI export", () => {
     const csv = m2.body.tables.find((t: any) => t.table === "revenue_monthly").partitions[0].files.find((f: any) => f.format === "csv");
     const csvRes = await call("GET", new URL(csv.url).pathname + new URL(csv.url).search, { key: null });
     expect((await csvRes.text()).split(/\r?\n/)[0]).toBe("month,branch_id,currency,billed,credited,recognized,deferred_end");
+  });
+
+  it("ar_aging, collections and branch_kpis match the receivables and analytics APIs to the cent", async () => {
+    const queued = await callJson("POST", "/v1/bi/exports", { key: admin, body: { date: today } });
+    await consume(queued.body.id, today);
+    expect(await waitForExport(queued.body.id)).toMatchObject({ status: "done" });
+    const manifest = (await callJson("GET", "/v1/bi/manifest")).body;
+    const read = async (table: string) => {
+      const t = manifest.tables.find((x: any) => x.table === table);
+      const file = t.partitions.find((p: any) => p.dt === today).files.find((f: any) => f.format === "parquet");
+      const url = new URL(file.url);
+      const buf = await (await call("GET", `${url.pathname}${url.search}`, { key: null })).arrayBuffer();
+      const schema = parquetMetadata(buf).schema;
+      return { t, schema, rows: (await parquetReadObjects({ file: buf })) as any[] };
+    };
+
+    // Collections: cash only, by branch × currency × method; the day's total is the overview's collected.
+    const col = await read("collections");
+    expect(col.schema.find((s) => s.name === "amount")?.type).toBe("INT64");
+    expect(col.schema.find((s) => s.name === "day")).toMatchObject({ type: "INT32", converted_type: "DATE" });
+    expect(col.rows.map((r) => [r.branch_id, r.currency, r.method, Number(r.amount)])).toEqual([
+      [A.madrid, "EUR", "bank_transfer", 655],
+      [A.madrid, "EUR", "card", 12_345],
+      [A.newYork, "USD", "cash", 999],
+    ]);
+    const overview = (await callJson("GET", `/v1/analytics/overview?from=${today}&to=${today}`)).body.data;
+    for (const o of overview) expect(col.rows.filter((r) => r.currency === o.currency).reduce((s, r) => s + BigInt(r.amount), 0n)).toBe(BigInt(o.collected));
+
+    // AR aging as of the day: the receivables API's buckets, per branch here.
+    const aging = await read("ar_aging");
+    const api = (await callJson("GET", `/v1/receivables/aging?asOf=${today}`)).body;
+    for (const c of api.currencies) {
+      for (const b of c.buckets) {
+        const mine = aging.rows.filter((r) => r.currency === c.currency && r.bucket === b.bucket);
+        expect(mine.reduce((s, r) => s + BigInt(r.amount), 0n), `${c.currency} ${b.bucket}`).toBe(BigInt(b.amount));
+        expect(mine.reduce((s, r) => s + Number(r.invoices), 0)).toBe(b.count);
+      }
+    }
+    // Per branch: each branch's rows are that branch's aging report; the big invoice keeps every cent (INT64).
+    for (const branchId of [A.madrid, A.newYork]) {
+      const one = (await callJson("GET", `/v1/receivables/aging?asOf=${today}&branchId=${branchId}`)).body.currencies;
+      expect(aging.rows.filter((r) => r.branch_id === branchId).reduce((s, r) => s + BigInt(r.amount), 0n)).toBe(BigInt(one.reduce((s: number, c: any) => s + c.total.amount, 0)));
+    }
+    expect(aging.rows.find((r) => r.branch_id === A.madrid).amount).toBeGreaterThan(BigInt(2 ** 40));
+
+    // Branch KPIs for the month: billed and collected as the analytics API has them, the dispute rate of the branch comparison.
+    const kpis = await read("branch_kpis");
+    const month = today.slice(0, 7);
+    const branches = (await callJson("GET", `/v1/analytics/branches?from=${month}-01&to=${today}`)).body.data;
+    const monthOverview = (await callJson("GET", `/v1/analytics/overview?from=${month}-01&to=${today}&branchId=${A.newYork}`)).body.data[0];
+    const ny = kpis.rows.find((r) => r.branch_id === A.newYork && r.month === month);
+    expect(ny).toMatchObject({ currency: "USD", billed: BigInt(monthOverview.billed), collected: 999n, invoices_issued: 1n, invoices_disputed: 1n, dispute_rate: 100 });
+    expect(ny.dso).toBe(monthOverview.dso);
+    expect(branches.find((b: any) => b.branchId === A.newYork)).toMatchObject({ disputeRate: 100, invoicesDisputed: 1 });
+    expect(kpis.rows.find((r) => r.branch_id === A.madrid && r.month === month)).toMatchObject({ invoices_issued: 1n, invoices_disputed: 0n, dispute_rate: 0 });
+  });
+
+  it("pull API: GET /v1/bi/<table>?since= pages through the exported rows with a cursor, the same rows as the files", async () => {
+    const all = await callJson("GET", `/v1/bi/revenue_daily?since=${today}&limit=200`);
+    expect(all.status).toBe(200);
+    expect(all.body.schema.map((c: any) => c.name)).toContain("billed_gross");
+    expect(all.body.data.length).toBeGreaterThan(2);
+    const overview = (await callJson("GET", `/v1/analytics/overview?from=${today}&to=${today}`)).body.data;
+    for (const o of overview) expect(all.body.data.filter((r: any) => r.currency === o.currency && r.dt === today).reduce((s: number, r: any) => s + r.billed_gross, 0)).toBe(o.billed);
+    expect(all.body.data.every((r: any) => r.day === today && r.dt === today)).toBe(true);
+    // One row a page: the cursor walks every row exactly once, then says there is no more.
+    const seen: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = await callJson("GET", `/v1/bi/revenue_daily?since=${today}&limit=1${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.data);
+      cursor = page.body.nextCursor;
+    } while (cursor && seen.length < 100);
+    expect(seen).toEqual(all.body.data);
+    // Nothing since tomorrow; an unknown table, a bad date or a forged cursor are 4xx naming the field.
+    const later = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    expect((await callJson("GET", `/v1/bi/collections?since=${later}`)).body).toMatchObject({ data: [], nextCursor: null });
+    expect((await call("GET", "/v1/bi/invoices")).status).toBe(400);
+    const bad = await callJson("GET", "/v1/bi/ar_aging?since=2026-02-30");
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: any) => e.field)).toContain("since");
+    const forged = await callJson("GET", "/v1/bi/ar_aging?cursor=bm9wZQ");
+    expect(forged.status).toBe(400);
+    expect(forged.body.code).toBe("invalid_cursor");
+    expect((await call("GET", "/v1/bi/ar_aging", { key: manager })).status).toBe(403);
   });
 
   it("download URLs are refused when tampered with or expired", async () => {

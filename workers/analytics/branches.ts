@@ -1,20 +1,21 @@
 // Branch comparison for a period: revenue (recognized, net) and growth against the previous
-// period, DSO, CEI, overdue %, average days late; ranked by revenue within each currency, with
+// period, DSO, CEI, overdue %, average days late, dispute rate (kpis.ts disputeRate); ranked by revenue within each currency, with
 // the network median of each measure and every branch's distance from it. Revenue medians are
 // per currency (amounts are never compared across currencies); ratios are network-wide.
 import { and, eq } from "drizzle-orm";
 import type { BillingContext } from "../billing/context.ts";
-import { sumRollup, type SumRow } from "../db/analytics-rollups.ts";
+import { sumRollupRanges, type SumRow } from "../db/analytics-rollups.ts";
 import { inBranchScope } from "../db/branch-scope.ts";
 import { branches } from "../db/schema.ts";
 import { addDays } from "../domain/dates.ts";
 import { zeroAmounts, type CellAmounts } from "../domain/analytics/cells.ts";
-import { avgDaysLate, cei, dso, growthPct, median, overduePct } from "../domain/analytics/kpis.ts";
+import { avgDaysLate, cei, disputeRate, dso, growthPct, median, overduePct } from "../domain/analytics/kpis.ts";
+import { disputedInvoiceCounts } from "../db/analytics-disputes.ts";
 import { periodDays, previousPeriod, type DayPeriod } from "../domain/analytics/periods.ts";
 import { periodSums, plus } from "./overview.ts";
 import { rollupFilter } from "./filters.ts";
 
-const MEASURES = ["growthPct", "dso", "cei", "overduePct", "avgDaysLate"] as const;
+const MEASURES = ["growthPct", "dso", "cei", "overduePct", "avgDaysLate", "disputeRate"] as const;
 type Measure = (typeof MEASURES)[number];
 
 export interface BranchComparisonRow {
@@ -30,7 +31,9 @@ export interface BranchComparisonRow {
   cei: number | null;
   overduePct: number | null;
   avgDaysLate: number | null;
-  /** No dispute data exists in the billing core yet: always null until disputes land. */
+  /** Invoices issued in the period (not void), and how many of them have been disputed. */
+  invoicesIssued: number;
+  invoicesDisputed: number;
   disputeRate: number | null;
   vsMedian: Record<Measure | "revenue", number | null>;
 }
@@ -46,12 +49,12 @@ const diff = (a: number | null, m: number | null) => (a === null || m === null ?
 export async function compareBranches(ctx: BillingContext, period: DayPeriod): Promise<BranchComparison> {
   const f = await rollupFilter(ctx, {});
   const prev = previousPeriod(period);
-  const [before, prevRows, curRows, names] = await Promise.all([
-    sumRollup(ctx.db, f, null, addDays(prev.from, -1), "branch"),
-    sumRollup(ctx.db, f, prev.from, prev.to, "branch"),
-    sumRollup(ctx.db, f, period.from, period.to, "branch"),
+  const [[before = [], prevRows = [], curRows = []], names, disputes] = await Promise.all([
+    sumRollupRanges(ctx.db, f, [{ from: null, to: addDays(prev.from, -1) }, prev, period], "branch"),
     ctx.db.select({ id: branches.id, code: branches.code, name: branches.name, currency: branches.currency }).from(branches).where(and(eq(branches.franchiseId, ctx.franchiseId), inBranchScope(branches.id, ctx.branchScope))).all(),
+    disputedInvoiceCounts(ctx.db, ctx.franchiseId, ctx.branchScope, period.from, period.to),
   ]);
+  const disputed = new Map(disputes.map((d) => [`${d.branchId}|${d.currency}`, d.disputed]));
   const [b, p, c] = [before, prevRows, curRows].map((rows) => new Map(rows.map((r) => [key(r), r as CellAmounts])));
   const days = periodDays(period);
   // A branch invoices in its own currency; any other currency it has figures in gets its own row.
@@ -61,7 +64,9 @@ export async function compareBranches(ctx: BillingContext, period: DayPeriod): P
     const branch = names.find((n) => n.id === branchId);
     const start = b?.get(pair) ?? zeroAmounts();
     const prevSums = p?.get(pair) ?? zeroAmounts();
-    const s = periodSums(plus(start, prevSums), c?.get(pair) ?? zeroAmounts(), days);
+    const cur = c?.get(pair) ?? zeroAmounts();
+    const s = periodSums(plus(start, prevSums), cur, days);
+    const invoicesDisputed = disputed.get(pair) ?? 0;
     const row: BranchComparisonRow = {
       branchId,
       code: branch?.code ?? "",
@@ -75,8 +80,10 @@ export async function compareBranches(ctx: BillingContext, period: DayPeriod): P
       cei: cei(s),
       overduePct: overduePct(s),
       avgDaysLate: avgDaysLate(s),
-      disputeRate: null,
-      vsMedian: { revenue: null, growthPct: null, dso: null, cei: null, overduePct: null, avgDaysLate: null },
+      invoicesIssued: cur.invoicesIssued,
+      invoicesDisputed,
+      disputeRate: disputeRate(invoicesDisputed, cur.invoicesIssued),
+      vsMedian: { revenue: null, growthPct: null, dso: null, cei: null, overduePct: null, avgDaysLate: null, disputeRate: null },
     };
     return row;
   });

@@ -1,8 +1,8 @@
-// Overview KPIs for a period and the equally long one before it, one row per currency. Three
-// rollup reads: balances up to the previous period's start, then each period's sums (the
-// balances at later dates follow by adding, so nothing is scanned twice).
+// Overview KPIs for a period and the equally long one before it, one row per currency. One
+// rollup query with three ranges: balances up to the previous period's start, then each period's
+// sums (the balances at later dates follow by adding, so nothing is scanned twice).
 import type { BillingContext } from "../billing/context.ts";
-import { sumRollup, type SumRow } from "../db/analytics-rollups.ts";
+import { sumRollupRanges, type SumRow } from "../db/analytics-rollups.ts";
 import { addDays } from "../domain/dates.ts";
 import { zeroAmounts, type CellAmounts } from "../domain/analytics/cells.ts";
 import { avgDaysToPay, dso, overduePct, type PeriodSums } from "../domain/analytics/kpis.ts";
@@ -65,11 +65,7 @@ const figures = (s: PeriodSums): OverviewFigures => ({
 export async function overview(ctx: BillingContext, period: DayPeriod, filters: AnalyticsFilters): Promise<OverviewRow[]> {
   const f = await rollupFilter(ctx, filters);
   const prev = previousPeriod(period);
-  const [before, prevRows, curRows] = await Promise.all([
-    sumRollup(ctx.db, f, null, addDays(prev.from, -1), "none"),
-    sumRollup(ctx.db, f, prev.from, prev.to, "none"),
-    sumRollup(ctx.db, f, period.from, period.to, "none"),
-  ]);
+  const [before = [], prevRows = [], curRows = []] = await sumRollupRanges(ctx.db, f, [{ from: null, to: addDays(prev.from, -1) }, prev, period], "none");
   const [b, p, c] = [byCurrency(before), byCurrency(prevRows), byCurrency(curRows)];
   const currencies = [...new Set([...b.keys(), ...p.keys(), ...c.keys()])].sort();
   const days = periodDays(period);

@@ -1,6 +1,6 @@
 // Billed vs recognized vs deferred by month (net of tax), one series per currency.
 import type { BillingContext } from "../billing/context.ts";
-import { sumRollup } from "../db/analytics-rollups.ts";
+import { sumRollupRanges } from "../db/analytics-rollups.ts";
 import { addDays } from "../domain/dates.ts";
 import { monthRangeDays, monthsBetween } from "../domain/analytics/periods.ts";
 import { revenueSeries, type RevenueMonth } from "../domain/analytics/revenue-series.ts";
@@ -11,7 +11,14 @@ export type RevenueRow = RevenueMonth & { currency: string };
 export async function revenue(ctx: BillingContext, fromMonth: string, toMonth: string, filters: AnalyticsFilters): Promise<RevenueRow[]> {
   const f = await rollupFilter(ctx, filters);
   const days = monthRangeDays(fromMonth, toMonth);
-  const [opening, monthly] = await Promise.all([sumRollup(ctx.db, f, null, addDays(days.from, -1), "none"), sumRollup(ctx.db, f, days.from, days.to, "month")]);
+  // One query: the months before the range (summed into the opening balance) and the range's months.
+  const [before = [], monthly = []] = await sumRollupRanges(ctx.db, f, [{ from: null, to: addDays(days.from, -1) }, days], "month");
+  const opening = [...Map.groupBy(before, (r) => r.currency)].map(([currency, rows]) => ({
+    currency,
+    billedNet: rows.reduce((s, r) => s + r.billedNet, 0),
+    creditedNet: rows.reduce((s, r) => s + r.creditedNet, 0),
+    recognized: rows.reduce((s, r) => s + r.recognized, 0),
+  }));
   const currencies = [...new Set([...opening, ...monthly].map((r) => r.currency))].sort();
   const months = monthsBetween(fromMonth, toMonth);
   return currencies.flatMap((currency) => {

@@ -36,7 +36,7 @@ import { GetReceivablesAging } from "./routes/receivables.ts";
 // Forecasting and risk (issue 12)
 import { GetCashflowForecast, GetCustomerRisk, GetForecastAccuracy, ListRiskScores, RetrainForecastModels } from "./routes/forecast.ts";
 // Analytics (issue 11)
-import { CreateBiExport, DownloadBiFile, GetBiExport, GetBiManifest } from "./routes/bi.ts";
+import { CreateBiExport, DownloadBiFile, GetBiExport, GetBiManifest, GetBiTableRows } from "./routes/bi.ts";
 import { GetAnalyticsBranches, GetAnalyticsOverview, GetAnalyticsProfitability, GetAnalyticsReconciliation, GetAnalyticsRevenue, RebuildAnalytics } from "./routes/analytics.ts";
 import { CreateCadence, GetCadence, GetDunningSettings, ListCadences, PreviewDunning, ReplaceDunningSettings, UpdateCadence } from "./routes/dunning-config.ts";
 import { emailUnsubscribe, metaWebhook, metaWebhookVerify, twilioInbound, twilioStatus } from "./routes/dunning-webhooks.ts";
@@ -238,6 +238,8 @@ export function createApp() {
   openapi.get("/v1/bi/exports/:id", GetBiExport);
   openapi.get("/v1/bi/manifest", GetBiManifest);
   openapi.get("/bi/files", DownloadBiFile);
+  // BI feed pull API (issue 11): after /v1/bi/manifest and /v1/bi/exports so those paths win.
+  openapi.get("/v1/bi/:table", GetBiTableRows);
 
   return app;
 }

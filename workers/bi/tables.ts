@@ -2,8 +2,14 @@
 // building one day's partition from the analytics rollup.
 import type { BillingContext } from "../billing/context.ts";
 import { cellsOfDay, sumRollup } from "../db/analytics-rollups.ts";
-import { addDays } from "../domain/dates.ts";
-import { compareBranches } from "../analytics/branches.ts";
+import { disputedInvoiceCountsByMonth } from "../db/analytics-disputes.ts";
+import { collectionsOfDay } from "../db/bi-collections.ts";
+import { agingByBranch } from "../db/receivables.ts";
+import { AGING_BUCKETS } from "../domain/aging.ts";
+import { zeroAmounts, type CellAmounts } from "../domain/analytics/cells.ts";
+import { avgDaysLate, cei, disputeRate, dso, overduePct } from "../domain/analytics/kpis.ts";
+import { monthRangeDays, periodDays } from "../domain/analytics/periods.ts";
+import { periodSums, plus } from "../analytics/overview.ts";
 import type { BiColumn, BiRow } from "./parquet.ts";
 
 export interface BiTable {
@@ -72,36 +78,106 @@ const revenueMonthly: BiTable = {
   },
 };
 
+const ratio = (name: string): BiColumn => ({ name, type: "double", nullable: true });
+const count = (name: string): BiColumn => ({ name, type: "int64" });
+
 const branchKpis: BiTable = {
   name: "branch_kpis",
-  description: "per branch over the 30 days ending on the partition date: recognized revenue, growth, DSO, CEI, overdue %, average days late",
+  description: "per month × branch × currency up to the partition date (the last month to date): billed, collected, recognized, DSO, CEI, overdue %, average days late, dispute rate",
+  columns: [
+    { name: "month", type: "string" },
+    { name: "branch_id", type: "string" },
+    { name: "currency", type: "string" },
+    money("billed"),
+    money("collected"),
+    money("recognized"),
+    money("outstanding_end"),
+    money("overdue_end"),
+    ratio("dso"),
+    ratio("cei"),
+    ratio("overdue_pct"),
+    ratio("avg_days_late"),
+    count("invoices_issued"),
+    count("invoices_disputed"),
+    ratio("dispute_rate"),
+  ],
+  async rows(ctx, date) {
+    const [sums, disputes] = await Promise.all([
+      sumRollup(ctx.db, { franchiseId: ctx.franchiseId, branchScope: null }, null, date, "month_branch"),
+      disputedInvoiceCountsByMonth(ctx.db, ctx.franchiseId, date),
+    ]);
+    const disputed = new Map(disputes.map((d) => [`${d.month}|${d.branchId}|${d.currency}`, d.disputed]));
+    const rows = sums.map((r) => {
+      const [month, branchId] = r.group.split("|") as [string, string];
+      return { month, branchId, sums: r as CellAmounts, currency: r.currency };
+    });
+    rows.sort((a, b) => a.branchId.localeCompare(b.branchId) || a.currency.localeCompare(b.currency) || a.month.localeCompare(b.month));
+    // Balances carry from month to month within a branch × currency (rows are in that order).
+    const opening = new Map<string, CellAmounts>();
+    return rows.map(({ month, branchId, currency, sums: m }) => {
+      const k = `${branchId}|${currency}`;
+      const start = opening.get(k) ?? zeroAmounts();
+      const period = monthRangeDays(month, month);
+      const s = periodSums(start, m, periodDays({ from: period.from, to: period.to < date ? period.to : date }));
+      opening.set(k, plus(start, m));
+      const invoicesDisputed = disputed.get(`${month}|${k}`) ?? 0;
+      return {
+        month,
+        branch_id: branchId,
+        currency,
+        billed: s.billed,
+        collected: s.collected,
+        recognized: s.recognized,
+        outstanding_end: s.outstandingEnd,
+        overdue_end: s.overdueEnd,
+        dso: dso(s),
+        cei: cei(s),
+        overdue_pct: overduePct(s),
+        avg_days_late: avgDaysLate(s),
+        invoices_issued: m.invoicesIssued,
+        invoices_disputed: invoicesDisputed,
+        dispute_rate: disputeRate(invoicesDisputed, m.invoicesIssued),
+      };
+    });
+  },
+};
+
+const arAging: BiTable = {
+  name: "ar_aging",
+  description: "open receivables by branch × currency × aging bucket, aged as of the partition date (balances as they stand when the export runs)",
   columns: [
     { name: "as_of", type: "date" },
     { name: "branch_id", type: "string" },
     { name: "currency", type: "string" },
-    money("revenue"),
-    money("revenue_previous"),
-    { name: "growth_pct", type: "double", nullable: true },
-    { name: "dso", type: "double", nullable: true },
-    { name: "cei", type: "double", nullable: true },
-    { name: "overdue_pct", type: "double", nullable: true },
-    { name: "avg_days_late", type: "double", nullable: true },
+    { name: "bucket", type: "string" },
+    money("amount"),
+    count("invoices"),
   ],
   async rows(ctx, date) {
-    const { data } = await compareBranches(ctx, { from: addDays(date, -29), to: date });
-    return data.map((b) => ({
-      as_of: date,
-      branch_id: b.branchId,
-      currency: b.currency,
-      revenue: b.revenue,
-      revenue_previous: b.revenuePrevious,
-      growth_pct: b.growthPct,
-      dso: b.dso,
-      cei: b.cei,
-      overdue_pct: b.overduePct,
-      avg_days_late: b.avgDaysLate,
-    }));
+    const cells = await agingByBranch(ctx.db, ctx.franchiseId, { asOf: date, todays: new Map(), branchScope: null, topCustomers: 0 });
+    const order = (b: string) => (AGING_BUCKETS as readonly string[]).indexOf(b);
+    return cells
+      .toSorted((a, b) => a.branchId.localeCompare(b.branchId) || a.currency.localeCompare(b.currency) || order(a.bucket) - order(b.bucket))
+      .map((c) => ({ as_of: date, branch_id: c.branchId, currency: c.currency, bucket: c.bucket, amount: c.amount, invoices: c.count }));
   },
 };
 
-export const BI_TABLES: readonly BiTable[] = [revenueDaily, revenueMonthly, branchKpis];
+const collections: BiTable = {
+  name: "collections",
+  description: "cash applied to invoices (payment allocations, not customer credit) by the payment's day × the invoice's branch × currency × payment method",
+  columns: [
+    { name: "day", type: "date" },
+    { name: "branch_id", type: "string" },
+    { name: "currency", type: "string" },
+    { name: "method", type: "string" },
+    money("amount"),
+    count("payments"),
+    count("invoices"),
+  ],
+  async rows(ctx, date) {
+    const rows = await collectionsOfDay(ctx.db, ctx.franchiseId, date);
+    return rows.map((r) => ({ day: date, branch_id: r.branchId, currency: r.currency, method: r.method, amount: r.amount, payments: r.payments, invoices: r.invoices }));
+  },
+};
+
+export const BI_TABLES: readonly BiTable[] = [revenueDaily, revenueMonthly, branchKpis, arAging, collections];

@@ -39,7 +39,7 @@ function agedInvoices(franchiseId: string, q: AgingQuery): SQL {
   const asOf = q.asOf ? sql`${q.asOf}` : sql`(SELECT value FROM json_each(${JSON.stringify(Object.fromEntries(q.todays))}) WHERE key = ${invoices.branchId})`;
   const scope = inBranchScope(invoices.branchId, q.branchScope);
   return sql`WITH open_invoices AS (
-      SELECT ${invoices.currency} AS currency, ${invoices.customerId} AS customer_id,
+      SELECT ${invoices.currency} AS currency, ${invoices.customerId} AS customer_id, ${invoices.branchId} AS branch_id,
              ${invoices.total} - ${invoices.amountPaid} - ${invoices.amountCredited} AS balance,
              CAST(julianday(${asOf}) - julianday(${invoices.dueDate}) AS INTEGER) AS days
       FROM ${invoices}
@@ -49,7 +49,7 @@ function agedInvoices(franchiseId: string, q: AgingQuery): SQL {
         ${q.branchId ? sql`AND ${invoices.branchId} = ${q.branchId}` : sql``}
         ${scope ? sql`AND ${scope}` : sql``}
     ), aged AS (
-      SELECT currency, customer_id, balance, MAX(COALESCE(days, 0), 0) AS days_past_due,
+      SELECT currency, customer_id, branch_id, balance, MAX(COALESCE(days, 0), 0) AS days_past_due,
              CASE WHEN days IS NULL OR days <= 0 THEN 'current' WHEN days <= 30 THEN '1-30' WHEN days <= 60 THEN '31-60' WHEN days <= 90 THEN '61-90' ELSE '90+' END AS bucket
       FROM open_invoices WHERE balance > 0
     )`;
@@ -58,6 +58,12 @@ function agedInvoices(franchiseId: string, q: AgingQuery): SQL {
 export async function agingByCurrency(db: Db, franchiseId: string, q: AgingQuery): Promise<AgingCell[]> {
   return db.all<AgingCell>(sql`${agedInvoices(franchiseId, q)}
     SELECT currency, bucket, SUM(balance) AS amount, COUNT(*) AS count FROM aged GROUP BY currency, bucket ORDER BY currency`);
+}
+
+/** The same sums per branch too (the BI feed's ar_aging snapshot). */
+export async function agingByBranch(db: Db, franchiseId: string, q: AgingQuery): Promise<Array<AgingCell & { branchId: string }>> {
+  return db.all<AgingCell & { branchId: string }>(sql`${agedInvoices(franchiseId, q)}
+    SELECT branch_id AS branchId, currency, bucket, SUM(balance) AS amount, COUNT(*) AS count FROM aged GROUP BY branch_id, currency, bucket ORDER BY branch_id, currency`);
 }
 
 export async function topOverdueCustomers(db: Db, franchiseId: string, q: AgingQuery): Promise<OverdueCustomerRow[]> {

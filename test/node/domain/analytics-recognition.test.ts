@@ -139,6 +139,9 @@ describe("revenue recognition", () => {
         const credited = live.reduce((s, x) => s + x.credits.reduce((a, c) => a + c.subtotal, 0), 0);
         expect(sumThrough(cells, end, "recognized")).toBe(billed - credited);
         expect(sumThrough(cells, end, "billedGross")).toBe(live.reduce((s, x) => s + x.inv.total, 0));
+        // one issued invoice per live invoice, counted on its issue date (the dispute rate's denominator)
+        expect(sumThrough(cells, end, "invoicesIssued")).toBe(live.length);
+        expect(sumThrough(cells, d, "invoicesIssued")).toBe(live.filter((x) => x.inv.issueDate <= d).length);
       }),
       { numRuns: 300 },
     );

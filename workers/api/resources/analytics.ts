@@ -61,7 +61,14 @@ export const ProfitabilityRow = z
   .meta({ id: "AnalyticsProfitabilityRow" });
 export const Profitability = z.object({ data: z.array(ProfitabilityRow) }).meta({ id: "AnalyticsProfitability" });
 
-const measures = { growthPct: Ratio, dso: Ratio, cei: Ratio, overduePct: Ratio, avgDaysLate: Ratio };
+const measures = {
+  growthPct: Ratio,
+  dso: Ratio,
+  cei: Ratio,
+  overduePct: Ratio,
+  avgDaysLate: Ratio,
+  disputeRate: Ratio.describe("% of the invoices issued in the period (not void) disputed at least once, at any time up to now; null when none was issued"),
+};
 export const BranchComparisonRow = z
   .object({
     branchId: z.string(),
@@ -72,7 +79,8 @@ export const BranchComparisonRow = z
     revenue: Money,
     revenuePrevious: Money,
     ...measures,
-    disputeRate: Ratio.describe("no dispute data exists yet: null"),
+    invoicesIssued: z.number().int().describe("invoices issued in the period, not void: the dispute rate's denominator"),
+    invoicesDisputed: z.number().int().describe("of those, invoices with at least one dispute"),
     vsMedian: z.object({ revenue: Ratio, ...measures }).describe("distance from the network median (revenue: from the median of the same currency)"),
   })
   .meta({ id: "AnalyticsBranchComparisonRow" });
@@ -95,7 +103,9 @@ export const Reconciliation = z
         field: z.string(),
         rollup: z.number().int(),
         expected: z.number().int(),
-        source: z.enum(["recomputed", "ledger"]).describe("recomputed: from the documents by the recognition rules; ledger: plain SQL sums"),
+        source: z
+          .enum(["recomputed", "ledger", "monthly"])
+          .describe("recomputed: from the documents by the recognition rules; ledger: plain SQL sums; monthly: the monthly rollup (rollup = its value) against the daily one (expected)"),
       }),
     ).describe("at most 100"),
   })

@@ -26,13 +26,24 @@ const BiFile = z.object({
   expiresAt: z.string().describe("when the URL stops working"),
 });
 
+const BiColumnSchema = z.object({ name: z.string(), type: z.enum(["date", "string", "int64", "double"]), nullable: z.boolean().optional() });
+
+export const BiRows = z
+  .object({
+    table: z.string(),
+    schema: z.array(BiColumnSchema).describe("the columns of every row (plus dt, the partition)"),
+    data: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))).describe("rows of the exported partitions, dt ≥ since, in dt order; INT64 as integers, DATE as YYYY-MM-DD"),
+    nextCursor: z.string().nullable().describe("pass as cursor for the next page; null on the last"),
+  })
+  .meta({ id: "BiRows" });
+
 export const BiManifest = z
   .object({
     tables: z.array(
       z.object({
         table: z.string(),
         description: z.string(),
-        schema: z.array(z.object({ name: z.string(), type: z.enum(["date", "string", "int64", "double"]), nullable: z.boolean().optional() })),
+        schema: z.array(BiColumnSchema),
         partitions: z.array(z.object({ dt: z.string(), rows: z.number().int(), exportedAt: z.string(), files: z.array(BiFile) })),
       }),
     ),

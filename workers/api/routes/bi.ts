@@ -11,8 +11,9 @@ import { signDownload, verifyDownload } from "../../bi/signed-urls.ts";
 import { notFound } from "../../domain/errors.ts";
 import { requireStaffAdmin, STAFF_ADMIN_SECURITY } from "../middleware/staff-admin.ts";
 import { HttpProblem } from "../problem.ts";
-import { BiExport, BiExportRequest, BiManifest } from "../resources/bi.ts";
-import { AUTHENTICATED, IdempotencyHeader, IdParams, jsonRequestBody, jsonResponse, problemResponses, WITH_BODY } from "../resources/common.ts";
+import { BiExport, BiExportRequest, BiManifest, BiRows } from "../resources/bi.ts";
+import { AUTHENTICATED, IdempotencyHeader, IdParams, IsoDate, jsonRequestBody, jsonResponse, PageQuery, problemResponses, WITH_BODY } from "../resources/common.ts";
+import { decodePullCursor, pullRows } from "../../bi/pull.ts";
 import { billing, type AppContext } from "./route-context.ts";
 
 const tags = ["BI feed"];
@@ -119,5 +120,30 @@ export class DownloadBiFile extends OpenAPIRoute {
     const obj = await c.env.EXPORTS.get(query.key);
     if (!obj) throw notFound("bi_file", query.key);
     return new Response(obj.body, { headers: { "content-type": obj.httpMetadata?.contentType ?? "application/octet-stream", "cache-control": "private, no-store" } });
+  }
+}
+
+const TABLE_NAMES = BI_TABLES.map((t) => t.name) as [string, ...string[]];
+
+export class GetBiTableRows extends OpenAPIRoute {
+  schema = {
+    tags,
+    summary: "Pull a BI table's exported rows over HTTP, partitions dt ≥ since, with cursor pagination",
+    request: {
+      params: z.object({ table: z.enum(TABLE_NAMES) }),
+      query: z.object({ since: IsoDate.optional().describe("first partition date (dt) to include; default: every partition"), ...PageQuery }),
+    },
+    responses: { "200": jsonResponse(BiRows, "A page of rows"), ...problemResponses(...AUTHENTICATED, 404) },
+  };
+
+  async handle(c: AppContext) {
+    const { params, query } = await this.getValidatedData<typeof this.schema>();
+    const ctx = billing(c);
+    if (ctx.branchScope) throw new HttpProblem(403, "network_scope_required", "the BI tables cover every branch: a branch-scoped role cannot read them");
+    const position = query.cursor === undefined ? undefined : decodePullCursor(query.cursor);
+    if (position === null) throw new HttpProblem(400, "invalid_cursor", "cursor is not a value this API returned", { issues: [{ field: "cursor", message: "unrecognised cursor" }] });
+    const page = await pullRows(c.env, ctx.franchiseId, params.table, query.since, position, query.limit);
+    if (!page) throw notFound("bi_table_export", params.table);
+    return page;
   }
 }

@@ -25,10 +25,43 @@ export const analyticsDaily = sqliteTable(
     collectedDays: amount("collected_days"),
     lateDays: amount("late_days"),
     overdueDelta: amount("overdue_delta"),
+    invoicesIssued: amount("invoices_issued"),
   },
   (t) => [
     primaryKey({ columns: [t.franchiseId, t.day, t.branchId, t.serviceTypeId, t.currency] }),
     index("analytics_daily_branch_day").on(t.franchiseId, t.branchId, t.day),
+  ],
+);
+
+/**
+ * The same cells summed by calendar month, written in the same batch as the daily cells: a read
+ * over a long range takes its whole months from here (~30× fewer rows) and only the partial
+ * months at its ends from analytics_daily (workers/domain/analytics/periods.ts coverRange).
+ */
+export const analyticsMonthly = sqliteTable(
+  "analytics_monthly",
+  {
+    franchiseId: text("franchise_id").notNull(),
+    /** YYYY-MM */
+    month: text("month").notNull(),
+    branchId: text("branch_id").notNull(),
+    serviceTypeId: text("service_type_id").notNull(),
+    currency: text("currency").notNull(),
+    billedGross: amount("billed_gross"),
+    billedNet: amount("billed_net"),
+    creditedGross: amount("credited_gross"),
+    creditedNet: amount("credited_net"),
+    recognized: amount("recognized"),
+    collected: amount("collected"),
+    creditApplied: amount("credit_applied"),
+    collectedDays: amount("collected_days"),
+    lateDays: amount("late_days"),
+    overdueDelta: amount("overdue_delta"),
+    invoicesIssued: amount("invoices_issued"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.franchiseId, t.month, t.branchId, t.serviceTypeId, t.currency] }),
+    index("analytics_monthly_branch_month").on(t.franchiseId, t.branchId, t.month),
   ],
 );
 

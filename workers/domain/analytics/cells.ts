@@ -35,6 +35,8 @@ export interface CellAmounts {
    * max(due + 1, its date). Overdue at the end of day d = Σ overdueDelta over days ≤ d.
    */
   overdueDelta: number;
+  /** Invoices issued on the day (+1 each, −1 when voided; invoice level): the dispute rate's denominator. */
+  invoicesIssued: number;
 }
 
 export const AMOUNT_FIELDS = [
@@ -48,6 +50,7 @@ export const AMOUNT_FIELDS = [
   "collectedDays",
   "lateDays",
   "overdueDelta",
+  "invoicesIssued",
 ] as const satisfies readonly (keyof CellAmounts)[];
 
 export type Contribution = CellKey & Partial<CellAmounts>;
@@ -63,6 +66,7 @@ export const zeroAmounts = (): CellAmounts => ({
   collectedDays: 0,
   lateDays: 0,
   overdueDelta: 0,
+  invoicesIssued: 0,
 });
 
 export const cellId = (k: CellKey) => `${k.day}|${k.branchId}|${k.serviceTypeId}|${k.currency}`;

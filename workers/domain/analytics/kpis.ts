@@ -59,3 +59,9 @@ export function profitability(revenue: number, costRateBps: number): { revenue: 
   const cost = Math.sign(revenue) * Math.round((Math.abs(revenue) * costRateBps) / 10_000);
   return { revenue, cost, margin: revenue - cost, marginPct: ratio(revenue - cost, revenue, 100) };
 }
+
+/**
+ * Dispute rate, %: of the invoices issued in the period (not void), the share disputed at least
+ * once (a dispute opened at any time up to now, resolved or not); null when none was issued.
+ */
+export const disputeRate = (disputed: number, issued: number) => ratio(disputed, issued, 100);

@@ -53,3 +53,40 @@ export function monthRangeDays(from: string, to: string): DayPeriod {
   const next = monthOf(monthIndex(to) + 1);
   return { from: `${from}-01`, to: addDays(`${next}-01`, -1) };
 }
+
+/**
+ * How a rollup read covers the inclusive day range [from, to] (from = null: since the beginning)
+ * with as few rows as possible: whole months from the monthly rollup, the partial months at
+ * either end from the daily one. Every day of the range is covered exactly once.
+ */
+export interface RangeCover {
+  /** Day ranges read from the daily rollup (at most two: the partial first and last month). */
+  days: DayPeriod[];
+  /** Whole months read from the monthly rollup (from = null: every month up to `to`), or null for none. */
+  months: { from: string | null; to: string } | null;
+}
+
+const lastDayOfMonth = (month: string) => addDays(`${monthOf(monthIndex(month) + 1)}-01`, -1);
+
+export function coverRange(from: string | null, to: string): RangeCover {
+  const toMonth = to.slice(0, 7);
+  const endsOnMonthEnd = to === lastDayOfMonth(toMonth);
+  if (from !== null && from.slice(0, 7) === toMonth && !(from.endsWith("-01") && endsOnMonthEnd)) return { days: [{ from, to }], months: null };
+  const days: DayPeriod[] = [];
+  let firstMonth: string | null = null;
+  if (from !== null) {
+    const fromMonth = from.slice(0, 7);
+    if (from.endsWith("-01")) firstMonth = fromMonth;
+    else {
+      days.push({ from, to: lastDayOfMonth(fromMonth) });
+      firstMonth = monthOf(monthIndex(fromMonth) + 1);
+    }
+  }
+  let lastMonth = toMonth;
+  if (!endsOnMonthEnd) {
+    days.push({ from: `${toMonth}-01`, to });
+    lastMonth = monthOf(monthIndex(toMonth) - 1);
+  }
+  const months = firstMonth === null || firstMonth <= lastMonth ? { from: firstMonth, to: lastMonth } : null;
+  return { days, months };
+}

@@ -65,11 +65,11 @@ function onOrAfter(schedule: readonly ScheduledDay[], floor: string): ScheduledD
   return [...byDay].map(([day, amount]) => ({ day, amount }));
 }
 
-/** What issuing the invoice adds: billed (gross, net per type), its recognition schedule, and its overdue exposure. */
+/** What issuing the invoice adds: billed (gross, net per type), one issued invoice, its recognition schedule, and its overdue exposure. */
 export function invoiceContributions(inv: RecognitionInvoice): Contribution[] {
   const key = { branchId: inv.branchId, currency: inv.currency };
   const out: Contribution[] = [
-    { ...key, day: inv.issueDate, serviceTypeId: NO_SERVICE_TYPE, billedGross: inv.total },
+    { ...key, day: inv.issueDate, serviceTypeId: NO_SERVICE_TYPE, billedGross: inv.total, invoicesIssued: 1 },
     { ...key, day: dayAfter(inv.dueDate, inv.issueDate), serviceTypeId: NO_SERVICE_TYPE, overdueDelta: inv.total },
   ];
   for (const line of inv.lines) {

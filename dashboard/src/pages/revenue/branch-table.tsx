@@ -10,9 +10,9 @@ import { Chart } from "../../ui/lazy-chart.tsx";
 import { type Column, DataTable } from "../../ui/table.tsx";
 
 export function branchCsv(data: BranchComparison): string {
-  const header = ["rank", "code", "branch", "currency", "revenue", "revenue_previous", "growth_pct", "dso", "cei", "overdue_pct", "avg_days_late"];
+  const header = ["rank", "code", "branch", "currency", "revenue", "revenue_previous", "growth_pct", "dso", "cei", "overdue_pct", "avg_days_late", "dispute_rate"];
   return toCsv(
-    data.data.map((b) => [b.rank, b.code, b.name, b.currency, minorToDecimalString(b.revenue, b.currency), minorToDecimalString(b.revenuePrevious, b.currency), b.growthPct, b.dso, b.cei, b.overduePct, b.avgDaysLate]),
+    data.data.map((b) => [b.rank, b.code, b.name, b.currency, minorToDecimalString(b.revenue, b.currency), minorToDecimalString(b.revenuePrevious, b.currency), b.growthPct, b.dso, b.cei, b.overduePct, b.avgDaysLate, b.disputeRate]),
     header,
   );
 }
@@ -37,6 +37,7 @@ export function BranchComparisonCard({ data, period }: { data: BranchComparison;
     { key: "cei", header: "CEI %", numeric: true, cell: (b) => formatRatio(b.cei), sort: (b) => b.cei ?? -Infinity, secondary: true },
     { key: "overdue", header: "Overdue %", numeric: true, cell: (b) => formatRatio(b.overduePct), sort: (b) => b.overduePct ?? Infinity, secondary: true },
     { key: "late", header: "Avg days late", numeric: true, cell: (b) => formatRatio(b.avgDaysLate), sort: (b) => b.avgDaysLate ?? Infinity, secondary: true },
+    { key: "disputes", header: "Dispute rate %", numeric: true, cell: (b) => formatRatio(b.disputeRate), sort: (b) => b.disputeRate ?? Infinity, secondary: true },
     { key: "vs", header: "DSO vs median", numeric: true, cell: (b) => formatRatio(b.vsMedian.dso), sort: (b) => b.vsMedian.dso ?? Infinity, secondary: true },
   ];
   const option = useMemo(
