@@ -7,6 +7,8 @@ import { join } from "node:path";
 
 export interface LocalWorker {
   baseUrl: string;
+  /** Process group of wrangler dev and its workerd (for memory sampling). */
+  pid: number;
   credentials: { apiKey: string; franchiseId: string; others: Array<{ franchiseId: string; apiKey: string }> };
   stop(): Promise<void>;
 }
@@ -19,7 +21,7 @@ function must(args: string[], what: string) {
 }
 
 /** `setupSql` (optional) runs after the seed, given the demo credentials (e.g. to assign a rate plan to a key). */
-export async function startLocalWorker(opts: { port: number; customers: string; setupSql?: (credentials: LocalWorker["credentials"]) => Promise<string>; vars?: Record<string, string>; readyTimeoutMs?: number }): Promise<LocalWorker> {
+export async function startLocalWorker(opts: { port: number; customers: string; setupSql?: (credentials: LocalWorker["credentials"]) => Promise<string>; vars?: Record<string, string>; readyTimeoutMs?: number; extraArgs?: string[] }): Promise<LocalWorker> {
   const dir = mkdtempSync(join(tmpdir(), "ledgerline-bench-"));
   must([wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", dir], "migrations");
   must(["node", "scripts/seed/cli.ts", "--out", join(dir, "seed.sql"), "--credentials", join(dir, "cred.json"), "--customers", opts.customers], "seed generation");
@@ -28,7 +30,7 @@ export async function startLocalWorker(opts: { port: number; customers: string; 
     writeFileSync(join(dir, "setup.sql"), await opts.setupSql(JSON.parse(readFileSync(join(dir, "cred.json"), "utf8"))));
     must([wrangler, "d1", "execute", "DB", "--local", "--persist-to", dir, "--file", join(dir, "setup.sql"), "-y"], "setup sql");
   }
-  const child: ChildProcess = spawn(wrangler, ["dev", "--port", String(opts.port), "--ip", "127.0.0.1", "--persist-to", dir, "--log-level", "error", ...Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`])], {
+  const child: ChildProcess = spawn(wrangler, ["dev", "--port", String(opts.port), "--ip", "127.0.0.1", "--persist-to", dir, "--log-level", "error", ...Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]), ...(opts.extraArgs ?? [])], {
     stdio: "ignore",
     detached: true,
   });
@@ -52,6 +54,7 @@ export async function startLocalWorker(opts: { port: number; customers: string; 
   }
   return {
     baseUrl,
+    pid: child.pid!,
     credentials: JSON.parse(readFileSync(join(dir, "cred.json"), "utf8")),
     async stop() {
       try {
