@@ -7,6 +7,8 @@ import { join } from "node:path";
 
 export interface LocalWorker {
   baseUrl: string;
+  /** Process group of wrangler dev and its workerd (for memory sampling). */
+  pid: number;
   credentials: { apiKey: string; franchiseId: string; others: Array<{ franchiseId: string; apiKey: string }> };
   stop(): Promise<void>;
 }
@@ -23,7 +25,7 @@ function must(args: string[], what: string) {
  * `stateDir` (optional) keeps the seeded state there and reuses it on the next run (migrations are
  * still applied; the seed is loaded only once), so repeated runs skip the minutes-long seed load.
  */
-export async function startLocalWorker(opts: { port: number; customers: string; setupSql?: (credentials: LocalWorker["credentials"]) => Promise<string>; vars?: Record<string, string>; readyTimeoutMs?: number; stateDir?: string }): Promise<LocalWorker> {
+export async function startLocalWorker(opts: { port: number; customers: string; setupSql?: (credentials: LocalWorker["credentials"]) => Promise<string>; vars?: Record<string, string>; readyTimeoutMs?: number; stateDir?: string; extraArgs?: string[] }): Promise<LocalWorker> {
   const keep = Boolean(opts.stateDir);
   const dir = opts.stateDir ?? mkdtempSync(join(tmpdir(), "ledgerline-bench-"));
   const seeded = keep && existsSync(join(dir, "cred.json"));
@@ -38,7 +40,7 @@ export async function startLocalWorker(opts: { port: number; customers: string; 
     writeFileSync(join(dir, "setup.sql"), await opts.setupSql(JSON.parse(readFileSync(join(dir, "cred.json"), "utf8"))));
     must([wrangler, "d1", "execute", "DB", "--local", "--persist-to", dir, "--file", join(dir, "setup.sql"), "-y"], "setup sql");
   }
-  const child: ChildProcess = spawn(wrangler, ["dev", "--port", String(opts.port), "--ip", "127.0.0.1", "--persist-to", dir, "--log-level", "error", ...Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`])], {
+  const child: ChildProcess = spawn(wrangler, ["dev", "--port", String(opts.port), "--ip", "127.0.0.1", "--persist-to", dir, "--log-level", "error", ...Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]), ...(opts.extraArgs ?? [])], {
     stdio: "ignore",
     detached: true,
   });
@@ -62,6 +64,7 @@ export async function startLocalWorker(opts: { port: number; customers: string; 
   }
   return {
     baseUrl,
+    pid: child.pid!,
     credentials: JSON.parse(readFileSync(join(dir, "cred.json"), "utf8")),
     async stop() {
       try {

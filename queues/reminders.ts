@@ -14,7 +14,7 @@ import { plan } from "../workers/domain/dunning/planner.ts";
 import { retryDelaySeconds } from "../workers/domain/retry-backoff.ts";
 import { DUNNING_ACTOR } from "../workers/dunning/wake.ts";
 import { parseReminderMessage, type ReminderMessage } from "../workers/dunning/reminder-message.ts";
-import { senderFor, unsubscribeKey } from "../workers/integrations/messaging/senders.ts";
+import { senderFor, twilioStatusCallbackUrl, unsubscribeKey } from "../workers/integrations/messaging/senders.ts";
 import { signUnsubscribe } from "../workers/integrations/messaging/signatures.ts";
 import type { Logger } from "../workers/observability/logger.ts";
 import { recordDeadLetter } from "./dead-letter-sink.ts";
@@ -63,7 +63,9 @@ export async function deliverReminder(env: Env, m: ReminderMessage, now: Date, a
     }
     const signingKey = send.channel === "email" ? unsubscribeKey(env) : null;
     const unsubscribeUrl = signingKey ? `${env.PUBLIC_BASE_URL}/unsubscribe/email?token=${await signUnsubscribe(signingKey, { franchiseId: m.franchiseId, customerId: m.customerId, channel: "email" })}` : undefined;
-    const outcome = await senderFor(env, send.channel).send({ to: send.address ?? "", subject: send.subject, body: send.body ?? "", idempotencyKey: `${m.key}:${send.channel}`, unsubscribeUrl });
+    // Twilio posts this message's delivery statuses to our signed webhook (absolute, public URL).
+    const statusCallbackUrl = send.channel === "sms" ? twilioStatusCallbackUrl(env) : undefined;
+    const outcome = await senderFor(env, send.channel).send({ to: send.address ?? "", subject: send.subject, body: send.body ?? "", idempotencyKey: `${m.key}:${send.channel}`, unsubscribeUrl, statusCallbackUrl });
     const record = { customerId: m.customerId, channel: send.channel, stepId: m.stepId, cadenceId: m.cadenceId, cadenceVersion: m.cadenceVersion, invoiceIds: send.invoiceIds, address: send.address ?? null, subject: send.subject ?? null, body: send.body ?? null, contentHash: await contentHash(`${send.subject ?? ""}\n${send.body ?? ""}`), actor: DUNNING_ACTOR, occurredAt: nowIso };
     if (outcome.kind === "sent") {
       await runBatch(db, [communicationInsert(db, m.franchiseId, { ...record, kind: "sent", providerMessageId: outcome.providerMessageId, idempotencyKey: m.key })]);

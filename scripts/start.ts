@@ -49,6 +49,10 @@ const devEnv = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDF
 // through one variable each, so nothing in a local run can reach a real provider.
 const fakes = await startAllFakes();
 for (const [name, value] of Object.entries(fakes.vars)) devArgs.push("--var", `${name}:${value}`);
+// Dunning (issue 7): provider callbacks (Twilio StatusCallback, Meta's webhook) come back to this
+// server, so the Worker's public origin is this port, and the fake Meta app's webhook points here.
+devArgs.push("--var", `PUBLIC_BASE_URL:${baseUrl}`);
+if (fakes.vars.WHATSAPP_BASE_URL) await fetch(`${fakes.vars.WHATSAPP_BASE_URL}/_fake/webhook`, { method: "POST", body: JSON.stringify({ url: `${baseUrl}/webhooks/whatsapp` }) });
 
 console.error("[start] starting wrangler dev ...");
 const devStarted = Date.now();

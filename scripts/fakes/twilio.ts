@@ -1,7 +1,10 @@
 // Fake Twilio Messages API: POST /2010-04-01/Accounts/{Sid}/Messages.json (form-encoded, Basic
 // auth) → 201 with a Message resource (status "queued"); 21211 for an invalid To (Twilio's own
 // test number +15005550001, or not E.164), 429/5xx on demand; when StatusCallback is given it
-// POSTs "sent" then "delivered" there, signed with X-Twilio-Signature like Twilio does.
+// POSTs the message's statuses there, signed with X-Twilio-Signature like Twilio does: "sent" then
+// "delivered" by default; POST /_fake/outcomes { status: "undelivered"|"failed", errorCode?, count }
+// makes the next accepted messages end that way (Twilio's 30003 unreachable handset / 30008 unknown).
+import { callbackLog } from "./callbacks.ts";
 import type { FakeDefinition } from "./fake-server.ts";
 import { headersOf, recorder } from "./recorder.ts";
 
@@ -13,12 +16,14 @@ async function signature(authToken: string, url: string, params: URLSearchParams
   return btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(data)))));
 }
 
-async function callBack(url: string, sid: string, to: string, from: string, accountSid: string) {
-  for (const status of ["sent", "delivered"]) {
-    const params = new URLSearchParams({ AccountSid: accountSid, From: from, MessageSid: sid, MessageStatus: status, SmsSid: sid, SmsStatus: status, To: to });
-    await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": await signature(FAKE_TWILIO_AUTH_TOKEN, url, params) }, body: params }).catch(() => undefined);
-  }
+/** The status sequence Twilio reports for a message that ends as `final`. */
+function statusSequence(final: string): string[] {
+  if (final === "failed") return ["failed"];
+  if (final === "undelivered") return ["sent", "undelivered"];
+  return ["sent", "delivered"];
 }
+
+const DEFAULT_ERROR: Record<string, number> = { failed: 30008, undelivered: 30003 };
 
 export const twilioFake: FakeDefinition = {
   name: "twilio",
@@ -27,9 +32,10 @@ export const twilioFake: FakeDefinition = {
   purpose: "records SMS, fails +15005550001 with 21211, posts signed status callbacks",
   create() {
     const r = recorder();
+    const log = callbackLog();
     return async (request) => {
       const path = new URL(request.url).pathname;
-      const control = await r.control(request, path);
+      const control = (await log.control(request, path)) ?? (await r.control(request, path));
       if (control) return control;
       const m = /^\/2010-04-01\/Accounts\/(AC[0-9a-zA-Z]+)\/Messages\.json$/.exec(path);
       if (!m || request.method !== "POST") return Response.json({ code: 20404, message: "The requested resource was not found", status: 404 }, { status: 404 });
@@ -45,7 +51,20 @@ export const twilioFake: FakeDefinition = {
       const sid = `SM${r.nextId().padStart(32, "0")}`;
       r.record({ at: new Date().toISOString(), path, headers: headersOf(request), body: Object.fromEntries(form), id: sid });
       const callback = form.get("StatusCallback");
-      if (callback) void callBack(callback, sid, to, from, accountSid);
+      if (callback) {
+        const outcome = log.takeOutcome(to);
+        const final = outcome?.status ?? "delivered";
+        const errorCode = outcome?.errorCode ?? DEFAULT_ERROR[final];
+        const statuses = statusSequence(final);
+        const list = [];
+        for (const status of statuses) {
+          const params = new URLSearchParams({ AccountSid: accountSid, ApiVersion: "2010-04-01", From: from, MessageSid: sid, MessageStatus: status, SmsSid: sid, SmsStatus: status, To: to });
+          if (status === final && errorCode !== undefined) params.set("ErrorCode", String(errorCode));
+          const headers = { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": await signature(FAKE_TWILIO_AUTH_TOKEN, callback, params) };
+          list.push({ messageId: sid, url: callback, headers, body: params.toString(), status });
+        }
+        log.schedule(list);
+      }
       return Response.json({ sid, account_sid: accountSid, to, from, body: form.get("Body"), status: "queued", direction: "outbound-api", api_version: "2010-04-01", date_created: new Date().toUTCString(), error_code: null, error_message: null, num_segments: "1", price: null, uri: `${path.replace(/\.json$/, "")}/${sid}.json` }, { status: 201 });
     };
   },

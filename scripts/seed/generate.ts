@@ -8,6 +8,7 @@ import { FRANCHISE_SPECS } from "./catalog.ts";
 import { demoApiKey, demoPasswordHash } from "./credentials.ts";
 import type { CreditNotePlan } from "./credit-notes.ts";
 import { planCustomer, type CustomerPlan } from "./customers.ts";
+import { planDunning } from "./dunning.ts";
 import { IdMaker } from "./id-maker.ts";
 import { planInvoices, type InvoicePlan } from "./invoices.ts";
 import { numberInBranchOrder, numberInvoices } from "./numbering.ts";
@@ -195,9 +196,14 @@ export async function generateDemoData(opts: GenerateOptions): Promise<DemoData>
   const { creditNotes, payments } = settleAll(customers, invoices, window, ids);
   const access = await accessTables(setup.franchises, window, rng, ids);
 
+  const documents = documentTables(customers, invoices, creditNotes, payments, ids);
+  // Dunning demo (issue 7): may mark a few of the customers' channels opted out.
+  const dunning = planDunning(setup.franchises, customers, invoices, creditNotes, payments, documents.customer_channels, window, rng, ids);
+
   return {
     ...setup.rows,
-    ...documentTables(customers, invoices, creditNotes, payments, ids),
+    ...documents,
+    ...dunning,
     staff_users: access.staff_users,
     staff_branch_assignments: access.staff_branch_assignments,
     api_keys: access.api_keys,

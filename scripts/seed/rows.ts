@@ -86,6 +86,35 @@ export interface PaymentAllocationRow {
   id: string; franchise_id: string; payment_id: string; invoice_id: string; amount: number; created_at: string;
 }
 
+// Dunning (issue 7): JSON columns are strings, booleans 0/1.
+export interface DunningSettingsRow { franchise_id: string; buckets: string; holidays: string; updated_at: string }
+
+export interface DunningCadenceRow {
+  id: string; franchise_id: string; name: string; segments: string; version: number; status: string; created_at: string; updated_at: string;
+}
+
+export interface DunningCadenceVersionRow {
+  franchise_id: string; cadence_id: string; version: number; definition: string; created_at: string; created_by: string;
+}
+
+export interface CustomerDunningProfileRow {
+  customer_id: string; franchise_id: string; preferred_channels: string; do_not_contact: number; unreachable: string; updated_at: string;
+}
+
+export interface InvoiceDisputeRow {
+  id: string; franchise_id: string; invoice_id: string; customer_id: string; reason: string; opened_at: string;
+  resolved_at: string | null; resolution: string | null; opened_by: string;
+}
+
+export interface PromiseToPayRow { id: string; franchise_id: string; customer_id: string; until: string; amount: number | null; created_at: string; created_by: string }
+
+export interface CommunicationRow {
+  id: string; franchise_id: string; customer_id: string; kind: string; channel: string | null; step_id: string | null;
+  cadence_id: string | null; cadence_version: number | null; invoice_ids: string; reason: string | null; address: string | null;
+  subject: string | null; body: string | null; content_hash: string | null; provider_message_id: string | null;
+  idempotency_key: string | null; actor: string; occurred_at: string;
+}
+
 /** Seeded tables, keyed by SQL table name, in an order that satisfies foreign keys and triggers. */
 export interface DemoTables {
   franchises: FranchiseRow[];
@@ -103,6 +132,13 @@ export interface DemoTables {
   credit_note_lines: CreditNoteLineRow[];
   payments: PaymentRow[];
   payment_allocations: PaymentAllocationRow[];
+  dunning_settings: DunningSettingsRow[];
+  dunning_cadences: DunningCadenceRow[];
+  dunning_cadence_versions: DunningCadenceVersionRow[];
+  customer_dunning_profiles: CustomerDunningProfileRow[];
+  invoice_disputes: InvoiceDisputeRow[];
+  promises_to_pay: PromiseToPayRow[];
+  communications: CommunicationRow[];
 }
 
 export const INSERT_ORDER: ReadonlyArray<keyof DemoTables> = [
@@ -123,6 +159,14 @@ export const INSERT_ORDER: ReadonlyArray<keyof DemoTables> = [
   "credit_note_lines",
   "payments",
   "payment_allocations",
+  // Dunning (issue 7): after the customers and invoices they name.
+  "dunning_settings",
+  "dunning_cadences",
+  "dunning_cadence_versions",
+  "customer_dunning_profiles",
+  "invoice_disputes",
+  "promises_to_pay",
+  "communications",
 ];
 
 export interface DemoCredentials {

@@ -11,6 +11,7 @@ import { formatDocumentNumber } from "../../workers/domain/document-number.ts";
 import { computeInvoiceTotals } from "../../workers/domain/invoice-totals.ts";
 import { isCountryCode } from "../../workers/domain/postal-address.ts";
 import { isTaxCategory, rateInForce, type TaxCategory } from "../../workers/domain/tax.ts";
+import { cadenceIssues } from "../../workers/domain/dunning/cadence.ts";
 import { generateDemoData, type DemoData } from "../../scripts/seed/generate.ts";
 import { MAX_ROWS_PER_STATEMENT, sqlLiteral, toSqlFile, toSqlStatements } from "../../scripts/seed/sql.ts";
 
@@ -385,6 +386,79 @@ describe("seed generator: credentials", () => {
   });
 });
 
+describe("seed generator: dunning demo", () => {
+  const franchiseOf = (rows: ReadonlyArray<{ id: string; franchise_id: string }>) => new Map(rows.map((r) => [r.id, r.franchise_id]));
+
+  it("configures buckets, holidays and a standard, a VIP and a high-risk cadence per franchise, valid and versioned", () => {
+    for (const f of data.franchises) {
+      const settings = data.dunning_settings.filter((s) => s.franchise_id === f.id);
+      expect(settings).toHaveLength(1);
+      expect(JSON.parse(settings[0]!.buckets).map((b: { id: string }) => b.id)).toEqual(["current", "1-30", "31-60", "61-90", "90+"]);
+      const cadences = data.dunning_cadences.filter((c) => c.franchise_id === f.id);
+      expect(cadences.map((c) => JSON.parse(c.segments))).toEqual([[], ["enterprise"], ["high-risk"]]);
+      for (const c of cadences) {
+        const versions = data.dunning_cadence_versions.filter((v) => v.cadence_id === c.id);
+        expect(versions.map((v) => v.version)).toEqual(Array.from({ length: c.version }, (_, i) => i + 1));
+        for (const v of versions) {
+          expect(v.franchise_id).toBe(f.id);
+          expect(cadenceIssues(JSON.parse(v.definition)), `${c.name} v${v.version}`).toEqual([]);
+        }
+      }
+      // Texts in the franchise's customers' languages (Spanish branches: es and ca too).
+      const standard = JSON.parse(data.dunning_cadence_versions.find((v) => v.cadence_id === cadences[0]!.id && v.version === cadences[0]!.version)!.definition);
+      const languages = new Set(standard.steps.flatMap((st: { templates: object }) => Object.keys(st.templates)));
+      expect(languages.has("en") && languages.has("es")).toBe(true);
+    }
+    expect(data.dunning_cadences.some((c) => c.version > 1)).toBe(true);
+  });
+
+  it("gives every customer who owes something a profile, and shows each suppression on real customers and invoices of the same franchise", () => {
+    const customers = franchiseOf(data.customers);
+    const invoices = new Map(data.invoices.map((i) => [i.id, i]));
+    const balances = simulateSettlement(data);
+    const owing = new Set(data.invoices.filter((i) => balances.get(i.id)!.status !== "paid").map((i) => i.customer_id));
+    expect(new Set(data.customer_dunning_profiles.map((p) => p.customer_id))).toEqual(owing);
+    for (const p of data.customer_dunning_profiles) {
+      expect(customers.get(p.customer_id)).toBe(p.franchise_id);
+      const channels = data.customer_channels.filter((ch) => ch.customer_id === p.customer_id && ch.consent === "granted" && ch.opted_out_at === null).map((ch) => ch.channel);
+      for (const ch of JSON.parse(p.preferred_channels)) expect(channels).toContain(ch);
+    }
+    expect(data.customer_dunning_profiles.filter((p) => p.do_not_contact === 1).length).toBeGreaterThanOrEqual(1);
+
+    const openDisputes = data.invoice_disputes.filter((d) => d.resolved_at === null);
+    expect(openDisputes.length).toBeGreaterThanOrEqual(1);
+    for (const d of data.invoice_disputes) {
+      const inv = invoices.get(d.invoice_id)!;
+      expect([inv.franchise_id, inv.customer_id]).toEqual([d.franchise_id, d.customer_id]);
+      expect(d.opened_at > inv.issued_at && d.opened_at < `${addDays(AS_OF, 1)}T00:00:00.000Z`).toBe(true);
+      expect(balances.get(inv.id)!.status).not.toBe("paid");
+    }
+    for (const d of openDisputes) expect(invoices.get(d.invoice_id)!.due_date < AS_OF).toBe(true);
+
+    expect(data.promises_to_pay.length).toBeGreaterThanOrEqual(1);
+    for (const p of data.promises_to_pay) {
+      expect(customers.get(p.customer_id)).toBe(p.franchise_id);
+      expect(owing.has(p.customer_id)).toBe(true);
+      expect(p.until > AS_OF).toBe(true);
+    }
+
+    // The opt-outs the demo shows are on channels of customers who owe, and in the history.
+    const optOuts = data.communications.filter((c) => c.kind === "opt_out");
+    expect(optOuts.map((c) => c.channel).sort()).toEqual(expect.arrayContaining(["email", "sms"]));
+    for (const o of optOuts) {
+      const ch = data.customer_channels.find((x) => x.customer_id === o.customer_id && x.channel === o.channel)!;
+      expect(ch.opted_out_at).toBe(o.occurred_at);
+      expect(owing.has(o.customer_id)).toBe(true);
+    }
+    for (const c of data.communications) {
+      expect(customers.get(c.customer_id)).toBe(c.franchise_id);
+      for (const id of JSON.parse(c.invoice_ids)) expect([invoices.get(id)?.franchise_id, invoices.get(id)?.customer_id]).toEqual([c.franchise_id, c.customer_id]);
+      expect(c.occurred_at < `${addDays(AS_OF, 1)}T00:00:00.000Z`).toBe(true);
+    }
+    expect(new Set(data.communications.map((c) => c.kind))).toEqual(new Set(["opt_out", "dispute_opened", "dispute_resolved", "promise_to_pay"]));
+  });
+});
+
 describe("seed generator: SQL", () => {
   it("writes escaped literals in bounded multi-row statements, tables in foreign-key order", () => {
     expect(sqlLiteral(null, "x")).toBe("NULL");
@@ -431,7 +505,9 @@ describe("seed generator: applies to a fresh local D1", () => {
     wrangler("execute", "DB", "--file", file, "-y");
 
     const counts = query<Record<string, number>>(
-      "SELECT (SELECT count(*) FROM customers) customers, (SELECT count(*) FROM invoices) invoices, (SELECT count(*) FROM invoice_lines) invoice_lines, (SELECT count(*) FROM credit_notes) credit_notes, (SELECT count(*) FROM payments) payments, (SELECT count(*) FROM payment_allocations) payment_allocations, (SELECT coalesce(sum(amount_paid), 0) FROM invoices) paid, (SELECT coalesce(sum(amount_credited), 0) FROM invoices) credited",
+      "SELECT (SELECT count(*) FROM customers) customers, (SELECT count(*) FROM invoices) invoices, (SELECT count(*) FROM invoice_lines) invoice_lines, (SELECT count(*) FROM credit_notes) credit_notes, (SELECT count(*) FROM payments) payments, (SELECT count(*) FROM payment_allocations) payment_allocations, (SELECT coalesce(sum(amount_paid), 0) FROM invoices) paid, (SELECT coalesce(sum(amount_credited), 0) FROM invoices) credited, " +
+        // Dunning demo rows (issue 7): all loaded, past the foreign keys and the history triggers.
+        "(SELECT count(*) FROM dunning_settings) dunning_settings, (SELECT count(*) FROM dunning_cadences) dunning_cadences, (SELECT count(*) FROM dunning_cadence_versions) dunning_cadence_versions, (SELECT count(*) FROM customer_dunning_profiles) customer_dunning_profiles, (SELECT count(*) FROM invoice_disputes) invoice_disputes, (SELECT count(*) FROM promises_to_pay) promises_to_pay, (SELECT count(*) FROM communications) communications",
     )[0]!;
     expect(counts).toEqual({
       customers: data.customers.length,
@@ -442,6 +518,13 @@ describe("seed generator: applies to a fresh local D1", () => {
       payment_allocations: data.payment_allocations.length,
       paid: data.payment_allocations.reduce((s, a) => s + a.amount, 0),
       credited: data.credit_notes.reduce((s, c) => s + c.total, 0),
+      dunning_settings: data.dunning_settings.length,
+      dunning_cadences: data.dunning_cadences.length,
+      dunning_cadence_versions: data.dunning_cadence_versions.length,
+      customer_dunning_profiles: data.customer_dunning_profiles.length,
+      invoice_disputes: data.invoice_disputes.length,
+      promises_to_pay: data.promises_to_pay.length,
+      communications: data.communications.length,
     });
 
     const expected: Record<string, number> = {};

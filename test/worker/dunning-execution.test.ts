@@ -1,17 +1,26 @@
 // Dunning execution on a simulated clock: the CustomerDunning DO plans and sets its alarm, the
 // reminders consumer re-checks and sends through the fake providers. Over 40 days the customer
-// gets exactly what the cadence prescribes; re-run alarms and redelivered messages send nothing
+// gets exactly what the cadence prescribes (and over 120 days, a generated population of them); re-run alarms and redelivered messages send nothing
 // twice; a payment one minute before a reminder cancels it; a permanent SMS failure falls
 // through to email.
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { customerDunningStub } from "../../durable-objects/customer-dunning.ts";
-import { deliverReminder } from "../../queues/reminders.ts";
+import { consumeReminders, deliverReminder } from "../../queues/reminders.ts";
+import { PAYMENT_LINK_BASE } from "../../workers/billing/dunning/customer-state.ts";
 import { addDays } from "../../workers/domain/dates.ts";
+import { DEFAULT_BUCKETS } from "../../workers/domain/dunning/buckets.ts";
+import type { Cadence } from "../../workers/domain/dunning/cadence.ts";
+import { localPartsAt } from "../../workers/domain/dunning/local-time.ts";
+import { idempotencyKey, plan } from "../../workers/domain/dunning/planner.ts";
+import type { ReminderMessage } from "../../workers/dunning/reminder-message.ts";
+import { sweepDunning } from "../../workers/dunning/sweep.ts";
 import worker from "../../workers/index.ts";
+import { createLogger } from "../../workers/observability/logger.ts";
 import { CADENCE, overdueInvoice, today } from "./dunning-fixtures.ts";
-import { A, callJson, createCustomer, seedFixtures } from "./fixtures.ts";
+import { applyEvent, expectedState, insertPopulation, population, randomCadence, randomEvents, rngOf, TIMEZONES } from "./dunning-population.ts";
+import { A, B, callJson, createCustomer, seedFixtures } from "./fixtures.ts";
 
 beforeAll(async () => {
   await seedFixtures();
@@ -133,4 +142,169 @@ describe("dunning on a simulated clock", () => {
     expect(third.explicitAcks).toEqual(["m1"]);
     expect(await fakeRequests(env.RESEND_BASE_URL, (r) => r.body.to?.[0] === email)).toHaveLength(1);
   });
+});
+
+// The 120-day version on a generated population (franchise B, so the cadences above stay A's):
+// the real cron sweep wakes every DO at 06:00Z each simulated day, each DO's next alarm is
+// followed to the minute, events (payments, disputes, opt-outs, promises) land at their instant
+// and wake the customer's DO as the outbox subscriber does, and every due send goes through the
+// reminders consumer to the fake providers. The outcome must equal the pure planner's schedule
+// over the whole history, and independently break none of the rules.
+describe("dunning over 120 simulated days on a generated population", () => {
+  const DAYS = 120;
+  // DUNNING_SIM_CUSTOMERS=300 npx vitest run test/worker/dunning-execution.test.ts for a larger population.
+  const N = Number((env as unknown as { DUNNING_SIM_CUSTOMERS?: string }).DUNNING_SIM_CUSTOMERS) || 60;
+  // The cron is the safety net (customers newly overdue, nothing due within a DO's horizon); the
+  // alarms do the sending. Firing it every few simulated days keeps the run near a minute on a
+  // loaded 2-core machine (each DO wake costs ~40 ms there) and still exercises it: a DO must
+  // not depend on a daily wake to send on time.
+  const CRON_EVERY_DAYS = 5;
+  const seed = Number((env as unknown as { FUZZ_SEED?: string }).FUZZ_SEED) || 7_120;
+  const logger = createLogger("error");
+
+  it(`${N} customers across ${TIMEZONES.length} timezones get exactly the planned messages, none forbidden, none twice`, async () => {
+    const r = rngOf(seed);
+    const start = Date.parse(`${today()}T06:00:00Z`);
+    const end = start + DAYS * DAY;
+    await callJson("PUT", "/v1/dunning/settings", { key: B.key, body: { buckets: DEFAULT_BUCKETS, holidays: { "*": [addDays(today(), 24), addDays(today(), 53)] } } });
+    const cadences: Record<string, Cadence> = {};
+    for (const segment of ["consumer", "smb", "enterprise"]) {
+      const created = await callJson("POST", "/v1/dunning/cadences", { key: B.key, body: randomCadence(r, segment) });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      cadences[segment] = { ...created.body, id: created.body.id, version: created.body.version };
+    }
+    const customers = population(r, N, addDays(today(), 4), "sim");
+    await insertPopulation(B.franchiseId, B.london, customers, new Date(start - DAY).toISOString());
+    let events = randomEvents(r, customers, start, end);
+    const calendar = { holidays: [addDays(today(), 24), addDays(today(), 53)] };
+    const schedule = (i: number) => plan(expectedState(customers[i]!, events, i, PAYMENT_LINK_BASE), cadences[customers[i]!.segment]!, calendar, addDays(today(), -1), addDays(today(), DAYS + 1), DEFAULT_BUCKETS);
+    // A payment one minute before a planned reminder: for customers without other payments, pay everything then.
+    const payBefore: Array<{ customer: number; key: string }> = [];
+    for (let i = 0; i < N && payBefore.length < Math.max(4, N / 10); i++) {
+      if (events.some((e) => e.customer === i && e.type === "pay")) continue;
+      const target = schedule(i).messages.find((m) => m.status === "send" && Date.parse(m.at) > start + 3 * DAY);
+      if (!target) continue;
+      events.push({ at: Date.parse(target.at) - 60_000, type: "pay", customer: i, invoices: customers[i]!.invoices.map((inv) => inv.id) });
+      payBefore.push({ customer: i, key: idempotencyKey(customers[i]!.id, target.stepId, target.localDate) });
+    }
+    events = events.sort((a, b) => a.at - b.at);
+    expect(payBefore.length).toBeGreaterThanOrEqual(3);
+
+    const index = new Map(customers.map((c, i) => [c.id, i]));
+    const alarms = new Map<number, number>();
+    const follow = (i: number, nextAt: string | null) => (nextAt === null ? alarms.delete(i) : alarms.set(i, Date.parse(nextAt)));
+    const stubOf = (i: number) => customerDunningStub(env, B.franchiseId, customers[i]!.id);
+    let redeliveries = 0;
+    const deliver = async (messages: ReminderMessage[], at: number) => {
+      const mine = messages.filter((m) => index.has(m.customerId));
+      if (mine.length === 0) return;
+      const batch = createMessageBatch("reminders", mine.map((body) => ({ id: body.key, timestamp: new Date(at), attempts: 1, body })));
+      const ctx = createExecutionContext();
+      await consumeReminders(batch, env, logger, () => new Date(at));
+      const result = await getQueueResult(batch, ctx);
+      expect(result.retryMessages).toEqual([]);
+      // At-least-once: the same batch again a minute later sends nothing.
+      if (r() < 0.3) {
+        redeliveries++;
+        for (const m of mine) expect((await deliverReminder(env, m, new Date(at + 60_000))).kind).toMatch(/duplicate|suppressed/);
+      }
+    };
+    const wake = async (i: number, at: number) => {
+      const run = await stubOf(i).wake(B.franchiseId, customers[i]!.id, new Date(at).toISOString(), { enqueue: false });
+      follow(i, run.nextAt);
+      await deliver(run.enqueued, at);
+      return run;
+    };
+
+    let nextEvent = 0;
+    let alarmRuns = 0;
+    for (let d = 0; d < DAYS; d++) {
+      const cron = start + d * DAY;
+      const collected: ReminderMessage[] = [];
+      if (d % CRON_EVERY_DAYS === 0) await sweepDunning(env, logger, new Date(cron), {
+        enqueue: false,
+        onWake: (c, outcome) => {
+          const i = index.get(c.customerId);
+          if (i === undefined) return;
+          follow(i, outcome.nextAt);
+          collected.push(...outcome.enqueued);
+        },
+      });
+      await deliver(collected, cron);
+      // Until the next cron: events and alarms in time order (an event first on a tie: it happened).
+      for (;;) {
+        let alarmAt = Number.POSITIVE_INFINITY;
+        let who = -1;
+        for (const [i, t] of alarms) if (t < alarmAt) [alarmAt, who] = [t, i];
+        const event = events[nextEvent];
+        const eventAt = event?.at ?? Number.POSITIVE_INFINITY;
+        if (Math.min(alarmAt, eventAt) >= cron + DAY) break;
+        if (event && eventAt <= alarmAt) {
+          nextEvent++;
+          await applyEvent(B.franchiseId, customers, event);
+          await wake(event.customer, event.at);
+          continue;
+        }
+        alarmRuns++;
+        const run = await wake(who, alarmAt);
+        // A repeated alarm (at-least-once) finds nothing more to do.
+        if (r() < 0.25) expect((await stubOf(who).wake(B.franchiseId, customers[who]!.id, new Date(alarmAt).toISOString(), { enqueue: false })).enqueued).toEqual([]);
+        if (run.nextAt !== null && Date.parse(run.nextAt) <= alarmAt) throw new Error("an alarm that does not move forward");
+      }
+    }
+
+    // What was sent, from the history (the key names the customer, step and local date).
+    const rows = (await env.DB.prepare("SELECT customer_id, kind, channel, step_id, idempotency_key, invoice_ids, occurred_at, address FROM communications WHERE franchise_id = ? AND kind = 'sent'").bind(B.franchiseId).all<any>()).results;
+    const sent = new Map<string, any[]>();
+    for (const row of rows) sent.set(row.customer_id, [...(sent.get(row.customer_id) ?? []), row]);
+    let total = 0;
+    const reasons = new Map<string, number>();
+    customers.forEach((c, i) => {
+      const planned = schedule(i).messages.filter((m) => Date.parse(m.at) >= start && Date.parse(m.at) < end);
+      for (const m of planned) if (m.status === "suppressed") reasons.set(m.reason!, (reasons.get(m.reason!) ?? 0) + 1);
+      const expected = planned.filter((m) => m.status === "send").map((m) => `${idempotencyKey(c.id, m.stepId, m.localDate)} ${m.channel}`).sort();
+      const actual = (sent.get(c.id) ?? []).map((row) => `${row.idempotency_key} ${row.channel}`).sort();
+      expect(actual, `customer ${i} (${c.timezone}, ${c.segment})`).toEqual(expected);
+      total += actual.length;
+    });
+    expect(total).toBeGreaterThan(N);
+    // Every suppression rule was exercised by the population.
+    for (const reason of ["invoice_paid", "invoice_disputed", "promise_to_pay", "do_not_contact", "opted_out", "weekly_cap"]) expect(reasons.get(reason) ?? 0, reason).toBeGreaterThan(0);
+
+    // The rules, checked on what went out (independently of the planner).
+    for (const row of rows) {
+      const i = index.get(row.customer_id)!;
+      const c = customers[i]!;
+      const cadence = cadences[c.segment]!;
+      const at = Date.parse(row.occurred_at);
+      const local = localPartsAt(at, c.timezone);
+      expect(local.minuteOfDay >= cadence.suppression.windowStartMinute && local.minuteOfDay < cadence.suppression.windowEndMinute, `quiet hours ${row.idempotency_key}`).toBe(true);
+      expect(c.doNotContact).toBe(false);
+      const mine = events.filter((e) => e.customer === i && e.at <= at);
+      const optedOut = mine.filter((e) => (e.type === "opt_out" || e.type === "opt_in") && e.channel === row.channel).at(-1)?.type === "opt_out";
+      expect(optedOut, `opted out ${row.idempotency_key}`).toBe(false);
+      for (const id of JSON.parse(row.invoice_ids) as string[]) {
+        expect(mine.some((e) => e.type === "pay" && e.invoices.includes(id)), `paid ${id}`).toBe(false);
+        const dispute = mine.find((e) => e.type === "dispute" && e.invoice === id) as { id: string } | undefined;
+        expect(dispute === undefined || mine.some((e) => e.type === "resolve" && e.id === dispute.id), `disputed ${id}`).toBe(true);
+      }
+      const week = (sent.get(row.customer_id) ?? []).filter((o) => Date.parse(o.occurred_at) <= at && Date.parse(o.occurred_at) > at - 7 * DAY);
+      expect(week.length, `weekly cap ${row.idempotency_key}`).toBeLessThanOrEqual(cadence.suppression.weeklyCap);
+    }
+    // Each send reached its provider exactly once (the fakes record every accepted request).
+    const byAddress = new Map<string, number>();
+    for (const row of rows) byAddress.set(row.address, (byAddress.get(row.address) ?? 0) + 1);
+    const recorded = new Map<string, number>();
+    for (const [base, addressOf] of [[env.RESEND_BASE_URL, (b: any) => b.to?.[0]], [env.TWILIO_BASE_URL, (b: any) => b.To], [env.WHATSAPP_BASE_URL, (b: any) => `+${b.to}`]] as const) {
+      for (const req of await fakeRequests(base, () => true)) {
+        const address = addressOf(req.body);
+        if (byAddress.has(address)) recorded.set(address, (recorded.get(address) ?? 0) + 1);
+      }
+    }
+    expect(recorded).toEqual(byAddress);
+    // The payment a minute before cancelled the reminder.
+    for (const p of payBefore) expect(rows.some((row) => row.idempotency_key === p.key)).toBe(false);
+    expect(alarmRuns).toBeGreaterThan(N);
+    expect(redeliveries).toBeGreaterThan(0);
+  }, 240_000);
 });

@@ -7,12 +7,20 @@ import { database } from "../db/client.ts";
 import { customersToWake } from "../db/dunning.ts";
 import { tenantDatabases } from "../db/resolver.ts";
 import type { Logger } from "../observability/logger.ts";
+import type { WakeOutcome } from "./wake.ts";
 
 export const DUNNING_CRON = "0 6 * * *";
 const PAGE = 500;
 const CONCURRENCY = 32;
 
-export async function sweepDunning(env: Env, logger: Logger, now: Date = new Date()): Promise<{ customers: number; enqueued: number }> {
+export interface SweepOptions {
+  /** false: the DOs return their due sends instead of queueing them (simulated-clock tests). */
+  enqueue?: boolean;
+  /** Called with each woken customer's outcome (tests follow every DO's next alarm with it). */
+  onWake?: (customer: { franchiseId: string; customerId: string }, outcome: WakeOutcome) => void;
+}
+
+export async function sweepDunning(env: Env, logger: Logger, now: Date = new Date(), opts: SweepOptions = {}): Promise<{ customers: number; enqueued: number }> {
   let customers = 0;
   let enqueued = 0;
   const dueBy = addDays(now.toISOString().slice(0, 10), 61);
@@ -23,10 +31,13 @@ export async function sweepDunning(env: Env, logger: Logger, now: Date = new Dat
       const page = await customersToWake(db, after, dueBy, PAGE);
       if (page.length === 0) break;
       for (let i = 0; i < page.length; i += CONCURRENCY) {
-        const results = await Promise.allSettled(page.slice(i, i + CONCURRENCY).map((c) => customerDunningStub(env, c.franchiseId, c.customerId).wake(c.franchiseId, c.customerId, now.toISOString())));
-        for (const r of results) {
-          if (r.status === "fulfilled") enqueued += r.value.enqueued.length;
-          else logger.warn("dunning wake failed", { error: r.reason instanceof Error ? r.reason.message : String(r.reason) });
+        const slice = page.slice(i, i + CONCURRENCY);
+        const results = await Promise.allSettled(slice.map((c) => customerDunningStub(env, c.franchiseId, c.customerId).wake(c.franchiseId, c.customerId, now.toISOString(), { enqueue: opts.enqueue ?? true })));
+        for (const [k, r] of results.entries()) {
+          if (r.status === "fulfilled") {
+            enqueued += r.value.enqueued.length;
+            opts.onWake?.(slice[k]!, r.value);
+          } else logger.warn("dunning wake failed", { error: r.reason instanceof Error ? r.reason.message : String(r.reason) });
         }
       }
       customers += page.length;

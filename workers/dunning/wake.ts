@@ -38,8 +38,9 @@ export async function wakeCustomer(
   if (!inputs?.cadence || inputs.state.invoices.length === 0) return { enqueued: [], recorded: 0, nextAt: null, cadence: null, handledKeys: [] };
   const { state, cadence } = inputs;
   const today = localDateAt(now, state.timezone);
-  const schedule = plan(state, cadence, inputs.calendar, addDays(today, -1), addDays(today, HORIZON_DAYS), inputs.buckets);
   const nowIso = now.toISOString();
+  // Sends up to now are in state.sentAt; re-planning yesterday must not count them twice.
+  const schedule = plan(state, cadence, inputs.calendar, addDays(today, -1), addDays(today, HORIZON_DAYS), inputs.buckets, { historyUntil: nowIso });
   const oldest = new Date(now.getTime() - STALE_MS).toISOString();
   const enqueued: ReminderMessage[] = [];
   const statements: Statement[] = [];

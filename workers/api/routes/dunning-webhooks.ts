@@ -14,7 +14,12 @@ const forbidden = () => new HttpProblem(403, "invalid_signature", "the request s
 async function twilioForm(c: AppContext): Promise<URLSearchParams> {
   const token = twilioAuthToken(c.env);
   const form = new URLSearchParams(await c.req.text());
-  if (!token || !(await verifyTwilio(token, c.req.url, form, c.req.header("x-twilio-signature")))) throw forbidden();
+  // Twilio signs the URL it was given (our public origin); behind a proxy the URL the Worker sees
+  // can differ from it, so either one verifies.
+  const url = new URL(c.req.url);
+  const publicUrl = `${c.env.PUBLIC_BASE_URL.replace(/\/+$/, "")}${url.pathname}${url.search}`;
+  const header = c.req.header("x-twilio-signature");
+  if (!token || !((await verifyTwilio(token, publicUrl, form, header)) || (await verifyTwilio(token, c.req.url, form, header)))) throw forbidden();
   return form;
 }
 
@@ -52,7 +57,7 @@ export async function metaWebhookVerify(c: AppContext): Promise<Response> {
 }
 
 interface MetaPayload {
-  entry?: Array<{ changes?: Array<{ value?: { statuses?: Array<{ id?: string; status?: string }>; messages?: Array<{ from?: string; text?: { body?: string }; button?: { text?: string } }> } }> }>;
+  entry?: Array<{ changes?: Array<{ value?: { statuses?: Array<{ id?: string; status?: string; errors?: Array<{ code?: number; title?: string }> }>; messages?: Array<{ from?: string; text?: { body?: string }; button?: { text?: string } }> } }> }>;
 }
 
 /** POST /webhooks/whatsapp: statuses and replies; a STOP reply opts the WhatsApp channel out. */
@@ -67,7 +72,10 @@ export async function metaWebhook(c: AppContext): Promise<Response> {
     throw new HttpProblem(400, "invalid_json", "the body is not JSON");
   }
   for (const change of (payload.entry ?? []).flatMap((e) => e.changes ?? [])) {
-    for (const s of change.value?.statuses ?? []) if (s.id && s.status) await recordDeliveryStatus(c.env, s.id, s.status, null);
+    for (const s of change.value?.statuses ?? []) {
+      const error = s.errors?.[0];
+      if (s.id && s.status) await recordDeliveryStatus(c.env, s.id, s.status, error ? `${error.code ?? ""} ${error.title ?? ""}`.trim() : null);
+    }
     for (const m of change.value?.messages ?? []) {
       const text = m.text?.body ?? m.button?.text ?? "";
       const keyword = keywordOf(text);

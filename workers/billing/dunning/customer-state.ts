@@ -6,8 +6,8 @@ import type { CustomerState, DunningCalendar } from "../../domain/dunning/custom
 import type { AgingBucketDef } from "../../domain/dunning/buckets.ts";
 import type { BranchScope } from "../../db/branch-scope.ts";
 import type { Db } from "../../db/client.ts";
-import { getCustomer } from "../../db/customers.ts";
-import { disputesOfCustomer, getCadenceDefinition, getProfile, getSettings, listCadences, openInvoicesOfCustomer, promisesOfCustomer, sentInstants, toCadence } from "../../db/dunning.ts";
+import { getCadenceDefinition, toCadence } from "../../db/dunning.ts";
+import { dunningSnapshot } from "../../db/dunning-snapshot.ts";
 
 export interface DunningInputs {
   state: CustomerState;
@@ -25,18 +25,11 @@ export async function loadDunningInputs(
   now: Date,
   opts: { scope?: BranchScope; pinned?: { cadenceId: string; version: number } | undefined; paymentLinkBase?: string } = {},
 ): Promise<DunningInputs | undefined> {
-  const found = await getCustomer(db, franchiseId, customerId);
-  if (!found) return undefined;
-  const { customer, channels } = found;
-  const [profile, settings, invoices, disputes, promises, sent, cadences] = await Promise.all([
-    getProfile(db, franchiseId, customerId),
-    getSettings(db, franchiseId),
-    openInvoicesOfCustomer(db, franchiseId, customerId, opts.scope),
-    disputesOfCustomer(db, franchiseId, customerId),
-    promisesOfCustomer(db, franchiseId, customerId),
-    sentInstants(db, franchiseId, customerId, new Date(now.getTime() - 8 * 86_400_000).toISOString()),
-    listCadences(db, franchiseId, { limit: 200 }),
-  ]);
+  // One round trip for all of it: the daily run does this for every overdue customer.
+  const snapshot = await dunningSnapshot(db, franchiseId, customerId, new Date(now.getTime() - 8 * 86_400_000).toISOString(), opts.scope);
+  if (!snapshot.found) return undefined;
+  const { customer, channels } = snapshot.found;
+  const { profile, settings, invoices, disputes, promises, sentAt: sent, cadences } = snapshot;
   const candidates = cadences.map((c) => toCadence(c));
   let cadence = cadenceFor(candidates, customer.segment);
   const pinned = opts.pinned;

@@ -66,7 +66,8 @@ export async function recordDeliveryStatus(env: Env, providerMessageId: string, 
         cadenceId: sent.cadenceId,
         cadenceVersion: sent.cadenceVersion,
         invoiceIds: JSON.parse(sent.invoiceIds) as string[],
-        reason: detail ?? status,
+        // "failed: 30003": the status with the provider's error code, when it gives one.
+        reason: detail ? `${status}: ${detail}` : status,
         providerMessageId,
         // Callbacks repeat: one record per message and status.
         idempotencyKey: `${providerMessageId}:${status}`,

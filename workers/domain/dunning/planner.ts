@@ -117,10 +117,14 @@ function channelBlock(state: CustomerState, channel: Channel, at: string): Suppr
   return null;
 }
 
-export function plan(state: CustomerState, cadence: Cadence, calendar: DunningCalendar, from: string, to: string, buckets: readonly AgingBucketDef[] = DEFAULT_BUCKETS): Schedule {
+export function plan(state: CustomerState, cadence: Cadence, calendar: DunningCalendar, from: string, to: string, buckets: readonly AgingBucketDef[] = DEFAULT_BUCKETS, opts: { historyUntil?: string } = {}): Schedule {
   const messages: PlannedMessage[] = [];
   const escalations: PlannedEscalation[] = [];
   const sent = state.sentAt.map((s) => Date.parse(s)).sort((a, b) => a - b);
+  // Before `historyUntil`, state.sentAt is the record of what went out: a re-planned earlier send
+  // (a run re-plans the previous local day) is in it already, or was not sent; counting it again
+  // would double it in the gap and the weekly cap.
+  const historyUntil = opts.historyUntil === undefined ? Number.NEGATIVE_INFINITY : Date.parse(opts.historyUntil);
   const holidays = new Set(calendar.holidays);
   const days = Math.max(-1, daysBetween(from, to));
   for (let d = 0; d <= days; d++) {
@@ -173,7 +177,7 @@ export function plan(state: CustomerState, cadence: Cadence, calendar: DunningCa
     const text = content(step, cadence, state, included, date);
     const amountDue = included.reduce((s, i) => s + i.amountDue, 0);
     messages.push({ ...base, channel: chosen, invoiceIds, status: "send", address, language: text.language, ...(text.subject === undefined ? {} : { subject: text.subject }), body: text.body, amountDue });
-    sent.push(atMs);
+    if (atMs >= historyUntil) sent.push(atMs);
   }
   return { messages, escalations };
 }

@@ -33,6 +33,11 @@ export function twilioAuthToken(env: Env): string | null {
   return credential(env, "TWILIO_AUTH_TOKEN", env.TWILIO_BASE_URL, FAKE_TWILIO.authToken);
 }
 
+/** Where Twilio posts delivery statuses: our public origin (PUBLIC_BASE_URL), never a relative URL. */
+export function twilioStatusCallbackUrl(env: Env): string {
+  return `${env.PUBLIC_BASE_URL.replace(/\/+$/, "")}/webhooks/twilio/status`;
+}
+
 /** Signs one-click unsubscribe links (a fixed fake key only while email goes to the local fake). */
 export function unsubscribeKey(env: Env): string | null {
   return credential(env, "UNSUBSCRIBE_SIGNING_KEY", env.RESEND_BASE_URL, "fake-unsubscribe-signing-key");

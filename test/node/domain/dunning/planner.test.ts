@@ -21,6 +21,18 @@ describe("plan", () => {
     expect(es?.language).toBe("es");
   });
 
+  it("re-planning a day already sent does not count that send twice in the cap (historyUntil)", () => {
+    // A daily run re-plans the previous local day; its send is already in sentAt.
+    const cadence = standardCadence({ suppression: { ...standardCadence().suppression, weeklyCap: 2, minGapHours: 0 }, steps: [standardCadence().steps[1]!, { ...standardCadence().steps[1]!, id: "d2", trigger: { type: "days_after_due", days: 2 } }] });
+    const state = customer({ sentAt: ["2026-01-11T09:00:00.000Z"] });
+    const now = "2026-01-12T09:00:00.000Z";
+    const fixed = plan(state, cadence, none, "2026-01-11", "2026-01-12", undefined, { historyUntil: now }).messages;
+    expect(fixed.map((m) => [m.stepId, m.status, m.reason])).toEqual([["d1", "send", undefined], ["d2", "send", undefined]]);
+    // Without it, the same send counts twice and the second reminder is wrongly held back.
+    const doubled = plan(state, cadence, none, "2026-01-11", "2026-01-12").messages;
+    expect(doubled.map((m) => [m.stepId, m.status, m.reason])).toEqual([["d1", "send", undefined], ["d2", "suppressed", "weekly_cap"]]);
+  });
+
   it("batches every overdue invoice of the customer into one message per step day", () => {
     const state = customer({
       invoices: [
