@@ -106,3 +106,24 @@ describe("the escalations queue", () => {
     expect(managerPage.body.data.every((e: any) => e.branchId === A.madrid)).toBe(true);
   });
 });
+
+describe("the schedule preview is a read", () => {
+  it("answers a read-only key and a viewer, writes nothing, while their cadence save is refused", async () => {
+    const viewer = await login(STAFF.aStaff.email);
+    const count = async () => (await env.DB.prepare("SELECT (SELECT count(*) FROM communications) + (SELECT count(*) FROM dunning_cadence_versions) AS n").first<{ n: number }>())!.n;
+    const before = await count();
+    const body = { customerId: madrid.customerId, from: today(), to: addDays(today(), 30) };
+    for (const key of [A.readOnlyKey, viewer]) {
+      const res = await callJson("POST", "/v1/dunning/preview", { key, body });
+      expect(res.status).toBe(200);
+      expect(res.body.cadence).toMatchObject({ version: 1 });
+    }
+    const cadence = (await callJson("GET", "/v1/dunning/cadences")).body.data[0];
+    const save = await callJson("PUT", `/v1/dunning/cadences/${cadence.id}`, { key: viewer, body: ESCALATING, headers: { "if-match": `"v${cadence.version}"` } });
+    expect(save.status).toBe(403);
+    expect((await callJson("POST", "/v1/dunning/cadences", { key: A.readOnlyKey, body: ESCALATING })).status).toBe(403);
+    expect(await count()).toBe(before);
+    // Another franchise still cannot preview A's customer.
+    expect((await callJson("POST", "/v1/dunning/preview", { key: B.key, body })).status).toBe(404);
+  });
+});
