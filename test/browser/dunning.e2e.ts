@@ -80,7 +80,7 @@ export async function dunningScenarios(options: SuiteOptions): Promise<{ passed:
     cadenceId = cadence.body.id;
   });
 
-  await step("dunning: an unknown variable is refused at its field; fixed, it saves as version 2 and the live preview names the customer", async () => {
+  await step("dunning: an unknown variable is refused at its field; fixed, it saves as version 2 and the live preview names the customer; a stale save is a clear 412 with reload", async () => {
     await page.goto(`/dunning?view=cadences&cadence=${cadenceId}&customer=${customerId}`);
     await page.getByRole("heading", { name: "Dunning", level: 1 }).waitFor();
     await settled(page);
@@ -102,11 +102,24 @@ export async function dunningScenarios(options: SuiteOptions): Promise<{ passed:
     await editor.getByRole("button", { name: "Save as new version" }).click();
     await page.getByRole("status").filter({ hasText: "Saved as version 2" }).waitFor();
     await page.getByTestId("cadence-version").filter({ hasText: "v2" }).waitFor();
-    const saved = await apiCall<{ version: number; steps: { templates: Record<string, { body: string }> }[] }>(page, "GET", `/v1/dunning/cadences/${cadenceId}`);
+    const saved = await apiCall<{ version: number; steps: { templates: Record<string, { body: string }> }[] } & Record<string, unknown>>(page, "GET", `/v1/dunning/cadences/${cadenceId}`);
     assert.equal(saved.body.version, 2);
     assert.equal(saved.body.steps[0]!.templates.en!.body, "Hello {{customerName}}, {{amountDue}} is overdue");
     await cleanText(page);
     await shoot(page, "dunning-cadence", "desktop");
+
+    // Someone else saves version 3 meanwhile: saving from the page (still on v2) is a clear 412 with a reload.
+    const other = await page.evaluate(
+      async ({ id, body }) => (await fetch(`/v1/dunning/cadences/${id}`, { method: "PUT", headers: { "content-type": "application/json", "if-match": '"v2"' }, body: JSON.stringify(body) })).status,
+      { id: cadenceId, body: { ...(saved.body as Record<string, unknown>), id: undefined, version: undefined, createdAt: undefined, updatedAt: undefined, name: `Probe cadence ${stamp} (v3)` } },
+    );
+    assert.equal(other, 200, "the concurrent save went through");
+    await body.fill("Hello {{customerName}}, please pay {{amountDue}}");
+    await editor.getByRole("button", { name: "Save as new version" }).click();
+    await page.getByRole("alert").filter({ hasText: "Someone saved this cadence after you opened it" }).waitFor();
+    await page.getByRole("button", { name: "Reload" }).click();
+    await page.getByTestId("cadence-version").filter({ hasText: "v3" }).waitFor();
+    assert.equal(await page.getByRole("form", { name: "Cadence editor" }).getByTestId("step-0").getByLabel("Message text (en)").inputValue(), "Hello {{customerName}}, {{amountDue}} is overdue", "the other save's text, not the refused one");
   });
 
   await step("dunning: schedule preview sends by SMS; an SMS opt-out on the page suppresses it with the reason and shows in the timeline", async () => {

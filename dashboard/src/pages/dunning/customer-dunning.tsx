@@ -79,7 +79,7 @@ function SchedulePreview({ customer, tick, numberOf }: { customer: Customer; tic
     { key: "at", header: "When (customer's time)", sort: (r) => r.at, cell: (r) => <time dateTime={r.at}>{at(r.at)}</time> },
     { key: "channel", header: "Channel", cell: (r) => CHANNEL_LABEL[r.channel] },
     { key: "step", header: "Step", cell: (r) => <span className="mono small">{r.stepId}</span>, secondary: true },
-    { key: "invoices", header: "Invoices", cell: (r) => (r.invoiceIds.length ? r.invoiceIds.map(numberOf).join(", ") : "—") },
+    { key: "invoices", header: "Invoices", cell: (r) => (r.invoiceIds.length ? r.invoiceIds.map(numberOf).join(", ") : "—"), secondary: true },
     {
       key: "status",
       header: "Status",
@@ -159,6 +159,16 @@ const KIND_LABEL: Record<string, string> = {
 };
 const KIND_TONE: Record<string, string> = { sent: "info", delivered: "good", failed: "bad", suppressed: "warn", opt_out: "bad", opt_in: "good", escalation: "warn", dispute_opened: "warn", dispute_resolved: "good", promise_to_pay: "info" };
 
+const CONSENT_SOURCE: Record<string, string> = { api: "the dashboard or API", sms_keyword: "an SMS keyword", whatsapp_reply: "a WhatsApp reply", email_unsubscribe: "the email unsubscribe link" };
+
+/** What the record's reason says: the actions of an escalation, where a consent change came from, why a send was blocked or failed. */
+function reasonText(r: Communication): string {
+  if (!r.reason) return "";
+  if (r.kind === "escalation") return r.reason.split(",").map(humanAction).join(", ");
+  if (r.kind === "opt_out" || r.kind === "opt_in") return `via ${CONSENT_SOURCE[r.reason] ?? humanize(r.reason)}`;
+  return reasonLabel(r.reason);
+}
+
 function actorLabel(actor: string, me: string | undefined) {
   const [kind, rest = ""] = actor.split(":", 2);
   if (kind === "staff") return rest === me ? "You" : "Staff user";
@@ -205,7 +215,7 @@ function Timeline({ customer, tick, numberOf }: { customer: Customer; tick: numb
                     <span>
                       <span className={`badge badge-${KIND_TONE[r.kind] ?? "neutral"}`}>{KIND_LABEL[r.kind] ?? humanize(r.kind)}</span>
                       {r.channel && <> · {CHANNEL_LABEL[r.channel]}</>}
-                      {r.kind === "escalation" ? (r.reason ? <> · {r.reason.split(",").map(humanAction).join(", ")}</> : null) : r.reason ? <> · {reasonLabel(r.reason)}</> : null}
+                      {r.reason ? <> · {reasonText(r)}</> : null}
                     </span>
                     {r.stepId && <span className="mono small muted">{r.stepId}{r.cadenceVersion !== null ? ` · v${r.cadenceVersion}` : ""}</span>}
                   </div>
@@ -267,23 +277,23 @@ function DunningActions({ customer, invoices, onChanged, on }: { customer: Custo
       {flash && <p className="flash" role="status">{flash}</p>}
       <div className="table-wrap">
         <table className="table" aria-label="Channels">
-          <thead><tr><th scope="col">Channel</th><th scope="col">State</th>{writable && <th scope="col"><span className="visually-hidden">Action</span></th>}</tr></thead>
+          <thead><tr><th scope="col">Channel</th><th scope="col">State</th></tr></thead>
           <tbody>
             {CHANNELS.map((ch) => {
               const state = customer.channels[ch];
               return (
                 <tr key={ch}>
                   <td>{CHANNEL_LABEL[ch]}<div className="muted small mono">{state?.address ?? "Not on file"}</div></td>
-                  <td>{!state ? "—" : state.optedOut ? <span className="badge badge-bad">Opted out</span> : state.consent === "granted" ? <span className="badge badge-good">Consented</span> : <span className="badge badge-neutral">No consent</span>}</td>
-                  {writable && (
-                    <td className="num">
-                      {state && (
+                  <td>
+                    <div className="dun-consent">
+                      {!state ? "—" : state.optedOut ? <span className="badge badge-bad">Opted out</span> : state.consent === "granted" ? <span className="badge badge-good">Consented</span> : <span className="badge badge-neutral">No consent</span>}
+                      {writable && state && (
                         <button type="button" className="btn btn-sm" disabled={busy !== null} onClick={() => optOut(ch, !state.optedOut)}>
                           {state.optedOut ? `Opt ${CHANNEL_LABEL[ch]} back in` : `Opt out of ${CHANNEL_LABEL[ch]}`}
                         </button>
                       )}
-                    </td>
-                  )}
+                    </div>
+                  </td>
                 </tr>
               );
             })}

@@ -1,6 +1,6 @@
 // One cadence step: when it fires, through which channels (in order of preference), the text per
 // language with a live preview of its variables, and the escalations it raises.
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { CHANNELS, ESCALATIONS } from "../../../../workers/domain/dunning/cadence.ts";
 import { renderTemplate, TEMPLATE_VARIABLES, unknownVariables } from "../../../../workers/domain/dunning/template.ts";
 import { humanize } from "../../lib/format.ts";
@@ -32,6 +32,10 @@ interface Props {
 export function StepEditor({ step, index, count, buckets, sample, sampleName, error, onChange, onMove, onRemove }: Props) {
   const at = `steps.${index}`;
   const [newLang, setNewLang] = useState("");
+  // The typed text of the day count ("-" on the way to "-3" is not a number yet).
+  const days = step.trigger.type === "days_after_due" ? step.trigger.days : 0;
+  const [daysText, setDaysText] = useState(String(days));
+  useEffect(() => setDaysText((t) => (Number(t) === days && t.trim() !== "" ? t : String(days))), [days]);
   const languages = Object.keys(step.templates);
   const set = (patch: Partial<Step>) => onChange({ ...step, ...patch });
   const toggleChannel = (c: ChannelName, on: boolean) => set({ channels: on ? [...step.channels, c] : step.channels.filter((x) => x !== c) });
@@ -83,7 +87,17 @@ export function StepEditor({ step, index, count, buckets, sample, sampleName, er
         </Field>
         {step.trigger.type === "days_after_due" ? (
           <Field label="Days after due" error={error(`${at}.trigger.days`)} hint="Negative = before the due date">
-            {(p) => <input {...p} type="number" inputMode="numeric" min={-60} max={730} value={step.trigger.type === "days_after_due" ? step.trigger.days : 0} onChange={(e) => set({ trigger: { type: "days_after_due", days: e.target.value === "" ? 0 : Math.trunc(Number(e.target.value)) } })} />}
+            {(p) => (
+              <input
+                {...p}
+                inputMode="numeric"
+                value={daysText}
+                onChange={(e) => {
+                  setDaysText(e.target.value);
+                  if (/^-?\d+$/.test(e.target.value.trim())) set({ trigger: { type: "days_after_due", days: Number(e.target.value.trim()) } });
+                }}
+              />
+            )}
           </Field>
         ) : (
           <Field label="Bucket" error={error(`${at}.trigger.bucket`)}>
