@@ -122,7 +122,7 @@ export async function dunningScenarios(options: SuiteOptions): Promise<{ passed:
     assert.equal(await page.getByRole("form", { name: "Cadence editor" }).getByTestId("step-0").getByLabel("Message text (en)").inputValue(), "Hello {{customerName}}, {{amountDue}} is overdue", "the other save's text, not the refused one");
   });
 
-  await step("dunning: schedule preview sends by SMS; an SMS opt-out on the page suppresses it with the reason and shows in the timeline", async () => {
+  await step("dunning: schedule preview sends by SMS; an SMS opt-out on the page suppresses it with the reason and shows in the timeline; do-not-contact blocks every channel", async () => {
     await page.goto(`/dunning?view=customer&customer=${customerId}`);
     await settled(page);
     const table = page.getByRole("table", { name: `Planned reminders for ${customerName}` });
@@ -144,6 +144,14 @@ export async function dunningScenarios(options: SuiteOptions): Promise<{ passed:
     const api = await apiCall<{ data: { kind: string; channel: string }[] }>(page, "GET", `/v1/customers/${customerId}/communications`);
     assert.ok(api.body.data.some((c) => c.kind === "opt_out" && c.channel === "sms"), "the opt-out is in the history");
     await page.getByRole("button", { name: "Opt SMS back in" }).waitFor();
+    // Do-not-contact blocks every channel, with its own reason; lifting it restores the email sends.
+    await page.getByRole("button", { name: "Mark do-not-contact" }).click();
+    await page.getByRole("status").filter({ hasText: "marked do-not-contact" }).waitFor();
+    await rows.filter({ hasText: "Customer is do-not-contact" }).first().waitFor();
+    assert.equal(await rows.filter({ hasText: "Send" }).count(), 0, "nothing is sent to a do-not-contact customer");
+    await page.getByRole("button", { name: "Allow contact again" }).click();
+    await page.getByRole("status").filter({ hasText: "can be contacted again" }).waitFor();
+    await rows.filter({ hasText: "Email" }).filter({ hasText: "Send" }).first().waitFor();
     await cleanText(page);
     await shoot(page, "dunning-customer", "desktop");
   });
@@ -209,7 +217,7 @@ export async function dunningScenarios(options: SuiteOptions): Promise<{ passed:
       await v.page.goto(`/dunning?view=customer&customer=${customerId}`);
       await settled(v.page);
       await v.page.getByRole("table", { name: `Planned reminders for ${customerName}` }).waitFor();
-      assert.equal(await v.page.getByRole("button", { name: /Opt out of|back in|Record/ }).count(), 0, "no recording controls");
+      assert.equal(await v.page.getByRole("button", { name: /Opt out of|back in|Record|do-not-contact|Allow contact/ }).count(), 0, "no recording controls");
       await cleanText(v.page);
       await shoot(v.page, "dunning-viewer", "desktop");
     } finally {

@@ -245,6 +245,7 @@ function DunningActions({ customer, invoices, onChanged, on }: { customer: Custo
   const [busy, setBusy] = useState<string | null>(null);
   const [problem, setProblem] = useState<{ form: string; error: unknown } | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
+  const profile = useApi((signal) => ok(api.GET("/v1/customers/{id}/dunning-profile", { params: { path: { id: customer.id } }, signal })), [customer.id, customer.version]);
   const [dispute, setDispute] = useState({ invoiceId: "", reason: "" });
   const [promise, setPromise] = useState({ until: addDays(todayIn(customer.timezone), 14), amount: "" });
   const invoice = invoices.find((i) => i.id === dispute.invoiceId) ?? invoices[0];
@@ -272,9 +273,36 @@ function DunningActions({ customer, invoices, onChanged, on }: { customer: Custo
       return out ? `${CHANNEL_LABEL[channel]} opted out: nothing more is sent on it.` : `${CHANNEL_LABEL[channel]} opted back in.`;
     });
 
+  const prof = profile.data;
+  const setDoNotContact = (doNotContact: boolean) =>
+    act("profile", async () => {
+      if (!prof) throw new Error("the profile is still loading");
+      await ok(api.PUT("/v1/customers/{id}/dunning-profile", { params: { path: { id: customer.id } }, body: { preferredChannels: prof.preferredChannels, doNotContact } }));
+      profile.reload();
+      return doNotContact ? `${customer.name} is marked do-not-contact: no reminder goes out on any channel.` : `${customer.name} can be contacted again.`;
+    });
+
   return (
     <Card title="Consent and records">
       {flash && <p className="flash" role="status">{flash}</p>}
+      {profile.error ? (
+        <p className="error-text small">The dunning profile could not be loaded: {describeError(profile.error)}</p>
+      ) : prof ? (
+        <div className="dun-consent dun-profile">
+          <span>
+            {prof.doNotContact ? <span className="badge badge-bad">Do not contact</span> : <span className="badge badge-good">May be contacted</span>}
+            {prof.preferredChannels.length > 0 && <span className="muted small"> · prefers {prof.preferredChannels.map((c) => CHANNEL_LABEL[c]).join(", ")}</span>}
+          </span>
+          {writable && (
+            <button type="button" className="btn btn-sm" disabled={busy !== null} onClick={() => setDoNotContact(!prof.doNotContact)}>
+              {prof.doNotContact ? "Allow contact again" : "Mark do-not-contact"}
+            </button>
+          )}
+        </div>
+      ) : (
+        <Loading rows={1} label="Loading the dunning profile" />
+      )}
+      {generalOf("profile") && <p className="form-error" role="alert">{generalOf("profile")}</p>}
       <div className="table-wrap">
         <table className="table" aria-label="Channels">
           <thead><tr><th scope="col">Channel</th><th scope="col">State</th></tr></thead>
@@ -286,7 +314,10 @@ function DunningActions({ customer, invoices, onChanged, on }: { customer: Custo
                   <td>{CHANNEL_LABEL[ch]}<div className="muted small mono">{state?.address ?? "Not on file"}</div></td>
                   <td>
                     <div className="dun-consent">
-                      {!state ? "—" : state.optedOut ? <span className="badge badge-bad">Opted out</span> : state.consent === "granted" ? <span className="badge badge-good">Consented</span> : <span className="badge badge-neutral">No consent</span>}
+                      <span>
+                        {!state ? "—" : state.optedOut ? <span className="badge badge-bad">Opted out</span> : state.consent === "granted" ? <span className="badge badge-good">Consented</span> : <span className="badge badge-neutral">No consent</span>}
+                        {prof?.unreachable[ch] && <span className="badge badge-warn dun-desk" title={`Permanent failure at ${prof.unreachable[ch]}`}>Unreachable</span>}
+                      </span>
                       {writable && state && (
                         <button type="button" className="btn btn-sm" disabled={busy !== null} onClick={() => optOut(ch, !state.optedOut)}>
                           {state.optedOut ? `Opt ${CHANNEL_LABEL[ch]} back in` : `Opt out of ${CHANNEL_LABEL[ch]}`}
