@@ -5,6 +5,7 @@ import { BranchesContext, useApi } from "./lib/data.ts";
 import { match, navigate, useLocation } from "./lib/router.tsx";
 import { can, type Capability, restoreSession, useSession, useSessionKnown } from "./lib/session.ts";
 import { CustomerDetail } from "./pages/customer-detail.tsx";
+import { Dunning } from "./pages/dunning.tsx"; // dunning (issue 7)
 import { Customers } from "./pages/customers.tsx";
 import { Forecast } from "./pages/forecast.tsx";
 import { InvoiceDetail } from "./pages/invoice-detail.tsx";
@@ -36,6 +37,7 @@ const ROUTES: Route[] = [
   { path: "/customers", title: "Customers", render: () => <Customers /> },
   { path: "/customers/:id", title: "Customer", render: (p) => <CustomerDetail id={p.id!} /> },
   { path: "/forecast", title: "Forecast", render: () => <Forecast /> },
+  { path: "/dunning", title: "Dunning", render: () => <Dunning /> }, // dunning (issue 7)
   { path: "/ops", title: "Operations", render: () => <Ops /> },
   // Accounting integrations (issue 8)
   { path: "/integrations", title: "Integrations", render: () => <Integrations /> },

@@ -2,6 +2,7 @@
 // capability's dashboard page adds its suite here (one file per page: test/browser/<topic>.e2e.ts).
 import { analyticsScenarios } from "./analytics.e2e.ts";
 import { dashboardScenarios } from "./dashboard.e2e.ts";
+import { dunningScenarios } from "./dunning.e2e.ts";
 import { forecastScenarios } from "./forecast.e2e.ts";
 import { integrationsScenarios } from "./integrations.e2e.ts";
 import { invoiceWorkScenarios } from "./invoice-work.e2e.ts";
@@ -15,4 +16,5 @@ export const suites: { name: string; run: Suite }[] = [
   { name: "forecast", run: forecastScenarios },
   { name: "integrations", run: integrationsScenarios },
   { name: "scale", run: scaleScenarios },
+  { name: "dunning", run: dunningScenarios },
 ];

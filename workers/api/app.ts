@@ -41,6 +41,8 @@ import { GetAnalyticsBranches, GetAnalyticsOverview, GetAnalyticsProfitability, 
 import { CreateCadence, GetCadence, GetDunningSettings, ListCadences, PreviewDunning, ReplaceDunningSettings, UpdateCadence } from "./routes/dunning-config.ts";
 import { emailUnsubscribe, metaWebhook, metaWebhookVerify, twilioInbound, twilioStatus } from "./routes/dunning-webhooks.ts";
 import { CreateDispute, CreateOptOut, CreatePromiseToPay, DeleteOptOut, ExportInvoiceCommunications, GetDunningProfile, ListCommunications, ResolveDispute, SetDunningProfile } from "./routes/dunning-records.ts";
+// Dunning page (issue 7): the escalations queue.
+import { ListEscalations } from "./routes/dunning-escalations.ts";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -182,6 +184,8 @@ export function createApp() {
   openapi.post("/v1/invoices/:id/disputes", CreateDispute);
   openapi.post("/v1/disputes/:id/resolve", ResolveDispute);
   openapi.get("/v1/invoices/:id/communications", ExportInvoiceCommunications);
+  // Dunning page (issue 7): the escalations queue staff work.
+  openapi.get("/v1/dunning/escalations", ListEscalations);
   // Dunning inbound (signed provider webhooks, one-click unsubscribe): outside the document.
   app.post("/webhooks/twilio/inbound", twilioInbound);
   app.post("/webhooks/twilio/status", twilioStatus);

@@ -10,6 +10,7 @@ import { BranchName, Card, DateText, Dl, Field, InstantText, Money, PageHeader, 
 import { Dialog } from "../ui/dialog.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { type Column, DataTable } from "../ui/table.tsx";
+import { CustomerDunning } from "./dunning/customer-dunning.tsx"; // dunning (issue 7)
 
 type ChannelName = keyof Customer["channels"];
 const CHANNELS: ChannelName[] = ["email", "sms", "whatsapp"];
@@ -186,6 +187,8 @@ export function CustomerDetail({ id }: { id: string }) {
         {activity.error ? <ErrorState error={activity.error} /> : !activity.data ? <Loading rows={4} /> : activity.data.payments.data.length ? <DataTable caption="Recent payments" columns={payCols} rows={activity.data.payments.data} rowKey={(p) => p.id} sortParam="psort" /> : <Empty title="No payments yet" />}
         {activity.data?.payments.data.some((p) => p.unallocatedAmount > 0) && <p className="muted small">Unallocated is what a payment has not paid on a named invoice. Credit applied from the customer's balance is not taken from one payment, so the credit balance above is the figure to go by.</p>}
       </Card>
+      {/* Dunning (issue 7): the communication timeline, consent and dispute/promise records. */}
+      <CustomerDunning customerId={c.id} on="customer" />
       <ApplyCreditDialog
         key={applying?.currency ?? "closed"}
         customerId={c.id}

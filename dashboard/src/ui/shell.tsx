@@ -19,6 +19,7 @@ export const NAV: NavItem[] = [
   { href: "/invoices", label: "Invoices", icon: "≡" },
   { href: "/customers", label: "Customers", icon: "☺" },
   { href: "/forecast", label: "Forecast", icon: "◭" },
+  { href: "/dunning", label: "Dunning", icon: "✉" }, // dunning (issue 7)
   { href: "/ops", label: "Operations", icon: "◎" },
   { href: "/integrations", label: "Integrations", icon: "⇄" },
   { href: "/settings", label: "Settings", icon: "⚙", needs: "admin" },

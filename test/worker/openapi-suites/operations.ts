@@ -2,6 +2,7 @@
 // parameters, JSON body schema and effective security, `$ref`s resolved. The isolation and fuzz
 // suites are generated from this list, so a route added to app.ts is covered the day it appears.
 import { exports } from "cloudflare:workers";
+import { READ_ONLY_POSTS } from "../../../workers/api/middleware/auth.ts";
 
 export type JsonSchema = { [keyword: string]: any };
 
@@ -86,7 +87,8 @@ export function operationsOf(rawDoc: JsonSchema): Operation[] {
         security,
         isPublic: security.length === 0 || security.some((req) => Object.keys(req).length === 0),
         roles: [...new Set(security.flatMap((req) => Object.values(req).flat()))],
-        isWrite: method !== "get" && method !== "head",
+        // A POST that only computes (the dunning preview) needs the read scope only.
+        isWrite: method !== "get" && method !== "head" && !(method === "post" && READ_ONLY_POSTS.has(path)),
       });
     }
   }

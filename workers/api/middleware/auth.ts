@@ -1,5 +1,6 @@
-// Bearer authentication for partners (API keys) and staff (session tokens). Reads need the
-// "read" scope, anything else "write". The principal fixes the franchise for the whole request.
+// Bearer authentication for partners (API keys) and staff (session tokens). Reads (and the few
+// POSTs that only compute, READ_ONLY_POSTS) need the "read" scope, anything else "write". The
+// principal fixes the franchise for the whole request.
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { API_KEY_PREFIX, SESSION_TOKEN_PREFIX, sha256Hex } from "../../auth/secrets.ts";
@@ -24,6 +25,14 @@ async function principalFor(db: D1Database, token: string, nowMs: number): Promi
   else rememberUnknown(tokenHash, nowMs);
   return found?.principal ?? null;
 }
+
+/**
+ * POSTs that only compute an answer and write nothing, so the read scope suffices: every staff
+ * role, viewers included, can see a customer's dunning schedule (issue 7).
+ */
+export const READ_ONLY_POSTS: ReadonlySet<string> = new Set(["/v1/dunning/preview"]);
+
+const scopeNeeded = (method: string, path: string) => (method === "GET" || method === "HEAD" || (method === "POST" && READ_ONLY_POSTS.has(path)) ? "read" : "write");
 
 // Our tokens are a prefix plus base64url; anything else is refused without a hash or a query.
 const TOKEN_SHAPE = /^(llk|lls)_[A-Za-z0-9_-]{16,200}$/;
@@ -75,7 +84,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = requestToken(c);
   const principal = TOKEN_SHAPE.test(token) ? await principalFor(directoryDatabase(c.env), token, Date.now()) : null;
   if (!principal) throw unauthorized("the API key or session is not valid");
-  const needed = c.req.method === "GET" || c.req.method === "HEAD" ? "read" : "write";
+  const needed = scopeNeeded(c.req.method, c.req.path);
   if (!principal.scopes.has(needed)) throw new HttpProblem(403, "insufficient_scope", `this key lacks the '${needed}' scope`);
   c.set("principal", principal);
   c.set("logger", c.get("logger").child({ franchiseId: principal.franchiseId }));
