@@ -85,16 +85,19 @@ export async function cashflowView(ctx: BillingContext, requestedCurrency?: stri
 export interface AccuracyView {
   runId: string | null;
   trainedAt: string | null;
+  /** Who asked for the run: an API key, a staff user or system:forecast-cron. */
+  trainedBy: string | null;
   forecast: unknown;
   risk: RiskAccuracy | null;
 }
 
 export async function accuracyView(ctx: BillingContext): Promise<AccuracyView> {
   const run = await latestModelRun(ctx.db, ctx.franchiseId);
-  if (!run) return { runId: null, trainedAt: null, forecast: null, risk: null };
+  if (!run) return { runId: null, trainedAt: null, trainedBy: null, forecast: null, risk: null };
   return {
     runId: run.id,
     trainedAt: run.trainedAt,
+    trainedBy: run.actor,
     forecast: JSON.parse(run.forecastAccuracy),
     risk: run.riskAccuracy ? (JSON.parse(run.riskAccuracy) as RiskAccuracy) : null,
   };

@@ -73,13 +73,13 @@ export async function latestModelRun(db: Db, franchiseId: string): Promise<Model
     .get();
 }
 
-/** The run and its scores replace the previous scores, in one batch. */
-export async function saveModelRun(db: Db, run: typeof forecastModelRuns.$inferInsert, scores: (typeof customerRiskScores.$inferInsert)[]): Promise<void> {
+/** The run and its scores replace the previous scores, in one batch with `also` (the dunning segments that follow from them). */
+export async function saveModelRun(db: Db, run: typeof forecastModelRuns.$inferInsert, scores: (typeof customerRiskScores.$inferInsert)[], also: Statement[] = []): Promise<void> {
   const statements: Statement[] = [
     db.insert(forecastModelRuns).values(run),
     db.delete(customerRiskScores).where(eq(customerRiskScores.franchiseId, run.franchiseId)),
   ];
-  statements.push(...statementsInChunks(scores, (chunk) => db.insert(customerRiskScores).values(chunk)));
+  statements.push(...statementsInChunks(scores, (chunk) => db.insert(customerRiskScores).values(chunk)), ...also);
   await runBatch(db, statements);
 }
 

@@ -51,7 +51,8 @@ const Accuracy = z
 export const ForecastAccuracy = z
   .object({
     runId: z.string().nullable(),
-    trainedAt: z.string().nullable().describe("null until the models first train (POST /v1/analytics/forecast/retrain)"),
+    trainedAt: z.string().nullable().describe("null until the models first train (POST /v1/analytics/forecast/retrain, or the daily retraining cron)"),
+    trainedBy: z.string().nullable().describe("who asked for the run: api_key:<id>, staff:<id> or system:forecast-cron"),
     forecast: z
       .object({
         currency: z.string().nullable(),

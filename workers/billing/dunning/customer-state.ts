@@ -38,7 +38,9 @@ export async function loadDunningInputs(
     listCadences(db, franchiseId, { limit: 200 }),
   ]);
   const candidates = cadences.map((c) => toCadence(c));
-  let cadence = cadenceFor(candidates, customer.segment);
+  // A dunning segment on the profile (by hand, or high-risk from the risk model) wins.
+  const segment = profile.segment ?? customer.segment;
+  let cadence = cadenceFor(candidates, segment);
   const pinned = opts.pinned;
   if (pinned && pinned.version !== candidates.find((c) => c.id === pinned.cadenceId)?.version) {
     const stored = cadences.find((c) => c.row.id === pinned.cadenceId);
@@ -48,7 +50,7 @@ export async function loadDunningInputs(
   const state: CustomerState = {
     customerId,
     name: customer.name,
-    segment: customer.segment,
+    segment,
     language: customer.language,
     timezone: customer.timezone,
     doNotContact: profile.doNotContact || customer.status !== "active",
