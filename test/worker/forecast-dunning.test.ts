@@ -40,14 +40,22 @@ async function seedHistory(): Promise<void> {
         env.DB.prepare(
           `INSERT INTO invoices (id, franchise_id, branch_id, customer_id, seq, number, status, currency, issue_date, due_date, subtotal, tax_total, total, tax_breakdown, created_at, updated_at, issued_at)
            VALUES (?, ?, ?, ?, ?, ?, 'issued', 'EUR', ?, ?, 12000, 0, 12000, '[]', ?, ?, ?)`,
-        ).bind(`inv_${pad(700_000 + n)}`, A.franchiseId, A.madrid, ids[profile.key]!, 70_000 + n, `H-${70_000 + n}`, iso(issued), iso(due), stamp, stamp, new Date(issued).toISOString()),
-        env.DB.prepare("INSERT INTO payments (id, franchise_id, customer_id, currency, amount, received_at, method, created_at) VALUES (?, ?, ?, 'EUR', 12000, ?, 'bank_transfer', ?)").bind(
-          `pay_${pad(700_000 + n)}`,
+        ).bind(
+          `inv_${pad(700_000 + n)}`,
           A.franchiseId,
+          A.madrid,
           ids[profile.key]!,
-          new Date(paidAt).toISOString(),
+          70_000 + n,
+          `H-${70_000 + n}`,
+          iso(issued),
+          iso(due),
           stamp,
+          stamp,
+          new Date(issued).toISOString(),
         ),
+        env.DB.prepare(
+          "INSERT INTO payments (id, franchise_id, customer_id, currency, amount, received_at, method, created_at) VALUES (?, ?, ?, 'EUR', 12000, ?, 'bank_transfer', ?)",
+        ).bind(`pay_${pad(700_000 + n)}`, A.franchiseId, ids[profile.key]!, new Date(paidAt).toISOString(), stamp),
         env.DB.prepare("INSERT INTO payment_allocations (id, franchise_id, payment_id, invoice_id, amount, created_at) VALUES (?, ?, ?, ?, 12000, ?)").bind(
           `pal_${pad(700_000 + n)}`,
           A.franchiseId,
@@ -63,14 +71,20 @@ async function seedHistory(): Promise<void> {
 
 async function train() {
   const batch = createMessageBatch("model-training", [
-    { id: `msg-${Date.now()}`, timestamp: new Date(), attempts: 1, body: { franchiseId: A.franchiseId, requestedBy: "system:test", requestedAt: new Date().toISOString() } },
+    {
+      id: `msg-${Date.now()}`,
+      timestamp: new Date(),
+      attempts: 1,
+      body: { franchiseId: A.franchiseId, requestedBy: "system:test", requestedAt: new Date().toISOString() },
+    },
   ]);
   const ctx = createExecutionContext();
   await worker.queue(batch, env, ctx);
   await expect(getQueueResult(batch, ctx)).resolves.toMatchObject({ explicitAcks: [expect.any(String)] });
 }
 
-const preview = async (customerId: string) => (await callJson("POST", "/v1/dunning/preview", { body: { customerId, from: today(), to: addDays(today(), 40) } })).body;
+const preview = async (customerId: string) =>
+  (await callJson("POST", "/v1/dunning/preview", { body: { customerId, from: today(), to: addDays(today(), 40) } })).body;
 const profile = async (customerId: string) => (await callJson("GET", `/v1/customers/${customerId}/dunning-profile`)).body;
 
 let standard = "";
@@ -79,12 +93,21 @@ let highRisk = "";
 beforeAll(async () => {
   await seedFixtures();
   standard = (await callJson("POST", "/v1/dunning/cadences", { body: { ...CADENCE, name: "Standard" } })).body.id;
-  const firm = { ...CADENCE, name: "High risk", segments: ["high-risk"], steps: [{ ...CADENCE.steps[0], id: "hr0", trigger: { type: "days_after_due", days: 5 } }] };
+  const firm = {
+    ...CADENCE,
+    name: "High risk",
+    segments: ["high-risk"],
+    steps: [{ ...CADENCE.steps[0], id: "hr0", trigger: { type: "days_after_due", days: 5 } }],
+  };
   const created = await callJson("POST", "/v1/dunning/cadences", { body: firm });
   expect(created.status).toBe(201);
   highRisk = created.body.id;
   for (const p of PROFILES)
-    ids[p.key] = await createCustomer({ name: p.name, language: "en", channels: { email: { address: `${p.key}-${Date.now()}@example.es`, consent: "granted" } } });
+    ids[p.key] = await createCustomer({
+      name: p.name,
+      language: "en",
+      channels: { email: { address: `${p.key}-${Date.now()}@example.es`, consent: "granted" } },
+    });
   await seedHistory();
   for (const p of PROFILES) await overdueInvoice(ids[p.key]!, 2);
 });
@@ -93,7 +116,9 @@ describe("risk → dunning segment", () => {
   it("a high late-payment score switches the previewed cadence to the high-risk one; staff's own choice and punctual customers are left alone", async () => {
     expect((await preview(ids.late!)).cadence.id).toBe(standard);
     // Staff pin the second late payer's dunning segment by hand before any training.
-    const pinned = await callJson("PUT", `/v1/customers/${ids.manual}/dunning-profile`, { body: { preferredChannels: [], doNotContact: false, segment: "key-account" } });
+    const pinned = await callJson("PUT", `/v1/customers/${ids.manual}/dunning-profile`, {
+      body: { preferredChannels: [], doNotContact: false, segment: "key-account" },
+    });
     expect(pinned.status).toBe(200);
     expect(pinned.body).toMatchObject({ segment: "key-account", segmentSource: "staff" });
 
@@ -130,7 +155,9 @@ describe("risk → dunning segment", () => {
     await train();
     expect(await profile(ids.late!)).toMatchObject({ segment: "high-risk", segmentSource: "risk", preferredChannels: ["email"] });
     expect((await preview(ids.late!)).cadence.id).toBe(highRisk);
-    const bad = await callJson("PUT", `/v1/customers/${ids.late}/dunning-profile`, { body: { preferredChannels: [], doNotContact: false, segment: "High Risk!" } });
+    const bad = await callJson("PUT", `/v1/customers/${ids.late}/dunning-profile`, {
+      body: { preferredChannels: [], doNotContact: false, segment: "High Risk!" },
+    });
     expect(bad.status).toBe(400);
   });
 });

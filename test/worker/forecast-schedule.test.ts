@@ -27,7 +27,19 @@ async function issuedInvoices(franchiseId: string, branchId: string, customer: s
       env.DB.prepare(
         `INSERT INTO invoices (id, franchise_id, branch_id, customer_id, seq, number, status, currency, issue_date, due_date, subtotal, tax_total, total, tax_breakdown, created_at, updated_at, issued_at)
          VALUES (?, ?, ?, ?, ?, ?, 'issued', 'EUR', ?, ?, 5000, 0, 5000, '[]', ?, ?, ?)`,
-      ).bind(`inv_${pad(seq)}`, franchiseId, branchId, customer, 5000 + seq, `S-${5000 + seq}`, day, day, issuedAt.toISOString(), issuedAt.toISOString(), issuedAt.toISOString()),
+      ).bind(
+        `inv_${pad(seq)}`,
+        franchiseId,
+        branchId,
+        customer,
+        5000 + seq,
+        `S-${5000 + seq}`,
+        day,
+        day,
+        issuedAt.toISOString(),
+        issuedAt.toISOString(),
+        issuedAt.toISOString(),
+      ),
     );
   }
   for (let i = 0; i < statements.length; i += 50) await env.DB.batch(statements.slice(i, i + 50));
@@ -95,19 +107,19 @@ describe("the retraining cron", () => {
       const id = `frn_${pad(900_000 + i)}`;
       ids.push(id);
       rows.push(env.DB.prepare("INSERT INTO franchises (id, name, created_at) VALUES (?, ?, ?)").bind(id, `Bulk ${i}`, new Date().toISOString()));
-      rows.push(env.DB.prepare("INSERT INTO branches (id, franchise_id, code, name, timezone, currency, jurisdiction, created_at) VALUES (?, ?, 'HQ', 'HQ', 'Europe/Madrid', 'EUR', 'ES', ?)").bind(`br_${pad(900_000 + i)}`, id, new Date().toISOString()));
+      rows.push(
+        env.DB.prepare(
+          "INSERT INTO branches (id, franchise_id, code, name, timezone, currency, jurisdiction, created_at) VALUES (?, ?, 'HQ', 'HQ', 'Europe/Madrid', 'EUR', 'ES', ?)",
+        ).bind(`br_${pad(900_000 + i)}`, id, new Date().toISOString()),
+      );
     }
     for (let i = 0; i < rows.length; i += 100) await env.DB.batch(rows.slice(i, i + 100));
     const cust: D1PreparedStatement[] = [];
     for (let i = 0; i < 250; i++)
       cust.push(
-        env.DB.prepare("INSERT INTO customers (id, franchise_id, name, segment, language, timezone, created_at, updated_at) VALUES (?, ?, ?, 'smb', 'es', 'Europe/Madrid', ?, ?)").bind(
-          `cus_${pad(900_000 + i)}`,
-          ids[i]!,
-          `Bulk customer ${i}`,
-          new Date().toISOString(),
-          new Date().toISOString(),
-        ),
+        env.DB.prepare(
+          "INSERT INTO customers (id, franchise_id, name, segment, language, timezone, created_at, updated_at) VALUES (?, ?, ?, 'smb', 'es', 'Europe/Madrid', ?, ?)",
+        ).bind(`cus_${pad(900_000 + i)}`, ids[i]!, `Bulk customer ${i}`, new Date().toISOString(), new Date().toISOString()),
       );
     for (let i = 0; i < cust.length; i += 100) await env.DB.batch(cust.slice(i, i + 100));
     for (let i = 0; i < 250; i++) await issuedInvoices(ids[i]!, `br_${pad(900_000 + i)}`, `cus_${pad(900_000 + i)}`, 1, new Date(Date.now() - DAY));

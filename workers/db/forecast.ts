@@ -5,7 +5,7 @@ import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { BranchScope } from "./branch-scope.ts";
 import { inBranchScope } from "./branch-scope.ts";
 import { runBatch, type Statement } from "./batch.ts";
-import { statementsInChunks } from "./chunks.ts";
+import { selectInChunks, statementsInChunks } from "./chunks.ts";
 import type { Db } from "./client.ts";
 import { customers, invoices, paymentAllocations, payments } from "./schema.ts";
 import { customerRiskScores, forecastModelRuns } from "./schema/forecast.ts";
@@ -139,4 +139,15 @@ export async function expectedDaysByCustomer(db: Db, franchiseId: string): Promi
     .where(eq(customerRiskScores.franchiseId, franchiseId))
     .all();
   return new Map(rows.map((r) => [r.customerId, r.days]));
+}
+
+/** Each listed customer's segment (the cash-flow forecast's fallback below their own history). */
+export async function customerSegments(db: Db, franchiseId: string, customerIds: readonly string[]): Promise<Map<string, string>> {
+  const rows = await selectInChunks(customerIds, (chunk) =>
+    db
+      .select({ id: customers.id, segment: customers.segment })
+      .from(customers)
+      .where(and(eq(customers.franchiseId, franchiseId), inArray(customers.id, chunk))),
+  );
+  return new Map(rows.map((r) => [r.id, r.segment]));
 }

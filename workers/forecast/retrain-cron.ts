@@ -54,7 +54,10 @@ export async function scheduleRetraining(
       const page = await db.all<{ id: string }>(sql`SELECT id FROM franchises WHERE id > ${after} ORDER BY id LIMIT ${FRANCHISE_PAGE}`);
       for (const { id } of page) {
         const fresh = await franchiseFreshness(db, id, policy.newInvoices);
-        const reason = retrainReason({ lastTrainedAt: fresh.last === null ? null : Date.parse(fresh.last), invoicesSince: fresh.since, now: now.getTime() }, policy);
+        const reason = retrainReason(
+          { lastTrainedAt: fresh.last === null ? null : Date.parse(fresh.last), invoicesSince: fresh.since, now: now.getTime() },
+          policy,
+        );
         if (!reason) continue;
         queued.push({ franchiseId: id, reason });
         pending.push({ body: { franchiseId: id, requestedBy: RETRAIN_ACTOR, requestedAt: now.toISOString(), reason } });

@@ -45,8 +45,13 @@ export function riskSegmentStatements(db: Db, franchiseId: string, changes: Risk
     db
       .update(customerDunningProfiles)
       .set({ segment: null, segmentSource: null, segmentSetAt: now, updatedAt: now })
-      .where(and(eq(customerDunningProfiles.franchiseId, franchiseId), eq(customerDunningProfiles.segmentSource, "risk"), inArray(customerDunningProfiles.customerId, chunk))),
+      .where(
+        and(
+          eq(customerDunningProfiles.franchiseId, franchiseId),
+          eq(customerDunningProfiles.segmentSource, "risk"),
+          inArray(customerDunningProfiles.customerId, chunk),
+        ),
+      ),
   );
   return [...enter, ...leave];
 }
-

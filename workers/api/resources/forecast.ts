@@ -26,7 +26,9 @@ export const CashflowForecast = z
     actuals: z.array(z.object({ month: z.string(), amount: Money })).describe("payments received per month over the last year"),
     source: z.object({
       openInvoices: z.number().int(),
-      customersWithOwnHistory: z.number().int(),
+      customersWithOwnHistory: z.number().int().describe("open invoices timed by their customer's own days-to-pay history"),
+      segmentHistory: z.number().int().describe("open invoices timed by their customer segment's history (customer has too few payments)"),
+      networkHistory: z.number().int().describe("open invoices timed by the whole network's history"),
       networkPayments: z.number().int(),
       billingMonths: z.number().int(),
     }),
