@@ -6,7 +6,11 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../workers/index.ts";
+import { runBatch } from "../../workers/db/batch.ts";
+import { database } from "../../workers/db/client.ts";
 import { addDays } from "../../workers/domain/dates.ts";
+import { riskSegmentChanges } from "../../workers/domain/risk/dunning-segment.ts";
+import { profilesWithSegment, riskSegmentStatements } from "../../workers/risk/dunning-segment.ts";
 import { A, callJson, createCustomer, seedFixtures } from "./fixtures.ts";
 import { CADENCE, overdueInvoice, today } from "./dunning-fixtures.ts";
 
@@ -159,5 +163,55 @@ describe("risk → dunning segment", () => {
       body: { preferredChannels: [], doNotContact: false, segment: "High Risk!" },
     });
     expect(bad.status).toBe(400);
+  });
+
+  it("applies 300 segment changes in one batch within D1's 100-parameter limit, skipping the 40 pinned by staff", async () => {
+    const db = database(env.DB);
+    const stamp = new Date().toISOString();
+    const bulk = Array.from({ length: 300 }, (_, i) => `cus_${pad(800_000 + i)}`);
+    const rows = bulk.map((id, i) =>
+      env.DB.prepare(
+        "INSERT INTO customers (id, franchise_id, name, segment, language, timezone, created_at, updated_at) VALUES (?, ?, ?, 'smb', 'en', 'Europe/Madrid', ?, ?)",
+      ).bind(id, A.franchiseId, `Bulk ${i}`, stamp, stamp),
+    );
+    // 40 of them already have a segment chosen by hand.
+    for (const id of bulk.slice(0, 40))
+      rows.push(
+        env.DB.prepare(
+          "INSERT INTO customer_dunning_profiles (customer_id, franchise_id, preferred_channels, segment, segment_source, updated_at) VALUES (?, ?, '[]', 'key-account', 'staff', ?)",
+        ).bind(id, A.franchiseId, stamp),
+      );
+    for (let i = 0; i < rows.length; i += 100) await env.DB.batch(rows.slice(i, i + 100));
+    const before = await profilesWithSegment(db, A.franchiseId);
+    const high = riskSegmentChanges(
+      bulk.map((customerId) => ({ customerId, pLate: 0.9 })),
+      before.filter((p) => bulk.includes(p.customerId)),
+    );
+    expect(high.enter).toHaveLength(260);
+    // Even if the decision had been made before staff pinned them, SQL re-checks the source.
+    await runBatch(db, riskSegmentStatements(db, A.franchiseId, { enter: bulk, leave: [] }, stamp));
+    const count = async (sql: string) => (await env.DB.prepare(sql).bind(A.franchiseId).first<{ n: number }>())!.n;
+    const inBulk = `customer_id BETWEEN 'cus_${pad(800_000)}' AND 'cus_${pad(800_299)}'`;
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM customer_dunning_profiles WHERE franchise_id = ? AND ${inBulk} AND segment = 'high-risk' AND segment_source = 'risk'`,
+      ),
+    ).toBe(260);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM customer_dunning_profiles WHERE franchise_id = ? AND ${inBulk} AND segment = 'key-account' AND segment_source = 'staff'`,
+      ),
+    ).toBe(40);
+    // The risk falls for all of them: the 260 go back, staff's 40 stay.
+    const low = riskSegmentChanges(
+      bulk.map((customerId) => ({ customerId, pLate: 0.1 })),
+      (await profilesWithSegment(db, A.franchiseId)).filter((p) => bulk.includes(p.customerId)),
+    );
+    expect(low).toEqual({ enter: [], leave: bulk.slice(40) });
+    await runBatch(db, riskSegmentStatements(db, A.franchiseId, { enter: [], leave: bulk }, stamp));
+    expect(
+      await count(`SELECT count(*) AS n FROM customer_dunning_profiles WHERE franchise_id = ? AND ${inBulk} AND segment IS NULL AND segment_source IS NULL`),
+    ).toBe(260);
+    expect(await count(`SELECT count(*) AS n FROM customer_dunning_profiles WHERE franchise_id = ? AND ${inBulk} AND segment_source = 'staff'`)).toBe(40);
   });
 });
