@@ -13,6 +13,8 @@ export interface ModelTrainingMessage {
   franchiseId: string;
   requestedBy: string;
   requestedAt: string;
+  /** Why the cron asked (workers/forecast/retrain-cron.ts); absent for a manual retrain. */
+  reason?: string;
 }
 
 function isMessage(body: unknown): body is ModelTrainingMessage {
@@ -27,9 +29,11 @@ export async function consumeModelTraining(batch: MessageBatch<unknown>, env: En
       continue;
     }
     try {
-      const ctx = billingContext(env, message.body.franchiseId, systemClock, "system:model-training");
+      // The run records who asked (an API key, a staff user or the retraining cron).
+      const actor = /^(api_key|staff|system):[A-Za-z0-9_-]+$/.test(message.body.requestedBy ?? "") ? message.body.requestedBy : "system:model-training";
+      const ctx = billingContext(env, message.body.franchiseId, systemClock, actor);
       const run = await trainFranchiseModels(ctx);
-      logger.info("models retrained", { franchiseId: message.body.franchiseId, runId: run.runId, invoices: run.invoices, customers: run.customersScored });
+      logger.info("models retrained", { franchiseId: message.body.franchiseId, runId: run.runId, invoices: run.invoices, customers: run.customersScored, highRiskIn: run.dunningSegments.enter.length, highRiskOut: run.dunningSegments.leave.length });
       message.ack();
     } catch (error) {
       logger.warn("model training failed", {

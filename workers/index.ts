@@ -18,6 +18,8 @@ import { BI_EXPORT_CRON, scheduleDailyBiExports } from "./bi/schedule.ts";
 // Dunning (issue 7): the daily sweep, and the subscriber that wakes a customer's DO on events.
 import { DUNNING_CRON, sweepDunning } from "./dunning/sweep.ts";
 import "./dunning/subscriber.ts";
+// Forecasting (issue 12): the daily retraining cron.
+import { FORECAST_RETRAIN_CRON, scheduleRetraining } from "./forecast/retrain-cron.ts";
 
 export { InvoiceSequence } from "../durable-objects/invoice-sequence.ts";
 export { CustomerDunning } from "../durable-objects/customer-dunning.ts";
@@ -46,5 +48,6 @@ export default {
     if (controller.cron === PURGE_CRON) await purgeExpired(env, logger);
     if (controller.cron === AUDIT_CHECKPOINT_CRON) await checkpointAllLogs(env, logger);
     if (controller.cron === DUNNING_CRON) await sweepDunning(env, logger);
+    if (controller.cron === FORECAST_RETRAIN_CRON) await scheduleRetraining(env, logger, new Date(controller.scheduledTime)); // forecasting (issue 12)
   },
 } satisfies ExportedHandler<Env>;

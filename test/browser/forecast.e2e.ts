@@ -46,6 +46,8 @@ export async function forecastScenarios(options: SuiteOptions): Promise<{ passed
     await page.reload();
     await settled(page);
     await page.getByRole("cell", { name: "Seasonal naive" }).waitFor();
+    // When the models were trained, and why (the retrain button: on request).
+    assert.match(await page.getByTestId("models-trained").innerText(), /Models trained .+ on request/);
     await page.getByRole("cell", { name: /Combination/ }).waitFor();
     await page.getByRole("columnheader", { name: "Own past late rate" }).waitFor();
     const rows = page.getByRole("table", { name: "Customers by late-payment risk" }).locator("tbody tr");

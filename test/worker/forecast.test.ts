@@ -92,7 +92,7 @@ describe("before any training", () => {
   it("accuracy and risk say so with nulls, and an unknown customer is 404", async () => {
     const acc = await callJson("GET", "/v1/analytics/forecast/accuracy");
     expect(acc.status).toBe(200);
-    expect(acc.body).toEqual({ runId: null, trainedAt: null, forecast: null, risk: null });
+    expect(acc.body).toEqual({ runId: null, trainedAt: null, trainedBy: null, forecast: null, risk: null });
     const risk = await callJson("GET", `/v1/customers/${customers[0]}/risk`);
     expect(risk.status).toBe(200);
     expect(risk.body.pLate).toBeNull();

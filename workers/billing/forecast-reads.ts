@@ -6,6 +6,7 @@ import { notFound } from "../domain/errors.ts";
 import {
   customerExists,
   customerRiskScore,
+  customerSegments,
   expectedDaysByCustomer,
   invoiceHistory,
   latestModelRun,
@@ -27,7 +28,7 @@ export interface CashflowView {
   weeks: CashflowPeriod[];
   months: CashflowPeriod[];
   actuals: { month: string; amount: number }[];
-  source: { openInvoices: number; customersWithOwnHistory: number; networkPayments: number; billingMonths: number };
+  source: { openInvoices: number; customersWithOwnHistory: number; segmentHistory: number; networkHistory: number; networkPayments: number; billingMonths: number };
 }
 
 function monthStarts(today: string, count: number): number[] {
@@ -54,6 +55,7 @@ export async function cashflowView(ctx: BillingContext, requestedCurrency?: stri
   for (const rec of inCurrency.map(toRecord))
     if (rec.settled !== undefined) daysToPay.set(rec.customerId, [...(daysToPay.get(rec.customerId) ?? []), rec.settled - rec.issued]);
   const expected = await expectedDaysByCustomer(ctx.db, ctx.franchiseId);
+  const segments = await customerSegments(ctx.db, ctx.franchiseId, [...new Set(inCurrency.map((r) => r.customerId))]);
   const open = inCurrency
     .filter((r) => r.status !== "paid" && r.outstanding > 0)
     .map((r) => ({
@@ -67,6 +69,7 @@ export async function cashflowView(ctx: BillingContext, requestedCurrency?: stri
     today: epochDay(today),
     open,
     customerDaysToPay: daysToPay,
+    customerSegment: segments,
     monthlyBilling: billing.totals,
     monthStarts: monthStarts(today, 13),
   });
@@ -85,16 +88,19 @@ export async function cashflowView(ctx: BillingContext, requestedCurrency?: stri
 export interface AccuracyView {
   runId: string | null;
   trainedAt: string | null;
+  /** Who asked for the run: an API key, a staff user or system:forecast-cron. */
+  trainedBy: string | null;
   forecast: unknown;
   risk: RiskAccuracy | null;
 }
 
 export async function accuracyView(ctx: BillingContext): Promise<AccuracyView> {
   const run = await latestModelRun(ctx.db, ctx.franchiseId);
-  if (!run) return { runId: null, trainedAt: null, forecast: null, risk: null };
+  if (!run) return { runId: null, trainedAt: null, trainedBy: null, forecast: null, risk: null };
   return {
     runId: run.id,
     trainedAt: run.trainedAt,
+    trainedBy: run.actor,
     forecast: JSON.parse(run.forecastAccuracy),
     risk: run.riskAccuracy ? (JSON.parse(run.riskAccuracy) as RiskAccuracy) : null,
   };

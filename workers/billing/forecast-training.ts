@@ -7,6 +7,8 @@ import { rollingOriginBacktest } from "../domain/forecast/backtest.ts";
 import type { InvoiceRecord } from "../domain/risk/features.ts";
 import { baselineScores, evaluateScores, type RiskModel, scoreInvoices, trainRiskModel } from "../domain/risk/model.ts";
 import { calibrationTable } from "../domain/risk/risk-metrics.ts";
+import { DEFAULT_RISK_SEGMENT_POLICY, type RiskSegmentChanges, riskSegmentChanges } from "../domain/risk/dunning-segment.ts";
+import { profilesWithSegment, riskSegmentStatements } from "../risk/dunning-segment.ts";
 import { invoiceHistory, type InvoiceHistoryRow, saveModelRun } from "../db/forecast.ts";
 import { newId } from "../db/ids.ts";
 import type { BillingContext } from "./context.ts";
@@ -111,6 +113,8 @@ export interface ModelRunSummary {
   invoices: number;
   customersScored: number;
   riskAccuracy: RiskAccuracy | null;
+  /** Customers moved into / out of the high-risk dunning segment by this run. */
+  dunningSegments: RiskSegmentChanges;
 }
 
 export async function trainFranchiseModels(ctx: BillingContext): Promise<ModelRunSummary> {
@@ -149,6 +153,8 @@ export async function trainFranchiseModels(ctx: BillingContext): Promise<ModelRu
         scoredAt,
       });
   }
+  // Risk feeds dunning: high scores switch the customer to the high-risk cadence, in the same batch.
+  const dunningSegments = riskSegmentChanges(scores, await profilesWithSegment(ctx.db, ctx.franchiseId), DEFAULT_RISK_SEGMENT_POLICY);
   await saveModelRun(
     ctx.db,
     {
@@ -161,6 +167,7 @@ export async function trainFranchiseModels(ctx: BillingContext): Promise<ModelRu
       actor: ctx.actor,
     },
     scores,
+    riskSegmentStatements(ctx.db, ctx.franchiseId, dunningSegments, scoredAt),
   );
-  return { runId, invoices: records.length, customersScored: scores.length, riskAccuracy };
+  return { runId, invoices: records.length, customersScored: scores.length, riskAccuracy, dunningSegments };
 }

@@ -118,16 +118,33 @@ export interface DunningProfile {
   doNotContact: boolean;
   /** channel → when it failed permanently. */
   unreachable: Partial<Record<Channel, string>>;
+  /** Segment that picks the cadence instead of the customer's own; null = theirs. */
+  segment: string | null;
+  /** Who set `segment`: by hand ("staff", never overridden) or the risk model ("risk"). */
+  segmentSource: "staff" | "risk" | null;
 }
 
 export async function getProfile(db: Db, franchiseId: string, customerId: string): Promise<DunningProfile> {
   const row = await db.select().from(customerDunningProfiles).where(and(eq(customerDunningProfiles.franchiseId, franchiseId), eq(customerDunningProfiles.customerId, customerId))).get();
-  if (!row) return { preferredChannels: [], doNotContact: false, unreachable: {} };
-  return { preferredChannels: JSON.parse(row.preferredChannels) as Channel[], doNotContact: row.doNotContact, unreachable: JSON.parse(row.unreachable) as DunningProfile["unreachable"] };
+  if (!row) return { preferredChannels: [], doNotContact: false, unreachable: {}, segment: null, segmentSource: null };
+  return {
+    preferredChannels: JSON.parse(row.preferredChannels) as Channel[],
+    doNotContact: row.doNotContact,
+    unreachable: JSON.parse(row.unreachable) as DunningProfile["unreachable"],
+    segment: row.segment,
+    segmentSource: row.segmentSource as DunningProfile["segmentSource"],
+  };
 }
 
 export function profileUpsert(db: Db, franchiseId: string, customerId: string, profile: DunningProfile, now: string): Statement {
-  const set = { preferredChannels: JSON.stringify(profile.preferredChannels), doNotContact: profile.doNotContact, unreachable: JSON.stringify(profile.unreachable), updatedAt: now };
+  const set = {
+    preferredChannels: JSON.stringify(profile.preferredChannels),
+    doNotContact: profile.doNotContact,
+    unreachable: JSON.stringify(profile.unreachable),
+    segment: profile.segment,
+    segmentSource: profile.segmentSource,
+    updatedAt: now,
+  };
   return db.insert(customerDunningProfiles).values({ customerId, franchiseId, ...set }).onConflictDoUpdate({ target: customerDunningProfiles.customerId, set });
 }
 

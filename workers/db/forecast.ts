@@ -5,7 +5,7 @@ import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { BranchScope } from "./branch-scope.ts";
 import { inBranchScope } from "./branch-scope.ts";
 import { runBatch, type Statement } from "./batch.ts";
-import { statementsInChunks } from "./chunks.ts";
+import { selectInChunks, statementsInChunks } from "./chunks.ts";
 import type { Db } from "./client.ts";
 import { customers, invoices, paymentAllocations, payments } from "./schema.ts";
 import { customerRiskScores, forecastModelRuns } from "./schema/forecast.ts";
@@ -73,13 +73,13 @@ export async function latestModelRun(db: Db, franchiseId: string): Promise<Model
     .get();
 }
 
-/** The run and its scores replace the previous scores, in one batch. */
-export async function saveModelRun(db: Db, run: typeof forecastModelRuns.$inferInsert, scores: (typeof customerRiskScores.$inferInsert)[]): Promise<void> {
+/** The run and its scores replace the previous scores, in one batch with `also` (the dunning segments that follow from them). */
+export async function saveModelRun(db: Db, run: typeof forecastModelRuns.$inferInsert, scores: (typeof customerRiskScores.$inferInsert)[], also: Statement[] = []): Promise<void> {
   const statements: Statement[] = [
     db.insert(forecastModelRuns).values(run),
     db.delete(customerRiskScores).where(eq(customerRiskScores.franchiseId, run.franchiseId)),
   ];
-  statements.push(...statementsInChunks(scores, (chunk) => db.insert(customerRiskScores).values(chunk)));
+  statements.push(...statementsInChunks(scores, (chunk) => db.insert(customerRiskScores).values(chunk)), ...also);
   await runBatch(db, statements);
 }
 
@@ -139,4 +139,15 @@ export async function expectedDaysByCustomer(db: Db, franchiseId: string): Promi
     .where(eq(customerRiskScores.franchiseId, franchiseId))
     .all();
   return new Map(rows.map((r) => [r.customerId, r.days]));
+}
+
+/** Each listed customer's segment (the cash-flow forecast's fallback below their own history). */
+export async function customerSegments(db: Db, franchiseId: string, customerIds: readonly string[]): Promise<Map<string, string>> {
+  const rows = await selectInChunks(customerIds, (chunk) =>
+    db
+      .select({ id: customers.id, segment: customers.segment })
+      .from(customers)
+      .where(and(eq(customers.franchiseId, franchiseId), inArray(customers.id, chunk))),
+  );
+  return new Map(rows.map((r) => [r.id, r.segment]));
 }

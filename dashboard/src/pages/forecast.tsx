@@ -35,7 +35,13 @@ function AccuracyCards({ acc }: { acc: ForecastAccuracy }) {
     { key: "msis", header: "MSIS", numeric: true, secondary: true, cell: (r) => num(r.msis, 2) },
   ];
   const risk = acc.risk;
+  // Who asked for the run: the daily retraining schedule, or a person / API key.
+  const trigger = acc.trainedBy === "system:forecast-cron" ? "by the retraining schedule" : acc.trainedBy?.startsWith("system:") ? "automatically" : "on request";
   return (
+    <>
+    <p className="muted small" data-testid="models-trained">
+      Models trained <InstantText at={acc.trainedAt} /> {trigger}; the accuracy below is recomputed at every retrain (at least weekly, sooner once 100 new invoices arrive).
+    </p>
     <div className="grid-2">
       <Card title="Billing forecast accuracy" actions={<span className="muted small">{acc.forecast ? `${acc.forecast.origins} rolling origins · ${acc.forecast.horizon} months ahead` : ""}</span>}>
         {rows.length === 0 ? <Empty title="Too little history">A backtest needs at least seven months of billing.</Empty> : <DataTable caption="Backtested accuracy next to the baselines" columns={cols} rows={rows} rowKey={(r) => r.name} sortParam="msort" />}
@@ -81,6 +87,7 @@ function AccuracyCards({ acc }: { acc: ForecastAccuracy }) {
         )}
       </Card>
     </div>
+    </>
   );
 }
 
@@ -174,7 +181,7 @@ export function Forecast() {
           <>
             <CashflowChart fc={fc} view={view} locale={locale} />
             <p className="muted small">
-              From {formatNumber(fc.source.openInvoices)} open invoices ({formatNumber(fc.source.customersWithOwnHistory)} paid by their customer's own history, the rest by the network's) and {formatNumber(fc.source.billingMonths)} months of billing.
+              From {formatNumber(fc.source.openInvoices)} open invoices (timed by their customer's own payment history: {formatNumber(fc.source.customersWithOwnHistory)}, by their segment's: {formatNumber(fc.source.segmentHistory)}, by the network's: {formatNumber(fc.source.networkHistory)}) and {formatNumber(fc.source.billingMonths)} months of billing.
             </p>
           </>
         )}

@@ -93,9 +93,28 @@ export const cadenceResource = ({ row, definition }: StoredCadence): z.infer<typ
 
 export const cadenceETag = (version: number) => `"v${version}"`;
 
-export const DunningProfileBody = z.object({ preferredChannels: z.array(ChannelName).max(3).describe("in order of preference; [] = each step's own order"), doNotContact: z.boolean() }).strict().meta({ id: "DunningProfileRequest" });
+export const DunningProfileBody = z
+  .object({
+    preferredChannels: z.array(ChannelName).max(3).describe("in order of preference; [] = each step's own order"),
+    doNotContact: z.boolean(),
+    segment: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, "1–40 lowercase letters, digits, _ or -")
+      .nullable()
+      .optional()
+      .describe("dunning segment chosen by hand (picks the cadence; the risk model never overrides it); null = automatic (the customer's segment, or high-risk from the risk model); omitted = unchanged"),
+  })
+  .strict()
+  .meta({ id: "DunningProfileRequest" });
 export const DunningProfileResource = z
-  .object({ customerId: Id("cus"), preferredChannels: z.array(ChannelName), doNotContact: z.boolean(), unreachable: z.object({ email: z.string().optional(), sms: z.string().optional(), whatsapp: z.string().optional() }) })
+  .object({
+    customerId: Id("cus"),
+    preferredChannels: z.array(ChannelName),
+    doNotContact: z.boolean(),
+    unreachable: z.object({ email: z.string().optional(), sms: z.string().optional(), whatsapp: z.string().optional() }),
+    segment: z.string().nullable().describe("dunning segment that picks the cadence; null = the customer's own segment"),
+    segmentSource: z.enum(["staff", "risk"]).nullable().describe("staff = set by hand; risk = set by the late-payment model (cleared when the risk falls)"),
+  })
   .meta({ id: "DunningProfile" });
 export const profileResource = (customerId: string, p: DunningProfile): z.infer<typeof DunningProfileResource> => ({ customerId, ...p });
 

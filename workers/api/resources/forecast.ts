@@ -26,7 +26,9 @@ export const CashflowForecast = z
     actuals: z.array(z.object({ month: z.string(), amount: Money })).describe("payments received per month over the last year"),
     source: z.object({
       openInvoices: z.number().int(),
-      customersWithOwnHistory: z.number().int(),
+      customersWithOwnHistory: z.number().int().describe("open invoices timed by their customer's own days-to-pay history"),
+      segmentHistory: z.number().int().describe("open invoices timed by their customer segment's history (customer has too few payments)"),
+      networkHistory: z.number().int().describe("open invoices timed by the whole network's history"),
       networkPayments: z.number().int(),
       billingMonths: z.number().int(),
     }),
@@ -51,7 +53,8 @@ const Accuracy = z
 export const ForecastAccuracy = z
   .object({
     runId: z.string().nullable(),
-    trainedAt: z.string().nullable().describe("null until the models first train (POST /v1/analytics/forecast/retrain)"),
+    trainedAt: z.string().nullable().describe("null until the models first train (POST /v1/analytics/forecast/retrain, or the daily retraining cron)"),
+    trainedBy: z.string().nullable().describe("who asked for the run: api_key:<id>, staff:<id> or system:forecast-cron"),
     forecast: z
       .object({
         currency: z.string().nullable(),

@@ -56,10 +56,20 @@ export async function setChannelOptOut(ctx: BillingContext, customerId: string, 
   return loadCustomerOr404(ctx, customerId);
 }
 
-export async function setDunningProfile(ctx: BillingContext, customerId: string, input: Omit<DunningProfile, "unreachable">): Promise<DunningProfile> {
+/** `segment` given: staff chose the dunning segment by hand (a string pins it; null hands it back to the risk model). */
+export async function setDunningProfile(
+  ctx: BillingContext,
+  customerId: string,
+  input: Pick<DunningProfile, "preferredChannels" | "doNotContact"> & { segment?: string | null | undefined },
+): Promise<DunningProfile> {
   await loadCustomerOr404(ctx, customerId);
   const current = await getProfile(ctx.db, ctx.franchiseId, customerId);
-  const next = { ...current, ...input };
+  const { segment, ...rest } = input;
+  const next: DunningProfile = { ...current, ...rest };
+  if (segment !== undefined) {
+    next.segment = segment;
+    next.segmentSource = segment === null ? null : "staff";
+  }
   await runBatch(ctx.db, [profileUpsert(ctx.db, ctx.franchiseId, customerId, next, ctx.clock.now().toISOString())]);
   return next;
 }

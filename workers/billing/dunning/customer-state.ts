@@ -31,7 +31,9 @@ export async function loadDunningInputs(
   const { customer, channels } = snapshot.found;
   const { profile, settings, invoices, disputes, promises, sentAt: sent, cadences } = snapshot;
   const candidates = cadences.map((c) => toCadence(c));
-  let cadence = cadenceFor(candidates, customer.segment);
+  // A dunning segment on the profile (by hand, or high-risk from the risk model) wins.
+  const segment = profile.segment ?? customer.segment;
+  let cadence = cadenceFor(candidates, segment);
   const pinned = opts.pinned;
   if (pinned && pinned.version !== candidates.find((c) => c.id === pinned.cadenceId)?.version) {
     const stored = cadences.find((c) => c.row.id === pinned.cadenceId);
@@ -41,7 +43,7 @@ export async function loadDunningInputs(
   const state: CustomerState = {
     customerId,
     name: customer.name,
-    segment: customer.segment,
+    segment,
     language: customer.language,
     timezone: customer.timezone,
     doNotContact: profile.doNotContact || customer.status !== "active",

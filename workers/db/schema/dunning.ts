@@ -53,6 +53,14 @@ export const customerDunningProfiles = sqliteTable("customer_dunning_profiles", 
   doNotContact: integer("do_not_contact", { mode: "boolean" }).notNull().default(false),
   /** JSON { "<channel>": instant }: permanent failures (invalid number, hard bounce). */
   unreachable: text("unreachable").notNull().default("{}"),
+  /**
+   * Dunning segment that picks the cadence instead of the customer's own segment; null = theirs.
+   * `segment_source` says who set it: "staff" (by hand, never overridden) or "risk" (the
+   * late-payment model: workers/risk/dunning-segment.ts sets and clears it after each training).
+   */
+  segment: text("segment"),
+  segmentSource: text("segment_source"),
+  segmentSetAt: text("segment_set_at"),
   updatedAt: text("updated_at").notNull(),
 });
 

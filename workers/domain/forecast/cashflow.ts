@@ -1,7 +1,8 @@
 // Cash-flow forecast: when will the money arrive? Two parts, by week (13) and by month (12):
 // - open invoices: each one's payment day drawn from its customer's own days-to-pay history
-//   (≥ 3 payments), else the network's, conditioned on the invoice still being open at its
-//   current age and shifted by the risk model's expected days when there is a score;
+//   (≥ 3 payments), else from its customer segment's (≥ 5 payments), else the network's,
+//   conditioned on the invoice still being open at its current age and shifted by the risk
+//   model's expected days when there is a score;
 // - new billing: monthly billing forecast (the combination model) turned into collections with
 //   the network's days-to-pay distribution.
 // Intervals: open invoices as independent Bernoulli payments per bucket, new billing from the
@@ -23,6 +24,8 @@ export interface CashflowInput {
   open: readonly OpenInvoice[];
   /** Past days from issue to payment, per customer. */
   customerDaysToPay: ReadonlyMap<string, readonly number[]>;
+  /** Each customer's segment (consumer, smb, enterprise...): the fallback below their own history. */
+  customerSegment?: ReadonlyMap<string, string>;
   /** Monthly billed totals, oldest first, the last one being the month before the current month. */
   monthlyBilling: readonly number[];
   /** First day (epoch day) of each month from the current month on: 13 values (12 buckets). */
@@ -44,10 +47,45 @@ export interface CashflowBucket {
 export interface CashflowForecast {
   weeks: CashflowBucket[];
   months: CashflowBucket[];
-  source: { openInvoices: number; customersWithOwnHistory: number; networkPayments: number };
+  /** Open invoices timed by their customer's own history, by their segment's, and by the network's. */
+  source: { openInvoices: number; customersWithOwnHistory: number; segmentHistory: number; networkHistory: number; networkPayments: number };
 }
 
 const DEFAULT_DAYS = [14, 21, 30, 30, 35, 45, 60];
+/** Payments a customer needs before their own history is used. */
+export const MIN_OWN_PAYMENTS = 3;
+/** Payments a segment needs before it stands in for a customer without enough history. */
+export const MIN_SEGMENT_PAYMENTS = 5;
+
+export type HistoryLevel = "customer" | "segment" | "network";
+
+/** The days-to-pay sample that times a customer's open invoices: own → segment → network. */
+export function daysToPayFor(
+  customerId: string,
+  input: Pick<CashflowInput, "customerDaysToPay" | "customerSegment">,
+  segmentDays: ReadonlyMap<string, readonly number[]>,
+  networkDays: readonly number[],
+): { days: readonly number[]; level: HistoryLevel } {
+  const own = input.customerDaysToPay.get(customerId);
+  if (own && own.length >= MIN_OWN_PAYMENTS) return { days: own, level: "customer" };
+  const segment = input.customerSegment?.get(customerId);
+  const pool = segment === undefined ? undefined : segmentDays.get(segment);
+  if (pool && pool.length >= MIN_SEGMENT_PAYMENTS) return { days: pool, level: "segment" };
+  return { days: networkDays, level: "network" };
+}
+
+/** Every segment's pooled days-to-pay. */
+export function segmentPools(input: Pick<CashflowInput, "customerDaysToPay" | "customerSegment">): Map<string, number[]> {
+  const pools = new Map<string, number[]>();
+  for (const [customerId, days] of input.customerDaysToPay) {
+    const segment = input.customerSegment?.get(customerId);
+    if (segment === undefined) continue;
+    const pool = pools.get(segment) ?? [];
+    pool.push(...days);
+    pools.set(segment, pool);
+  }
+  return pools;
+}
 
 /** Probability that a payment with empirical days `days` lands in [a, b) days after issue, given it is unpaid at `age`. */
 function massIn(days: readonly number[], age: number, a: number, b: number, shift: number): number {
@@ -65,16 +103,16 @@ function median(xs: readonly number[]): number {
 export function cashflowForecast(input: CashflowInput): CashflowForecast {
   const network = [...input.customerDaysToPay.values()].flat();
   const networkDays = network.length >= 5 ? network : DEFAULT_DAYS;
-  let ownHistory = 0;
+  const segments = segmentPools(input);
+  const levels = { customer: 0, segment: 0, network: 0 };
   const weekBounds = Array.from({ length: 13 }, (_, i) => [input.today + 7 * i, input.today + 7 * (i + 1)] as const);
   const monthBounds = input.monthStarts.slice(0, -1).map((s, i) => [i === 0 ? input.today : s, input.monthStarts[i + 1]!] as const);
   const openMean = (bounds: readonly (readonly [number, number])[]) => bounds.map(() => ({ mean: 0, variance: 0 }));
   const weekly = openMean(weekBounds);
   const monthly = openMean(monthBounds);
   for (const inv of input.open) {
-    const own = input.customerDaysToPay.get(inv.customerId);
-    const days = own && own.length >= 3 ? own : networkDays;
-    if (days === own) ownHistory++;
+    const { days, level } = daysToPayFor(inv.customerId, input, segments, networkDays);
+    levels[level]++;
     const shift = inv.expectedDays !== undefined ? inv.expectedDays - median(days) : 0;
     const age = input.today - inv.issued;
     for (const [bounds, acc] of [
@@ -134,6 +172,12 @@ export function cashflowForecast(input: CashflowInput): CashflowForecast {
   return {
     weeks: weekBounds.map(([s, e], i) => bucket(s, e, weekly[i]!)),
     months: monthBounds.map(([s, e], i) => bucket(s, e, monthly[i]!)),
-    source: { openInvoices: input.open.length, customersWithOwnHistory: ownHistory, networkPayments: network.length },
+    source: {
+      openInvoices: input.open.length,
+      customersWithOwnHistory: levels.customer,
+      segmentHistory: levels.segment,
+      networkHistory: levels.network,
+      networkPayments: network.length,
+    },
   };
 }

@@ -1,8 +1,11 @@
 // Every model by name, and the combination: for each horizon step the median of ETS, Theta and
-// damped trend for points and for each interval bound (combining quantiles, not variances).
+// damped trend for points; its bounds are quantiles of the equal-weight mixture of the three
+// members' predictive distributions (intervals.ts). The fitted models' intervals carry an
+// allowance for parameter uncertainty; the baselines keep their textbook intervals.
 import { naive, naive2, seasonalNaive } from "./baselines.ts";
 import { croston, isIntermittent } from "./croston.ts";
 import { autoEts, forecastEts } from "./ets.ts";
+import { mixtureIntervals, withParameterUncertainty } from "./intervals.ts";
 import { deseasonalize } from "./seasonality.ts";
 import { damped, holt, ses } from "./smoothing.ts";
 import { optimizedTheta, theta } from "./theta.ts";
@@ -38,6 +41,9 @@ function combine(parts: readonly Forecast[], how: "median" | "mean"): Forecast {
 
 export type ModelSet = Partial<Record<ModelName, Forecast>>;
 
+/** Models whose intervals come from fitted parameters (the baselines estimate at most a variance). */
+const FITTED: ReadonlySet<ModelName> = new Set(["ses", "holt", "damped", "theta", "otm", "ets", "croston", "sba"]);
+
 /**
  * All requested models for one series. Series too short for a model fall back to naive; an
  * intermittent series (≥ 30 % zeros) gets SBA as its combination.
@@ -54,7 +60,7 @@ export function forecastAll(y: readonly number[], h: number, m: number, wanted: 
   const guard = (f: () => Forecast) => (y.length >= 3 ? f() : naive(y, h));
   for (const name of need) {
     if (name === "combination") continue;
-    out[name] = guard(() => {
+    const f = guard(() => {
       switch (name) {
         case "naive":
           return naive(y, h);
@@ -80,9 +86,11 @@ export function forecastAll(y: readonly number[], h: number, m: number, wanted: 
           return croston(y, h, "sba");
       }
     });
+    out[name] = FITTED.has(name) ? withParameterUncertainty(f, y.length) : f;
   }
   if (wanted.includes("combination")) {
-    out.combination = isIntermittent(y) ? out.sba! : combine([out.ets!, out.theta!, out.damped!], "median");
+    const members = [out.ets!, out.theta!, out.damped!];
+    out.combination = isIntermittent(y) ? out.sba! : mixtureIntervals(members, combine(members, "median").point);
   }
   for (const name of Object.keys(out) as ModelName[]) if (!wanted.includes(name)) delete out[name];
   return out;
