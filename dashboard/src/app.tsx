@@ -4,6 +4,7 @@ import { api, ok } from "./api/client.ts";
 import { BranchesContext, useApi } from "./lib/data.ts";
 import { match, navigate, useLocation } from "./lib/router.tsx";
 import { can, type Capability, restoreSession, useSession, useSessionKnown } from "./lib/session.ts";
+import { Compliance } from "./pages/compliance.tsx"; // e-invoicing (issue 9)
 import { CustomerDetail } from "./pages/customer-detail.tsx";
 import { Customers } from "./pages/customers.tsx";
 import { Forecast } from "./pages/forecast.tsx";
@@ -37,6 +38,8 @@ const ROUTES: Route[] = [
   { path: "/customers/:id", title: "Customer", render: (p) => <CustomerDetail id={p.id!} /> },
   { path: "/forecast", title: "Forecast", render: () => <Forecast /> },
   { path: "/ops", title: "Operations", render: () => <Ops /> },
+  // E-invoicing (issue 9): Compliance page (audit, issue 10, adds its tab inside it)
+  { path: "/compliance", title: "Compliance", render: () => <Compliance /> },
   // Accounting integrations (issue 8)
   { path: "/integrations", title: "Integrations", render: () => <Integrations /> },
   { path: "/settings", title: "Settings", needs: "admin", render: () => <Settings /> },

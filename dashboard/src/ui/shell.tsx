@@ -21,6 +21,7 @@ export const NAV: NavItem[] = [
   { href: "/forecast", label: "Forecast", icon: "◭" },
   { href: "/ops", label: "Operations", icon: "◎" },
   { href: "/integrations", label: "Integrations", icon: "⇄" },
+  { href: "/compliance", label: "Compliance", icon: "✓" }, // e-invoicing (issue 9)
   { href: "/settings", label: "Settings", icon: "⚙", needs: "admin" },
 ];
 
