@@ -29,6 +29,7 @@ CREATE TABLE `verifactu_submitters` (
 	`settled_through` integer DEFAULT 0 NOT NULL,
 	`lease_until` text,
 	`next_send_at` text,
+	`wake_at` text,
 	`updated_at` text NOT NULL,
 	PRIMARY KEY(`franchise_id`, `nif`),
 	FOREIGN KEY (`franchise_id`) REFERENCES `franchises`(`id`) ON UPDATE no action ON DELETE no action

@@ -172,6 +172,19 @@ describe("AEAT submission of VERI*FACTU records", () => {
     expect((await received()).map((r) => r.lines[0]!.codigo ?? r.lines[0]!.estado)).toEqual(["Correcto", "Correcto", "3000"]);
   });
 
+  it("a burst of messages during the AEAT's wait makes one delayed follow-up, not one per message", async () => {
+    await issued();
+    const until = new Date(Date.now() + 30_000).toISOString();
+    await env.DB.prepare("UPDATE verifactu_submitters SET next_send_at = ?, wake_at = NULL WHERE franchise_id = ? AND nif = ?").bind(until, A.franchiseId, nif).run();
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await submitIssuer(env, { franchiseId: A.franchiseId, nif }, Date.now(), Math.random));
+    expect(results.every((r) => r.sent === 0)).toBe(true);
+    const followUps = results.filter((r) => r.again !== null);
+    expect(followUps).toHaveLength(1);
+    expect(followUps[0]!.again).toBeGreaterThanOrEqual(29);
+    await hold();
+  });
+
   it("a chain of records (altas and an anulación) goes in order in one submission; the fake checks every link", async () => {
     const a = await issued();
     const b = await issued([{ description: "Deep clean", quantity: 3, unitPrice: 4125 }]);

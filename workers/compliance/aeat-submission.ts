@@ -22,6 +22,7 @@ import {
   leaseSubmitter,
   markSubmitting,
   releaseSubmitter,
+  scheduleWake,
   settle,
   submissionsAfter,
   submissionsOfDocument,
@@ -85,8 +86,16 @@ export interface SubmitResult {
 
 /** Submits the issuer's pending records if this consumer gets the lease; see the file comment. */
 export async function submitIssuer(env: Env, message: AeatSubmissionMessage, nowMs: number, random: () => number): Promise<SubmitResult> {
+  const db = database(franchiseDatabase(env, message.franchiseId));
+  const result = await submitOnce(env, db, message, nowMs, random);
+  if (result.again === null) return result;
+  // One follow-up per issuer and due time, however many messages asked meanwhile.
+  const won = await scheduleWake(db, message.franchiseId, message.nif, new Date(nowMs + result.again * 1000).toISOString(), new Date(nowMs).toISOString());
+  return won ? result : { sent: result.sent, again: null };
+}
+
+async function submitOnce(env: Env, db: Db, message: AeatSubmissionMessage, nowMs: number, random: () => number): Promise<SubmitResult> {
   const { franchiseId, nif } = message;
-  const db = database(franchiseDatabase(env, franchiseId));
   const now = new Date(nowMs).toISOString();
   const lease = new Date(nowMs + LEASE_MS).toISOString();
   const submitter = await leaseSubmitter(db, franchiseId, nif, now, lease);

@@ -15,7 +15,7 @@ export const UNSETTLED: SubmissionStatus[] = ["pending", "submitting", "retrying
 export function ensureSubmitter(db: Db, franchiseId: string, nif: string, issuerName: string, now: string): Statement {
   return db
     .insert(verifactuSubmitters)
-    .values({ franchiseId, nif, issuerName, settledThrough: 0, leaseUntil: null, nextSendAt: null, updatedAt: now })
+    .values({ franchiseId, nif, issuerName, settledThrough: 0, leaseUntil: null, nextSendAt: null, wakeAt: null, updatedAt: now })
     .onConflictDoUpdate({ target: [verifactuSubmitters.franchiseId, verifactuSubmitters.nif], set: { issuerName } });
 }
 
@@ -38,6 +38,25 @@ export async function leaseSubmitter(db: Db, franchiseId: string, nif: string, n
     )
     .returning();
   return rows[0];
+}
+
+/**
+ * Claims the right to send the issuer's follow-up message for `wakeAt`: true unless one is
+ * already due by then (so a burst of kicks during a wait makes one delayed message, not many).
+ */
+export async function scheduleWake(db: Db, franchiseId: string, nif: string, wakeAt: string, now: string): Promise<boolean> {
+  const rows = await db
+    .update(verifactuSubmitters)
+    .set({ wakeAt })
+    .where(
+      and(
+        eq(verifactuSubmitters.franchiseId, franchiseId),
+        eq(verifactuSubmitters.nif, nif),
+        or(isNull(verifactuSubmitters.wakeAt), lte(verifactuSubmitters.wakeAt, now), gt(verifactuSubmitters.wakeAt, wakeAt)),
+      ),
+    )
+    .returning({ nif: verifactuSubmitters.nif });
+  return rows.length > 0;
 }
 
 /** Frees the lease (only the holder's: same lease value) and records progress and the next allowed send. */

@@ -53,6 +53,8 @@ export const verifactuSubmitters = sqliteTable(
     leaseUntil: text("lease_until"),
     /** Not before: the AEAT's TiempoEsperaEnvio after the last submission, or the retry backoff. */
     nextSendAt: text("next_send_at"),
+    /** When a follow-up message is already due: one delayed message per issuer, not one per kick. */
+    wakeAt: text("wake_at"),
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.franchiseId, t.nif] })],
