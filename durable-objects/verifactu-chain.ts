@@ -107,6 +107,14 @@ export class VerifactuChain extends DurableObject<Env> {
     return this.ctx.storage.sql.exec("SELECT * FROM records WHERE document_id = ? ORDER BY position", documentId).toArray().map((r) => this.#row(r)!);
   }
 
+  async at(position: number): Promise<StoredVerifactuRecord | null> {
+    return this.#row(this.ctx.storage.sql.exec("SELECT * FROM records WHERE position = ?", position).toArray()[0]);
+  }
+
+  async headPosition(): Promise<number> {
+    return Number(this.ctx.storage.sql.exec("SELECT COALESCE(MAX(position), 0) AS p FROM records").one().p);
+  }
+
   async chain(afterPosition = 0, limit = 200): Promise<StoredVerifactuRecord[]> {
     return this.ctx.storage.sql.exec("SELECT * FROM records WHERE position > ? ORDER BY position LIMIT ?", afterPosition, limit).toArray().map((r) => this.#row(r)!);
   }

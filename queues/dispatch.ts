@@ -10,6 +10,8 @@ import { consumeErpSync } from "./erp-sync.ts";
 import { consumeModelTraining, MODEL_TRAINING_QUEUE } from "./model-training.ts";
 import { consumeBiExports } from "./bi-export.ts"; // analytics (issue 11)
 import { consumeReminders } from "./reminders.ts";
+// E-invoicing (issue 9): VERI*FACTU records to the AEAT
+import { AEAT_SUBMISSION_QUEUE, consumeAeatSubmissions } from "./aeat-submission.ts";
 
 export async function dispatchQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL, { queue: batch.queue });
@@ -18,6 +20,7 @@ export async function dispatchQueue(batch: MessageBatch<unknown>, env: Env): Pro
   if (batch.queue === MODEL_TRAINING_QUEUE) return consumeModelTraining(batch, env, logger);
   if (batch.queue === "bi-export") return consumeBiExports(batch, env, logger); // analytics (issue 11)
   if (batch.queue === "reminders") return consumeReminders(batch, env, logger);
+  if (batch.queue === AEAT_SUBMISSION_QUEUE) return consumeAeatSubmissions(batch, env, logger); // e-invoicing (issue 9)
   if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, env, logger);
   logger.warn("no consumer for queue yet; retrying", { messages: batch.messages.length });
   batch.retryAll({ delaySeconds: 60 });

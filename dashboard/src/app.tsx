@@ -4,6 +4,7 @@ import { api, ok } from "./api/client.ts";
 import { BranchesContext, useApi } from "./lib/data.ts";
 import { match, navigate, useLocation } from "./lib/router.tsx";
 import { can, type Capability, restoreSession, useSession, useSessionKnown } from "./lib/session.ts";
+import { Compliance } from "./pages/compliance.tsx"; // e-invoicing (issue 9)
 import { CustomerDetail } from "./pages/customer-detail.tsx";
 import { Dunning } from "./pages/dunning.tsx"; // dunning (issue 7)
 import { Customers } from "./pages/customers.tsx";
@@ -39,6 +40,8 @@ const ROUTES: Route[] = [
   { path: "/forecast", title: "Forecast", render: () => <Forecast /> },
   { path: "/dunning", title: "Dunning", render: () => <Dunning /> }, // dunning (issue 7)
   { path: "/ops", title: "Operations", render: () => <Ops /> },
+  // E-invoicing (issue 9): Compliance page (audit, issue 10, adds its tab inside it)
+  { path: "/compliance", title: "Compliance", render: () => <Compliance /> },
   // Accounting integrations (issue 8)
   { path: "/integrations", title: "Integrations", render: () => <Integrations /> },
   { path: "/settings", title: "Settings", needs: "admin", render: () => <Settings /> },

@@ -11,6 +11,8 @@ import { twilioFake } from "./twilio.ts";
 import { whatsappFake } from "./whatsapp.ts";
 // ERP (issue 8)
 import { xeroFake } from "./xero.ts";
+// e-invoicing (issue 9): the AEAT VERI*FACTU service
+import { aeatFake } from "./aeat.ts";
 
 export const fakeDefinitions: readonly FakeDefinition[] = [
   // dunning (issue 7)
@@ -21,6 +23,8 @@ export const fakeDefinitions: readonly FakeDefinition[] = [
   xeroFake,
   // audit (issue 10)
   witnessFake,
+  // e-invoicing (issue 9)
+  aeatFake,
 ];
 
 /** Starts every fake on a free port; `vars` maps each one's envVar to its URL. */

@@ -1,6 +1,7 @@
 // Every browser suite, run in this order against one wrangler dev by test/browser/run.ts. A
 // capability's dashboard page adds its suite here (one file per page: test/browser/<topic>.e2e.ts).
 import { analyticsScenarios } from "./analytics.e2e.ts";
+import { complianceScenarios } from "./compliance.e2e.ts"; // e-invoicing (issue 9)
 import { dashboardScenarios } from "./dashboard.e2e.ts";
 import { dunningScenarios } from "./dunning.e2e.ts";
 import { forecastScenarios } from "./forecast.e2e.ts";
@@ -17,4 +18,5 @@ export const suites: { name: string; run: Suite }[] = [
   { name: "integrations", run: integrationsScenarios },
   { name: "scale", run: scaleScenarios },
   { name: "dunning", run: dunningScenarios },
+  { name: "compliance", run: complianceScenarios }, // e-invoicing (issue 9)
 ];

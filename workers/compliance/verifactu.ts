@@ -1,7 +1,7 @@
 // VERI*FACTU for branches in Spain: an alta record per issued invoice (F1) and per credit note
 // (R1, a factura rectificativa por diferencias: negative amounts), an anulación when an issued
 // invoice is voided, each appended to the issuer's chain in its VerifactuChain Durable Object.
-// Not yet: submission of the records to the AEAT service (a queue with retries to a local fake).
+// Each append asks for the issuer's records to be submitted to the AEAT (aeat-submission.ts).
 import type { BillingContext } from "../billing/context.ts";
 import { getCreditNote } from "../db/credit-notes.ts";
 import { getInvoice } from "../db/invoices.ts";
@@ -10,6 +10,7 @@ import { bareNif, QR_BASE_TEST, spanishDate, verifactuAmount, verifactuQrUrl, ty
 import { conflict, notFound } from "../domain/errors.ts";
 import type { SellerSnapshot } from "../domain/party-snapshot.ts";
 import type { StoredVerifactuRecord, VerifactuAppend } from "../../durable-objects/verifactu-chain.ts";
+import { requestSubmission, submissionsOf, type SubmissionView } from "./aeat-submission.ts";
 import type { DocumentKind } from "./e-documents.ts";
 
 /** Spain's VAT territory invoices under jurisdiction "ES" (Canary Islands etc. would be ES-CN, outside VERI*FACTU's IVA scope). */
@@ -19,6 +20,7 @@ const chainOf = (ctx: BillingContext, nif: string) => ctx.env.VERIFACTU_CHAIN.ge
 
 interface Issuer {
   nif: string;
+  name: string;
   timeZone: string;
 }
 
@@ -28,13 +30,23 @@ async function spanishIssuer(ctx: BillingContext, branchId: string, sellerJson: 
   const seller = sellerJson ? (JSON.parse(sellerJson) as SellerSnapshot) : null;
   const taxId = seller?.taxId ?? branch.taxId;
   if (!taxId) return null;
-  return { nif: bareNif(taxId), timeZone: branch.timezone };
+  return { nif: bareNif(taxId), name: seller?.legalName ?? branch.legalName ?? branch.name, timeZone: branch.timezone };
 }
 
 export type VerifactuEvent = "invoice.issued" | "credit_note.issued" | "invoice.voided";
 
-/** Appends the record an event calls for; a no-op outside Spain. Idempotent (the chain dedupes). */
+/**
+ * Appends the record an event calls for and asks for its submission to the AEAT; a no-op
+ * outside Spain. Idempotent (the chain dedupes; a repeated submission request sends nothing new).
+ */
 export async function recordVerifactu(ctx: BillingContext, type: VerifactuEvent, documentId: string): Promise<StoredVerifactuRecord | null> {
+  const appended = await appendVerifactu(ctx, type, documentId);
+  if (!appended) return null;
+  await requestSubmission(ctx, appended.issuer.nif, appended.issuer.name);
+  return appended.record;
+}
+
+async function appendVerifactu(ctx: BillingContext, type: VerifactuEvent, documentId: string): Promise<{ issuer: Issuer; record: StoredVerifactuRecord } | null> {
   const nowMs = ctx.clock.now().getTime();
   if (type === "credit_note.issued") {
     const found = await getCreditNote(ctx.db, ctx.franchiseId, documentId);
@@ -46,7 +58,7 @@ export async function recordVerifactu(ctx: BillingContext, type: VerifactuEvent,
       type: "alta", documentKind: "credit_note", documentId, nif: issuer.nif, numSerie: cn.number, fechaExpedicion: spanishDate(cn.issueDate), tipoFactura: "R1",
       cuotaTotal: verifactuAmount(-cn.taxTotal, cn.currency), importeTotal: verifactuAmount(-cn.total, cn.currency), timeZone: issuer.timeZone, nowMs,
     };
-    return chainOf(ctx, issuer.nif).append(append);
+    return { issuer, record: await chainOf(ctx, issuer.nif).append(append) };
   }
   const found = await getInvoice(ctx.db, ctx.franchiseId, documentId);
   if (!found?.invoice.number || !found.invoice.issueDate) return null;
@@ -57,17 +69,34 @@ export async function recordVerifactu(ctx: BillingContext, type: VerifactuEvent,
   if (!issuer) return null;
   const chain = chainOf(ctx, issuer.nif);
   const common = { documentKind: "invoice" as const, documentId, nif: issuer.nif, numSerie: number, fechaExpedicion: spanishDate(issueDate), tipoFactura: "F1" as const, cuotaTotal: verifactuAmount(inv.taxTotal, inv.currency), importeTotal: verifactuAmount(inv.total, inv.currency), timeZone: issuer.timeZone, nowMs };
-  if (type === "invoice.issued") return chain.append({ type: "alta", ...common });
+  if (type === "invoice.issued") return { issuer, record: await chain.append({ type: "alta", ...common }) };
   // An anulación cancels an alta: make sure the alta is in the chain first (events may arrive late).
   await chain.append({ type: "alta", ...common });
-  return chain.append({ type: "anulacion", ...common });
+  return { issuer, record: await chain.append({ type: "anulacion", ...common }) };
+}
+
+export interface PreviousRecordLink {
+  position: number;
+  type: "alta" | "anulacion";
+  documentKind: "invoice" | "credit_note";
+  documentId: string;
+  NumSerieFactura: string;
+  Huella: string;
 }
 
 export interface VerifactuView {
   record: AltaRecord & { Huella: string };
   qrUrl: string;
-  chain: { position: number; issuer: string };
-  anulacion: (StoredVerifactuRecord["record"] & { Huella: string; position: number }) | null;
+  /** previous: the record HuellaAnterior names (null for the issuer's first record). */
+  chain: { position: number; issuer: string; previous: PreviousRecordLink | null };
+  anulacion: (StoredVerifactuRecord["record"] & { Huella: string; position: number; submission: SubmissionView }) | null;
+  /** The alta's submission to the AEAT. */
+  submission: SubmissionView;
+}
+
+function linkOf(r: StoredVerifactuRecord): PreviousRecordLink {
+  const numSerie = r.type === "alta" ? (r.record as AltaRecord).NumSerieFactura : (r.record as { NumSerieFacturaAnulada: string }).NumSerieFacturaAnulada;
+  return { position: r.position, type: r.type, documentKind: r.documentKind, documentId: r.documentId, NumSerieFactura: numSerie, Huella: r.huella };
 }
 
 export async function verifactuOf(ctx: BillingContext, kind: DocumentKind, id: string): Promise<VerifactuView> {
@@ -88,10 +117,12 @@ export async function verifactuOf(ctx: BillingContext, kind: DocumentKind, id: s
   if (!alta) throw notFound("verifactu_record", id);
   const a = alta.record as AltaRecord;
   const anulacion = records.find((r) => r.type === "anulacion");
+  const [previous, submission] = await Promise.all([alta.position > 1 ? chainOf(ctx, issuer.nif).at(alta.position - 1) : Promise.resolve(null), submissionsOf(ctx, id)]);
   return {
     record: { ...a, Huella: alta.huella },
     qrUrl: verifactuQrUrl(QR_BASE_TEST, { nif: a.IDEmisorFactura, numSerie: a.NumSerieFactura, fecha: a.FechaExpedicionFactura, importe: a.ImporteTotal }),
-    chain: { position: alta.position, issuer: a.IDEmisorFactura },
-    anulacion: anulacion ? { ...anulacion.record, Huella: anulacion.huella, position: anulacion.position } : null,
+    chain: { position: alta.position, issuer: a.IDEmisorFactura, previous: previous ? linkOf(previous) : null },
+    anulacion: anulacion ? { ...anulacion.record, Huella: anulacion.huella, position: anulacion.position, submission: submission.anulacion } : null,
+    submission: submission.alta,
   };
 }

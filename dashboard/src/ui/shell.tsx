@@ -22,6 +22,7 @@ export const NAV: NavItem[] = [
   { href: "/dunning", label: "Dunning", icon: "✉" }, // dunning (issue 7)
   { href: "/ops", label: "Operations", icon: "◎" },
   { href: "/integrations", label: "Integrations", icon: "⇄" },
+  { href: "/compliance", label: "Compliance", icon: "✓" }, // e-invoicing (issue 9)
   { href: "/settings", label: "Settings", icon: "⚙", needs: "admin" },
 ];
 

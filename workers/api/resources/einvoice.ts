@@ -95,11 +95,37 @@ const AltaFields = {
   Huella: z.string().regex(/^[0-9A-F]{64}$/),
 };
 
+export const VerifactuSubmissionResource = z
+  .object({
+    status: z
+      .enum(["pending", "submitting", "retrying", "accepted", "accepted_with_errors", "rejected", "failed"])
+      .describe("pending: not sent yet; submitting/retrying: in flight or waiting to be resent (5xx, timeout); accepted (Correcto); accepted_with_errors (AceptadoConErrores); rejected (Incorrecto, not retried); failed: gave up after the retries (dead letter), blocks the issuer's chain"),
+    attempts: z.number().int().describe("submissions that carried this record"),
+    lastError: z.string().nullable().describe("the AEAT's DescripcionErrorRegistro, or why the last send failed"),
+    errorCode: z.string().nullable().describe("the AEAT's CodigoErrorRegistro"),
+    csv: z.string().nullable().describe("the AEAT's CSV (secure verification code) of the submission that registered the record"),
+    submittedAt: z.string().nullable(),
+    settledAt: z.string().nullable(),
+  })
+  .meta({ id: "VerifactuSubmission" });
+
+const PreviousRecordLink = z
+  .object({
+    position: z.number().int(),
+    type: z.enum(["alta", "anulacion"]),
+    documentKind: z.enum(["invoice", "credit_note"]),
+    documentId: z.string(),
+    NumSerieFactura: z.string(),
+    Huella: z.string(),
+  })
+  .describe("the record HuellaAnterior names");
+
 export const VerifactuResource = z
   .object({
     record: z.object(AltaFields),
     qrUrl: z.string().describe("AEAT QR verification URL (test environment base), parameters URL-encoded"),
-    chain: z.object({ position: z.number().int(), issuer: z.string() }),
+    chain: z.object({ position: z.number().int(), issuer: z.string(), previous: PreviousRecordLink.nullable() }),
+    submission: VerifactuSubmissionResource.describe("submission of the alta to the AEAT"),
     anulacion: z
       .object({
         IDEmisorFacturaAnulada: z.string(),
@@ -109,6 +135,7 @@ export const VerifactuResource = z
         FechaHoraHusoGenRegistro: z.string(),
         Huella: z.string(),
         position: z.number().int(),
+        submission: VerifactuSubmissionResource,
       })
       .nullable(),
   })

@@ -66,10 +66,12 @@ export function encodeHeader(header: SealHeader): string {
 
 /** The bytes the signature covers: ASCII(BASE64URL(header) || ".") || document (RFC 7797 §3). */
 export function signingInput(encodedHeader: string, document: Uint8Array): Uint8Array {
-  const prefix = utf8.encode(`${encodedHeader}.`);
-  const out = new Uint8Array(prefix.length + document.length);
-  out.set(prefix);
-  out.set(document, prefix.length);
+  // base64url is ASCII: one byte per character, written straight into the one buffer the
+  // signature needs (no intermediate encoded copy of the prefix; this runs once per seal).
+  const out = new Uint8Array(encodedHeader.length + 1 + document.length);
+  for (let i = 0; i < encodedHeader.length; i++) out[i] = encodedHeader.charCodeAt(i) & 0x7f;
+  out[encodedHeader.length] = 0x2e; // "."
+  out.set(document, encodedHeader.length + 1);
   return out;
 }
 
