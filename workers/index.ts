@@ -28,6 +28,8 @@ export { VerifactuChain } from "../durable-objects/verifactu-chain.ts";
 export { ErpConnection } from "../durable-objects/erp-connection.ts";
 import "./integrations/erp/subscriber.ts";
 export { OpsMetrics } from "../durable-objects/ops-metrics.ts";
+// Billing runs (issue 13): the durable workflow behind POST /v1/billing-runs.
+export { BillingRunWorkflow } from "./billing/runs/billing-run-workflow.ts";
 
 const app = createApp();
 

@@ -38,6 +38,8 @@ import { GetCashflowForecast, GetCustomerRisk, GetForecastAccuracy, ListRiskScor
 // Analytics (issue 11)
 import { CreateBiExport, DownloadBiFile, GetBiExport, GetBiManifest } from "./routes/bi.ts";
 import { GetAnalyticsBranches, GetAnalyticsOverview, GetAnalyticsProfitability, GetAnalyticsReconciliation, GetAnalyticsRevenue, RebuildAnalytics } from "./routes/analytics.ts";
+// Billing runs and recurring agreements (issue 13)
+import { CreateBillingRun, GetBillingRun, ListBillingRuns } from "./routes/billing-runs.ts";
 import { CreateCadence, GetCadence, GetDunningSettings, ListCadences, PreviewDunning, ReplaceDunningSettings, UpdateCadence } from "./routes/dunning-config.ts";
 import { emailUnsubscribe, metaWebhook, metaWebhookVerify, twilioInbound, twilioStatus } from "./routes/dunning-webhooks.ts";
 import { CreateDispute, CreateOptOut, CreatePromiseToPay, DeleteOptOut, ExportInvoiceCommunications, GetDunningProfile, ListCommunications, ResolveDispute, SetDunningProfile } from "./routes/dunning-records.ts";
@@ -238,6 +240,10 @@ export function createApp() {
   openapi.get("/v1/bi/exports/:id", GetBiExport);
   openapi.get("/v1/bi/manifest", GetBiManifest);
   openapi.get("/bi/files", DownloadBiFile);
+  // Billing runs and recurring agreements (issue 13): durable, chunked, gapless runs.
+  openapi.post("/v1/billing-runs", CreateBillingRun);
+  openapi.get("/v1/billing-runs", ListBillingRuns);
+  openapi.get("/v1/billing-runs/:id", GetBillingRun);
 
   return app;
 }
