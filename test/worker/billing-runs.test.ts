@@ -9,6 +9,8 @@ import { introspectWorkflow } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { A, B, callJson, createCustomer, createDraft, seedFixtures } from "./fixtures.ts";
 import { billChunk } from "../../workers/billing/runs/chunk.ts";
+import { restartStalledRuns } from "../../workers/billing/runs/sweep.ts";
+import { createLogger } from "../../workers/observability/logger.ts";
 import { database } from "../../workers/db/client.ts";
 
 const db = () => database(env.DB);
@@ -130,6 +132,28 @@ describe("POST /v1/billing-runs (items)", () => {
     expect(rows.results.map((r) => r.seq)).toEqual(Array.from({ length: 40 }, (_, i) => before.lastSeq + 1 + i));
     const after = await env.INVOICE_SEQUENCE.getByName(A.newYork).head("invoice", A.franchiseId, A.newYork);
     expect(after.lastSeq).toBe(before.lastSeq + 40);
+  });
+
+  it("a run whose instance died (a restarted dev server) is restarted by the sweeper and finishes without billing anyone twice", async () => {
+    const customers = await seedCustomers(150, "restart");
+    const runId = "brun_0000000000000000000restart";
+    const old = "2026-01-01T00:00:00.000Z";
+    const today = new Date().toISOString().slice(0, 10);
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO billing_runs (id, franchise_id, branch_id, period, source, issue_date, status, requested_by, created_at, updated_at) VALUES (?, ?, ?, '2026-07', 'items', ?, 'running', 'system:test', ?, ?)").bind(runId, A.franchiseId, A.newYork, today, old, old),
+      ...customers.map((c, i) => env.DB.prepare("INSERT INTO billing_run_items (run_id, position, franchise_id, customer_id, billing_keys, lines) VALUES (?, ?, ?, ?, ?, ?)").bind(runId, i, A.franchiseId, c, JSON.stringify([`run:${runId}:${i}`]), JSON.stringify(threeLines(i)))),
+    ]);
+    // The dead instance had finished its first chunk before it stopped.
+    expect(await billChunk(env, db(), A.franchiseId, runId, 0, new Date(), "system:test")).toEqual({ issued: 100, failed: 0 });
+    await env.DB.prepare("UPDATE billing_runs SET updated_at = ? WHERE id = ?").bind(old, runId).run();
+    const logger = createLogger("silent");
+    expect(await restartStalledRuns(env, logger)).toBe(1);
+    const run = await waitForRun(runId);
+    expect(run).toMatchObject({ status: "done", planned: 150, issued: 150, failed: 0 });
+    const invoices = await env.DB.prepare("SELECT COUNT(*) AS n, COUNT(DISTINCT customer_id) AS c FROM invoices WHERE id IN (SELECT invoice_id FROM billing_run_invoices WHERE run_id = ?)").bind(runId).first<any>();
+    expect(invoices).toEqual({ n: 150, c: 150 });
+    // Nothing stalled is left: a second sweep restarts nothing.
+    expect(await restartStalledRuns(env, logger)).toBe(0);
   });
 
   it("a block whose write is refused takes no numbers: the next block starts right after the last used one", async () => {

@@ -40,6 +40,7 @@ import { CreateBiExport, DownloadBiFile, GetBiExport, GetBiManifest } from "./ro
 import { GetAnalyticsBranches, GetAnalyticsOverview, GetAnalyticsProfitability, GetAnalyticsReconciliation, GetAnalyticsRevenue, RebuildAnalytics } from "./routes/analytics.ts";
 // Billing runs and recurring agreements (issue 13)
 import { CreateBillingRun, GetBillingRun, ListBillingRuns } from "./routes/billing-runs.ts";
+import { ChangeAgreement, CreateAgreement, GetAgreement, ListAgreements, UpdateAgreement } from "./routes/agreements.ts";
 import { CreateCadence, GetCadence, GetDunningSettings, ListCadences, PreviewDunning, ReplaceDunningSettings, UpdateCadence } from "./routes/dunning-config.ts";
 import { emailUnsubscribe, metaWebhook, metaWebhookVerify, twilioInbound, twilioStatus } from "./routes/dunning-webhooks.ts";
 import { CreateDispute, CreateOptOut, CreatePromiseToPay, DeleteOptOut, ExportInvoiceCommunications, GetDunningProfile, ListCommunications, ResolveDispute, SetDunningProfile } from "./routes/dunning-records.ts";
@@ -244,6 +245,11 @@ export function createApp() {
   openapi.post("/v1/billing-runs", CreateBillingRun);
   openapi.get("/v1/billing-runs", ListBillingRuns);
   openapi.get("/v1/billing-runs/:id", GetBillingRun);
+  openapi.post("/v1/agreements", CreateAgreement);
+  openapi.get("/v1/agreements", ListAgreements);
+  openapi.get("/v1/agreements/:id", GetAgreement);
+  openapi.patch("/v1/agreements/:id", UpdateAgreement);
+  openapi.post("/v1/agreements/:id/changes", ChangeAgreement);
 
   return app;
 }

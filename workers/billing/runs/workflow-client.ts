@@ -17,14 +17,20 @@ export async function startRunWorkflow(env: Env, params: BillingRunParams): Prom
   }
 }
 
-/** Restarts an instance whose progress stopped moving (e.g. a local dev server was restarted). */
+/** Restarts an instance whose progress stopped moving (e.g. a local dev server was restarted), or creates it if it never started. */
 export async function restartRunWorkflow(env: Env, params: BillingRunParams): Promise<"restarted" | "created"> {
+  let instance: WorkflowInstance | null = null;
   try {
-    const instance = await env.BILLING_RUN.get(params.runId);
+    instance = await env.BILLING_RUN.get(params.runId);
+    // A local engine answers "unknown" for an id it never started.
+    if ((await instance.status()).status === "unknown") instance = null;
+  } catch {
+    instance = null; // no such instance: the submit's create never happened
+  }
+  if (instance) {
     await instance.restart();
     return "restarted";
-  } catch {
-    await env.BILLING_RUN.create({ id: params.runId, params });
-    return "created";
   }
+  await env.BILLING_RUN.create({ id: params.runId, params });
+  return "created";
 }
