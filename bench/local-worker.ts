@@ -7,6 +7,8 @@ import { join } from "node:path";
 
 export interface LocalWorker {
   baseUrl: string;
+  /** The wrangler --persist-to directory (local D1 and DO state), deleted by stop(). */
+  persistDir: string;
   credentials: { apiKey: string; franchiseId: string; others: Array<{ franchiseId: string; apiKey: string }> };
   stop(): Promise<void>;
 }
@@ -52,6 +54,7 @@ export async function startLocalWorker(opts: { port: number; customers: string; 
   }
   return {
     baseUrl,
+    persistDir: dir,
     credentials: JSON.parse(readFileSync(join(dir, "cred.json"), "utf8")),
     async stop() {
       try {

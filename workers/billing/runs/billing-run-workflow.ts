@@ -31,11 +31,12 @@ export class BillingRunWorkflow extends WorkflowEntrypoint<Env, BillingRunParams
         const outcome = await step.do(`chunk-${chunk}`, CHUNK_RETRIES, () => billChunk(this.env, db, franchiseId, runId, chunk, new Date(), actor));
         issued += outcome.issued;
         failed += outcome.failed;
-        // The fast path of the event pipeline, like a write request's (the per-minute sweep is the safety net).
-        if (outcome.issued > 0) await relayFranchise(this.env, franchiseId, logger, { budgetMs: 2_000 }).catch(() => undefined);
       }
       const status = await step.do("finish", CHUNK_RETRIES, () => finishRun(db, franchiseId, runId, new Date()));
       if (status !== "done") throw new Error("items are still planned after every chunk ran");
+      // The fast path of the event pipeline, like a write request's, once the invoices are out (not
+      // per chunk: relaying must not hold up numbering). The per-minute sweep relays the rest.
+      if (issued > 0) await relayFranchise(this.env, franchiseId, logger, { budgetMs: 5_000 }).catch(() => undefined);
       return { planned: plan.planned, issued, failed };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
