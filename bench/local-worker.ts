@@ -9,6 +9,8 @@ export interface LocalWorker {
   baseUrl: string;
   /** Process group of wrangler dev and its workerd (for memory sampling). */
   pid: number;
+  /** The wrangler --persist-to directory (local D1 and DO state), deleted by stop(). */
+  persistDir: string;
   credentials: { apiKey: string; franchiseId: string; others: Array<{ franchiseId: string; apiKey: string }> };
   stop(): Promise<void>;
 }
@@ -65,6 +67,7 @@ export async function startLocalWorker(opts: { port: number; customers: string; 
   return {
     baseUrl,
     pid: child.pid!,
+    persistDir: dir,
     credentials: JSON.parse(readFileSync(join(dir, "cred.json"), "utf8")),
     async stop() {
       try {

@@ -14,6 +14,7 @@ import { franchiseDatabase } from "../workers/db/resolver.ts";
 import { assertInBatch, runBatch, isBatchAssertionFailure, type Statement } from "../workers/db/batch.ts";
 import { issueStatements, type IssueCommand } from "../workers/db/invoices.ts";
 import { creditNoteStatements, type CreditNoteCommand } from "../workers/db/credit-notes.ts";
+import { blockIssueStatements, type BlockCommand } from "../workers/db/invoice-blocks.ts";
 import { formatDocumentNumber, type DocumentSeries } from "../workers/domain/document-number.ts";
 import { type DomainError, conflict } from "../workers/domain/errors.ts";
 import { createLogger, type Logger } from "../workers/observability/logger.ts";
@@ -34,6 +35,9 @@ interface SeriesHead {
 
 /** Errors cross the RPC boundary as plain data; the caller turns them back into DomainErrors. */
 export type SequenceResult = { ok: true; value: IssuedNumber } | { ok: false; kind: DomainError["kind"]; code: string; message: string };
+
+/** A block's numbers: first..last, consecutive; empty blocks take none (first > last). */
+export type BlockResult = { ok: true; value: { firstSeq: number; lastSeq: number } } | { ok: false; kind: DomainError["kind"]; code: string; message: string };
 
 const SERIES_TABLE: Record<DocumentSeries, "invoices" | "credit_notes"> = { invoice: "invoices", credit_note: "credit_notes" };
 
@@ -62,6 +66,41 @@ export class InvoiceSequence extends DurableObject<Env> {
     return this.serialized(() =>
       this.commitNext("credit_note", cmd.franchiseId, cmd.branchId, branchCode, cmd.issueDate, (seq, number) => creditNoteStatements(database(franchiseDatabase(this.env, cmd.franchiseId)), cmd, seq, number), "invoice_not_open", "the invoice is no longer open"),
     );
+  }
+
+  /**
+   * Billing runs (issue 13): reserves the next `cmd.invoices.length` numbers as ONE block and
+   * writes the whole block (create + issue) in ONE D1 batch under the numbering lock. The block is
+   * exactly as large as the invoices it carries (the run prices and drops failing customers
+   * before calling), and the counter only moves past it after D1 accepted the batch: a block is
+   * either fully used or not taken at all, so it can never leave a gap. Same series assertion
+   * and drift recovery as single invoices.
+   */
+  async issueBlock(branchCode: string, cmd: BlockCommand): Promise<BlockResult> {
+    if (cmd.invoices.length === 0) return { ok: true, value: { firstSeq: 1, lastSeq: 0 } };
+    return this.serialized(async () => {
+      const db = database(franchiseDatabase(this.env, cmd.franchiseId));
+      let head = await this.loadHead("invoice", cmd.franchiseId, cmd.branchId);
+      for (let attempt = 1; ; attempt++) {
+        if (head.lastIssueDate !== null && cmd.issueDate < head.lastIssueDate) {
+          return { ok: false, kind: "conflict", code: "issue_date_before_last_in_series", message: `the series already has a document dated ${head.lastIssueDate}; ${cmd.issueDate} would break date order` };
+        }
+        const firstSeq = head.lastSeq + 1;
+        const lastSeq = head.lastSeq + cmd.invoices.length;
+        try {
+          await this.writeBatch(cmd.franchiseId, [this.nextInSeriesAssertion("invoice", cmd.franchiseId, cmd.branchId, firstSeq), ...blockIssueStatements(db, cmd, firstSeq, (seq) => formatDocumentNumber(branchCode, "invoice", seq))]);
+        } catch (error) {
+          const actual = await this.resyncFromD1("invoice", cmd.franchiseId, cmd.branchId);
+          if (!isBatchAssertionFailure(error) || actual.lastSeq === head.lastSeq) throw error;
+          this.logger.error("document series drifted from D1; resynchronised from D1", { branchId: cmd.branchId, series: "invoice", counterLastSeq: head.lastSeq, d1LastSeq: actual.lastSeq, attempt });
+          if (attempt >= 2) return { ok: false, ...errorData(conflict("numbering_contended", "the branch's numbering moved while this block was being numbered; retry")) };
+          head = actual;
+          continue;
+        }
+        this.saveHead("invoice", cmd.branchId, { lastSeq, lastIssueDate: head.lastIssueDate !== null && head.lastIssueDate > cmd.issueDate ? head.lastIssueDate : cmd.issueDate });
+        return { ok: true, value: { firstSeq, lastSeq } };
+      }
+    });
   }
 
   /** The series head, for monitoring and tests. */

@@ -30,6 +30,9 @@ export { VerifactuChain } from "../durable-objects/verifactu-chain.ts";
 export { ErpConnection } from "../durable-objects/erp-connection.ts";
 import "./integrations/erp/subscriber.ts";
 export { OpsMetrics } from "../durable-objects/ops-metrics.ts";
+// Billing runs (issue 13): the durable workflow behind POST /v1/billing-runs.
+export { BillingRunWorkflow } from "./billing/runs/billing-run-workflow.ts";
+import { BILLING_RUN_SWEEP_CRON, restartStalledRuns } from "./billing/runs/sweep.ts";
 
 const app = createApp();
 
@@ -45,6 +48,7 @@ export default {
     if (controller.cron === "* * * * *") await sweepOutbox(env, logger);
     if (controller.cron === "* * * * *") await ensureRollups(env, logger); // analytics (issue 11)
     if (controller.cron === BI_EXPORT_CRON) await scheduleDailyBiExports(env, logger); // analytics (issue 11): BI feed
+    if (controller.cron === BILLING_RUN_SWEEP_CRON) await restartStalledRuns(env, logger); // billing runs (issue 13)
     if (controller.cron === PURGE_CRON) await purgeExpired(env, logger);
     if (controller.cron === AUDIT_CHECKPOINT_CRON) await checkpointAllLogs(env, logger);
     if (controller.cron === DUNNING_CRON) await sweepDunning(env, logger);

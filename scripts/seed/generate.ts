@@ -6,6 +6,7 @@ import { addDays } from "../../workers/domain/dates.ts";
 import { formatDocumentNumber } from "../../workers/domain/document-number.ts";
 import { FRANCHISE_SPECS } from "./catalog.ts";
 import { demoApiKey, demoPasswordHash } from "./credentials.ts";
+import { planAgreements } from "./agreements.ts";
 import type { CreditNotePlan } from "./credit-notes.ts";
 import { planCustomer, type CustomerPlan } from "./customers.ts";
 import { planDunning } from "./dunning.ts";
@@ -204,6 +205,7 @@ export async function generateDemoData(opts: GenerateOptions): Promise<DemoData>
     ...setup.rows,
     ...documents,
     ...dunning,
+    agreements: planAgreements(customers, window, rng), // billing runs (issue 13)
     staff_users: access.staff_users,
     staff_branch_assignments: access.staff_branch_assignments,
     api_keys: access.api_keys,

@@ -3,6 +3,8 @@
 // the triggers of migration 0001 move amount_paid, amount_credited and status as allocations
 // and credit notes are inserted after them.
 
+import type { AgreementRow } from "./agreements.ts";
+
 export type SqlValue = string | number | null;
 
 export interface FranchiseRow { id: string; name: string; created_at: string }
@@ -123,6 +125,7 @@ export interface DemoTables {
   tax_rates: TaxRateRow[];
   customers: CustomerRow[];
   customer_channels: CustomerChannelRow[];
+  agreements: AgreementRow[]; // billing runs (issue 13): scripts/seed/agreements.ts
   staff_users: StaffUserRow[];
   staff_branch_assignments: StaffBranchAssignmentRow[];
   api_keys: ApiKeyRow[];
@@ -148,6 +151,7 @@ export const INSERT_ORDER: ReadonlyArray<keyof DemoTables> = [
   "tax_rates",
   "customers",
   "customer_channels",
+  "agreements",
   "staff_users",
   "staff_branch_assignments",
   "api_keys",

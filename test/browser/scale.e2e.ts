@@ -24,6 +24,26 @@ export async function scaleScenarios(options: SuiteOptions): Promise<{ passed: n
       await cleanText(page);
       await shoot(page, "ops-traffic", width);
     });
+    // Billing runs (issue 13): an admin bills a branch's agreements for this month and watches it finish.
+    if (width === "desktop") {
+      await step("operations: start a billing run and follow it to done (desktop)", async () => {
+        const form = page.getByRole("form", { name: "Start a billing run" });
+        await form.getByRole("button", { name: "Start billing run" }).click();
+        const flash = await form.getByRole("status").innerText();
+        const runId = /brun_[0-9a-z]{26}/.exec(flash)?.[0];
+        assert.ok(runId, `the form names the queued run (saw "${flash}")`);
+        await page.getByTestId(`run-status-${runId}`).getByText("done", { exact: true }).waitFor({ timeout: 60_000 });
+        const run = await partner<any>(`/v1/billing-runs/${runId}`);
+        assert.equal(run.status, "done");
+        assert.ok(run.issued > 0, `the demo branch's agreements were billed (issued ${run.issued})`);
+        assert.equal(run.issued + run.failed, run.planned);
+        // A second run for the same branch and month is refused, and the form says why.
+        await form.getByRole("button", { name: "Start billing run" }).click();
+        await form.getByRole("alert").getByText(/already has billing run/).waitFor();
+        await cleanText(page);
+        await shoot(page, "ops-billing-runs", width);
+      });
+    }
     await context.close();
   }
   return counts;

@@ -38,6 +38,9 @@ import { GetCashflowForecast, GetCustomerRisk, GetForecastAccuracy, ListRiskScor
 // Analytics (issue 11)
 import { CreateBiExport, DownloadBiFile, GetBiExport, GetBiManifest, GetBiTableRows } from "./routes/bi.ts";
 import { GetAnalyticsBranches, GetAnalyticsOverview, GetAnalyticsProfitability, GetAnalyticsReconciliation, GetAnalyticsRevenue, RebuildAnalytics } from "./routes/analytics.ts";
+// Billing runs and recurring agreements (issue 13)
+import { CreateBillingRun, GetBillingRun, ListBillingRuns } from "./routes/billing-runs.ts";
+import { ChangeAgreement, CreateAgreement, GetAgreement, ListAgreements, UpdateAgreement } from "./routes/agreements.ts";
 import { CreateCadence, GetCadence, GetDunningSettings, ListCadences, PreviewDunning, ReplaceDunningSettings, UpdateCadence } from "./routes/dunning-config.ts";
 import { emailUnsubscribe, metaWebhook, metaWebhookVerify, twilioInbound, twilioStatus } from "./routes/dunning-webhooks.ts";
 import { CreateDispute, CreateOptOut, CreatePromiseToPay, DeleteOptOut, ExportInvoiceCommunications, GetDunningProfile, ListCommunications, ResolveDispute, SetDunningProfile } from "./routes/dunning-records.ts";
@@ -244,6 +247,15 @@ export function createApp() {
   openapi.get("/bi/files", DownloadBiFile);
   // BI feed pull API (issue 11): after /v1/bi/manifest and /v1/bi/exports so those paths win.
   openapi.get("/v1/bi/:table", GetBiTableRows);
+  // Billing runs and recurring agreements (issue 13): durable, chunked, gapless runs.
+  openapi.post("/v1/billing-runs", CreateBillingRun);
+  openapi.get("/v1/billing-runs", ListBillingRuns);
+  openapi.get("/v1/billing-runs/:id", GetBillingRun);
+  openapi.post("/v1/agreements", CreateAgreement);
+  openapi.get("/v1/agreements", ListAgreements);
+  openapi.get("/v1/agreements/:id", GetAgreement);
+  openapi.patch("/v1/agreements/:id", UpdateAgreement);
+  openapi.post("/v1/agreements/:id/changes", ChangeAgreement);
 
   return app;
 }

@@ -45,3 +45,5 @@ export type CashflowPeriod = CashflowForecast["weeks"][number];
 export type ForecastAccuracy = Ok<paths["/v1/analytics/forecast/accuracy"]["get"]>;
 export type CustomerRiskList = Ok<paths["/v1/analytics/forecast/risk"]["get"]>;
 export type CustomerRisk = CustomerRiskList["data"][number];
+// Billing runs (issue 13)
+export type BillingRun = Item<Ok<paths["/v1/billing-runs"]["get"]>>;

@@ -14,6 +14,7 @@ import { Pager } from "../ui/pager.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { type Column, DataTable } from "../ui/table.tsx";
 import { ApiTraffic } from "./ops/api-traffic.tsx";
+import { BillingRuns } from "./ops/billing-runs.tsx";
 
 // The relay runs every minute: pending events older than a few runs mean it is stuck or slow.
 const LAG_ALERT_SECONDS = 300;
@@ -117,6 +118,7 @@ export function Ops() {
         <PipelineStats pipeline={stats.data} />
       )}
       <ApiTraffic />
+      <BillingRuns admin={admin} />
       <Card title="Dead letters" actions={admin && dead.data ? <span className="muted small">Newest first</span> : undefined}>
         {!admin ? (
           <Empty title="Dead letters are for administrators" icon="⚙">

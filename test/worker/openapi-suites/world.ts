@@ -133,6 +133,18 @@ const FACTORIES: Record<string, (need: Need, s: Sessions) => Promise<string[]>> 
   ],
   // A queued BI export (analytics, issue 11): made by A's admin; the queue may run it meanwhile.
   bix: async (_need, s) => [await created(callJson("POST", "/v1/bi/exports", { key: s.aAdmin, body: { date: "2026-01-15" } }), "a BI export")],
+  // Billing runs (issue 13): an agreement in Madrid (EUR) and one in New York (USD: out of the Madrid manager's reach).
+  agr: async (need) => {
+    const [customerId] = await need("cus");
+    const agreement = (branchId: string, serviceTypeId?: string) =>
+      created(callJson("POST", "/v1/agreements", { body: { customerId, branchId, serviceTypeId: serviceTypeId ?? A.cleaning, quantity: 2, unitPrice: 4500, cadence: "monthly", startDate: "2026-01-10" } }), "an agreement");
+    return [await agreement(A.madrid), await agreement(A.newYork)];
+  },
+  // A run of Madrid's agreements for a past month; its workflow may run meanwhile.
+  brun: async (need) => {
+    await need("agr");
+    return [await created(callJson("POST", "/v1/billing-runs", { body: { branchId: A.madrid, period: "2026-01", source: "agreements" } }), "a billing run")];
+  },
   key: async (_need, s) => [await created(callJson("POST", "/v1/api-keys", { key: s.aAdmin, body: { name: "isolation target", scopes: ["read"] } }), "an API key")],
   // Accounting integrations (issue 8): a pending Xero connection of A.
   erc: async (_need, s) => {

@@ -1,0 +1,118 @@
+// Billing runs and their work lists (issue 13): reads scoped by franchise, and the statements
+// the submit / plan / chunk steps run. Bulk rows travel as one JSON parameter (json_each), so
+// every statement binds a handful of parameters whatever the chunk size (D1 allows 100).
+import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import type { Statement } from "./batch.ts";
+import { rawStatement } from "./raw-statement.ts";
+import type { Db } from "./client.ts";
+import { selectInChunks } from "./chunks.ts";
+import { billingRunInvoices, billingRunItems, billingRuns } from "./schema/billing-runs.ts";
+
+export type BillingRunRow = typeof billingRuns.$inferSelect;
+export type BillingRunItemRow = typeof billingRunItems.$inferSelect;
+
+export interface NewRunItem {
+  position: number;
+  customerId: string;
+  billingKeys: string[];
+  /** DraftLineInput[] */
+  lines: unknown[];
+}
+
+export function insertRunStatement(db: Db, run: typeof billingRuns.$inferInsert): Statement {
+  return db.insert(billingRuns).values(run);
+}
+
+/** Items of a run in one statement; INSERT OR IGNORE so a re-executed plan step adds nothing twice. */
+export function insertRunItemsStatement(db: Db, franchiseId: string, runId: string, items: NewRunItem[]): Statement {
+  const rows = items.map((i) => ({ position: i.position, customer_id: i.customerId, billing_keys: JSON.stringify(i.billingKeys), lines: JSON.stringify(i.lines) }));
+  return rawStatement(db, sql`INSERT OR IGNORE INTO billing_run_items (run_id, position, franchise_id, customer_id, billing_keys, lines, status)
+    SELECT ${runId}, json_extract(value, '$.position'), ${franchiseId}, json_extract(value, '$.customer_id'), json_extract(value, '$.billing_keys'), json_extract(value, '$.lines'), 'planned'
+    FROM json_each(${JSON.stringify(rows)})`);
+}
+
+/**
+ * The run's counters, recomputed from its items (not incremented), so a statement that runs
+ * twice (a retried step, a redelivered chunk) can never count anything twice.
+ */
+export function runCountersUpdate(db: Db, franchiseId: string, runId: string, now: string): Statement {
+  return rawStatement(db, sql`UPDATE billing_runs SET
+      planned = (SELECT COUNT(*) FROM billing_run_items WHERE run_id = ${runId}),
+      issued = (SELECT COUNT(*) FROM billing_run_items WHERE run_id = ${runId} AND status = 'issued'),
+      created = (SELECT COUNT(*) FROM billing_run_items WHERE run_id = ${runId} AND status = 'issued'),
+      failed = (SELECT COUNT(*) FROM billing_run_items WHERE run_id = ${runId} AND status = 'failed'),
+      updated_at = ${now}
+    WHERE id = ${runId} AND franchise_id = ${franchiseId}`);
+}
+
+export function setRunStatusStatement(db: Db, franchiseId: string, runId: string, status: BillingRunRow["status"], now: string, error: string | null = null): Statement {
+  const finished = status === "done" || status === "failed" ? now : null;
+  return rawStatement(db, sql`UPDATE billing_runs SET status = ${status}, error = COALESCE(${error}, error), updated_at = ${now}, finished_at = COALESCE(finished_at, ${finished})
+    WHERE id = ${runId} AND franchise_id = ${franchiseId} AND status NOT IN ('done', 'failed')`);
+}
+
+export interface ItemFailure {
+  position: number;
+  code: string;
+  message: string;
+}
+
+export function markItemsFailedStatement(db: Db, runId: string, failures: ItemFailure[]): Statement {
+  return rawStatement(db, sql`UPDATE billing_run_items SET status = 'failed',
+      error_code = (SELECT json_extract(value, '$.code') FROM json_each(${JSON.stringify(failures)}) WHERE json_extract(value, '$.position') = billing_run_items.position),
+      error_message = (SELECT json_extract(value, '$.message') FROM json_each(${JSON.stringify(failures)}) WHERE json_extract(value, '$.position') = billing_run_items.position)
+    WHERE run_id = ${runId} AND status = 'planned' AND position IN (SELECT json_extract(value, '$.position') FROM json_each(${JSON.stringify(failures)}))`);
+}
+
+export async function getRun(db: Db, franchiseId: string, runId: string): Promise<BillingRunRow | undefined> {
+  return db.select().from(billingRuns).where(and(eq(billingRuns.franchiseId, franchiseId), eq(billingRuns.id, runId))).get();
+}
+
+export async function getRunForPeriod(db: Db, franchiseId: string, branchId: string, period: string): Promise<BillingRunRow | undefined> {
+  return db.select().from(billingRuns).where(and(eq(billingRuns.franchiseId, franchiseId), eq(billingRuns.branchId, branchId), eq(billingRuns.period, period))).get();
+}
+
+export async function listRuns(db: Db, franchiseId: string, opts: { before?: string | undefined; branchIds?: readonly string[] | null; limit: number }): Promise<BillingRunRow[]> {
+  const conditions = [eq(billingRuns.franchiseId, franchiseId)];
+  if (opts.before) conditions.push(lt(billingRuns.id, opts.before));
+  if (opts.branchIds) conditions.push(inArray(billingRuns.branchId, [...opts.branchIds]));
+  return db.select().from(billingRuns).where(and(...conditions)).orderBy(desc(billingRuns.id)).limit(opts.limit + 1).all();
+}
+
+/** Planned items of positions [from, to): one chunk's work. */
+export async function plannedItems(db: Db, franchiseId: string, runId: string, from: number, to: number): Promise<BillingRunItemRow[]> {
+  return db
+    .select()
+    .from(billingRunItems)
+    .where(and(eq(billingRunItems.runId, runId), eq(billingRunItems.franchiseId, franchiseId), eq(billingRunItems.status, "planned"), gte(billingRunItems.position, from), lt(billingRunItems.position, to)))
+    .orderBy(asc(billingRunItems.position))
+    .all();
+}
+
+export async function failedItems(db: Db, franchiseId: string, runId: string, limit: number): Promise<BillingRunItemRow[]> {
+  return db
+    .select()
+    .from(billingRunItems)
+    .where(and(eq(billingRunItems.runId, runId), eq(billingRunItems.franchiseId, franchiseId), eq(billingRunItems.status, "failed")))
+    .orderBy(asc(billingRunItems.position))
+    .limit(limit)
+    .all();
+}
+
+export async function countItems(db: Db, runId: string): Promise<number> {
+  const row = await db.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM billing_run_items WHERE run_id = ${runId}`);
+  return row?.n ?? 0;
+}
+
+/** Which of `keys` already have an invoice (from any run). */
+export async function billedKeys(db: Db, franchiseId: string, keys: string[]): Promise<Set<string>> {
+  const rows = await selectInChunks(keys, (chunk) =>
+    db.select({ key: billingRunInvoices.billingKey }).from(billingRunInvoices).where(and(eq(billingRunInvoices.franchiseId, franchiseId), inArray(billingRunInvoices.billingKey, chunk))),
+  );
+  return new Set(rows.map((r) => r.key));
+}
+
+/** Runs that should be moving: queued or running, untouched since `before` (the restart sweeper). */
+export async function staleRuns(db: Db, before: string, limit: number): Promise<BillingRunRow[]> {
+  return db.select().from(billingRuns).where(and(inArray(billingRuns.status, ["queued", "running"]), lt(billingRuns.updatedAt, before))).orderBy(asc(billingRuns.updatedAt)).limit(limit).all();
+}

@@ -1,0 +1,127 @@
+// Creating AND issuing a block of invoices in one D1 batch (billing runs, issue 13). Each table
+// gets ONE statement that reads its rows from a single JSON parameter (json_each), so a block of
+// a hundred invoices binds a handful of parameters, far under D1's 100, and costs one round trip.
+// The rows are exactly what the API's draft + issue would have written: the same columns, version
+// 2, frozen seller/buyer snapshots, and the outbox events invoice.drafted (v1) + invoice.issued
+// (v2) with the same payloads, so every consumer (e-invoicing, analytics, audit, ERP) treats a
+// run's invoices like any other.
+import { sql } from "drizzle-orm";
+import { canonicalJson } from "../domain/canonical-json.ts";
+import type { DraftLine } from "../domain/invoice-draft.ts";
+import type { InvoiceTotals } from "../domain/invoice-totals.ts";
+import type { PartySnapshots } from "../domain/party-snapshot.ts";
+import { invoicePayload } from "../events/payloads.ts";
+import type { Statement } from "./batch.ts";
+import { rawStatement } from "./raw-statement.ts";
+import type { Db } from "./client.ts";
+import { newId } from "./ids.ts";
+import { runCountersUpdate } from "./billing-runs.ts";
+
+/** One priced invoice of a block, ready to be numbered. */
+export interface BlockInvoice {
+  invoiceId: string;
+  customerId: string;
+  /** Dedupe keys (billing_run_invoices): "agr:<agreement>:<period>" per agreement billed, or "run:<run>:<position>". */
+  billingKeys: string[];
+  /** The run item it comes from. */
+  position: number;
+  dueDate: string;
+  memo: string | null;
+  lines: DraftLine[];
+  totals: InvoiceTotals;
+  parties: PartySnapshots;
+}
+
+export interface BlockCommand {
+  franchiseId: string;
+  branchId: string;
+  runId: string;
+  currency: string;
+  issueDate: string;
+  now: string;
+  actor: string;
+  invoices: BlockInvoice[];
+}
+
+const json = (rows: unknown[]) => JSON.stringify(rows);
+const v = (field: string) => sql.raw(`json_extract(value, '$.${field}')`);
+
+/**
+ * The statements of a block numbered firstSeq, firstSeq + 1, ... in the order of cmd.invoices.
+ * `numberOf` formats a sequence number. The caller prepends the series assertion.
+ */
+export function blockIssueStatements(db: Db, cmd: BlockCommand, firstSeq: number, numberOf: (seq: number) => string): Statement[] {
+  const { franchiseId, branchId, currency, issueDate, now, actor, runId } = cmd;
+  const invoiceRows = cmd.invoices.map((inv, i) => {
+    const seq = firstSeq + i;
+    return {
+      id: inv.invoiceId,
+      customer_id: inv.customerId,
+      seq,
+      number: numberOf(seq),
+      status: inv.totals.total === 0 ? "paid" : "issued",
+      due_date: inv.dueDate,
+      subtotal: inv.totals.subtotal,
+      tax_total: inv.totals.taxTotal,
+      total: inv.totals.total,
+      tax_breakdown: JSON.stringify(inv.totals.taxBreakdown),
+      memo: inv.memo,
+      seller: JSON.stringify(inv.parties.seller),
+      buyer: JSON.stringify(inv.parties.buyer),
+    };
+  });
+  const lineRows = cmd.invoices.flatMap((inv) =>
+    inv.lines.map((l) => ({
+      id: newId("il"),
+      invoice_id: inv.invoiceId,
+      position: l.position,
+      description: l.description,
+      quantity_milli: l.quantityMilli,
+      unit_price: l.unitPrice,
+      discount_bps: l.discountBps,
+      discount_amount: l.discountAmount,
+      net_amount: l.netAmount,
+      service_type_id: l.serviceTypeId,
+      tax_category: l.taxCategory,
+      tax_rate_ppm: l.taxRatePpm,
+      service_period_start: l.servicePeriodStart,
+      service_period_end: l.servicePeriodEnd,
+    })),
+  );
+  const eventRows = cmd.invoices.flatMap((inv, i) => {
+    const row = invoiceRows[i]!;
+    const base = { id: inv.invoiceId, branchId, customerId: inv.customerId, currency, issueDate, dueDate: inv.dueDate, ...inv.totals, amountPaid: 0, amountCredited: 0, memo: inv.memo, voidReason: null, voidedAt: null };
+    const drafted = invoicePayload({ ...base, number: null, status: "draft", version: 1, issuedAt: null }, inv.lines);
+    const issued = invoicePayload({ ...base, number: row.number, status: row.status, version: 2, issuedAt: now }, inv.lines);
+    return [
+      { id: newId("evt"), type: "invoice.drafted", aggregate_id: inv.invoiceId, aggregate_version: 1, payload: canonicalJson(drafted) },
+      { id: newId("evt"), type: "invoice.issued", aggregate_id: inv.invoiceId, aggregate_version: 2, payload: canonicalJson(issued) },
+    ];
+  });
+  const keyRows = cmd.invoices.flatMap((inv) => inv.billingKeys.map((key) => ({ billing_key: key, invoice_id: inv.invoiceId })));
+  const itemRows = cmd.invoices.map((inv) => ({ position: inv.position, invoice_id: inv.invoiceId }));
+  return [
+    rawStatement(db, sql`INSERT INTO invoices (id, franchise_id, branch_id, customer_id, seq, number, status, currency, issue_date, due_date, due_in_days,
+        subtotal, tax_total, total, amount_paid, amount_credited, tax_breakdown, memo, seller, buyer, version, created_at, updated_at, issued_at)
+      SELECT ${v("id")}, ${franchiseId}, ${branchId}, ${v("customer_id")}, ${v("seq")}, ${v("number")}, ${v("status")}, ${currency}, ${issueDate}, ${v("due_date")}, NULL,
+        ${v("subtotal")}, ${v("tax_total")}, ${v("total")}, 0, 0, ${v("tax_breakdown")}, ${v("memo")}, ${v("seller")}, ${v("buyer")}, 2, ${now}, ${now}, ${now}
+      FROM json_each(${json(invoiceRows)})`),
+    rawStatement(db, sql`INSERT INTO invoice_lines (id, franchise_id, invoice_id, position, description, quantity_milli, unit_price, discount_bps, discount_amount, net_amount,
+        service_type_id, tax_category, tax_rate_ppm, service_period_start, service_period_end)
+      SELECT ${v("id")}, ${franchiseId}, ${v("invoice_id")}, ${v("position")}, ${v("description")}, ${v("quantity_milli")}, ${v("unit_price")}, ${v("discount_bps")}, ${v("discount_amount")}, ${v("net_amount")},
+        ${v("service_type_id")}, ${v("tax_category")}, ${v("tax_rate_ppm")}, ${v("service_period_start")}, ${v("service_period_end")}
+      FROM json_each(${json(lineRows)})`),
+    // The franchise's next outbox positions, like outboxInsert: MAX(seq) is read once for the
+    // statement (SQLite materialises a SELECT that reads the table it inserts into), + row index.
+    rawStatement(db, sql`INSERT INTO outbox_events (id, franchise_id, type, aggregate_type, aggregate_id, aggregate_version, actor, payload, occurred_at, seq)
+      SELECT ${v("id")}, ${franchiseId}, ${v("type")}, 'invoice', ${v("aggregate_id")}, ${v("aggregate_version")}, ${actor}, ${v("payload")}, ${now},
+        (SELECT COALESCE(MAX(seq), 0) FROM outbox_events WHERE franchise_id = ${franchiseId}) + key + 1
+      FROM json_each(${json(eventRows)})`),
+    // The dedupe ledger: its primary key aborts the whole batch if any key was billed before.
+    rawStatement(db, sql`INSERT INTO billing_run_invoices (franchise_id, billing_key, invoice_id, run_id)
+      SELECT ${franchiseId}, ${v("billing_key")}, ${v("invoice_id")}, ${runId} FROM json_each(${json(keyRows)})`),
+    rawStatement(db, sql`UPDATE billing_run_items SET status = 'issued', invoice_id = (SELECT json_extract(value, '$.invoice_id') FROM json_each(${json(itemRows)}) WHERE json_extract(value, '$.position') = billing_run_items.position)
+      WHERE run_id = ${runId} AND status = 'planned' AND position IN (SELECT json_extract(value, '$.position') FROM json_each(${json(itemRows)}))`),
+    runCountersUpdate(db, franchiseId, runId, now),
+  ];
+}
