@@ -55,8 +55,14 @@ export async function dunningSnapshot(db: Db, franchiseId: string, customerId: s
   return {
     found: customer ? { customer, channels } : undefined,
     profile: profile
-      ? { preferredChannels: JSON.parse(profile.preferredChannels) as Channel[], doNotContact: profile.doNotContact, unreachable: JSON.parse(profile.unreachable) as DunningProfile["unreachable"] }
-      : { preferredChannels: [], doNotContact: false, unreachable: {} },
+      ? {
+          preferredChannels: JSON.parse(profile.preferredChannels) as Channel[],
+          doNotContact: profile.doNotContact,
+          unreachable: JSON.parse(profile.unreachable) as DunningProfile["unreachable"],
+          segment: profile.segment,
+          segmentSource: profile.segmentSource as DunningProfile["segmentSource"],
+        }
+      : { preferredChannels: [], doNotContact: false, unreachable: {}, segment: null, segmentSource: null },
     settings: settings
       ? { buckets: JSON.parse(settings.buckets) as AgingBucketDef[], holidays: JSON.parse(settings.holidays) as Record<string, string[]>, updatedAt: settings.updatedAt }
       : { buckets: DEFAULT_BUCKETS.map((b) => ({ ...b })), holidays: {}, updatedAt: null },
