@@ -56,9 +56,9 @@ export function SealPanel({ id, seal }: { id: string; seal: Loaded<Seal> }) {
           <>
             <Dl
               items={[
-                ["Key id", <span className="mono" data-testid="seal-kid">{seal.data.kid}</span>],
-                ["SHA-256", <span className="mono hash" data-testid="seal-sha256">{seal.data.sha256}</span>],
-                ["Sealed at", <InstantText at={seal.data.sealedAt} />],
+                ["Key id", <span key="Key id" className="mono" data-testid="seal-kid">{seal.data.kid}</span>],
+                ["SHA-256", <span key="SHA-256" className="mono hash" data-testid="seal-sha256">{seal.data.sha256}</span>],
+                ["Sealed at", <InstantText key="Sealed at" at={seal.data.sealedAt} />],
               ]}
             />
             <p className="muted small">Ed25519 detached JWS over the document bytes; public keys at /.well-known/jwks.json. Tamper-evident and verifiable, not a qualified signature.</p>
@@ -83,10 +83,10 @@ export function SealPanel({ id, seal }: { id: string; seal: Loaded<Seal> }) {
         ) : (
           <Dl
             items={[
-              ["Status", <span data-testid="archive-status">{archive.data.integrity === "ok" ? <span className="badge badge-good">Archived · integrity OK</span> : <span className="badge badge-bad">Integrity {archive.data.integrity}</span>}</span>],
-              ["Archived at", <InstantText at={archive.data.archivedAt} />],
-              ["Object key", <span className="mono hash">{archive.data.documentKey ?? "—"}</span>],
-              ...(archive.data.actualSha256 ? ([["Stored bytes hash to", <span className="mono hash">{archive.data.actualSha256}</span>]] as Array<[string, ReactNode]>) : []),
+              ["Status", <span key="Status" data-testid="archive-status">{archive.data.integrity === "ok" ? <span className="badge badge-good">Archived · integrity OK</span> : <span className="badge badge-bad">Integrity {archive.data.integrity}</span>}</span>],
+              ["Archived at", <InstantText key="Archived at" at={archive.data.archivedAt} />],
+              ["Object key", <span key="Object key" className="mono hash">{archive.data.documentKey ?? "—"}</span>],
+              ...(archive.data.actualSha256 ? ([["Stored bytes hash to", <span key="Stored bytes hash to" className="mono hash">{archive.data.actualSha256}</span>]] as Array<[string, ReactNode]>) : []),
             ]}
           />
         )}

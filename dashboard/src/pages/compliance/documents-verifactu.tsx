@@ -81,16 +81,16 @@ export function VerifactuPanel({ id }: { id: string }) {
       <div className="verifactu-grid">
         <Dl
           items={[
-            ["Issuer (NIF)", <span className="mono">{record.IDEmisorFactura}</span>],
-            ["Number", <span className="mono">{record.NumSerieFactura}</span>],
+            ["Issuer (NIF)", <span key="Issuer (NIF)" className="mono">{record.IDEmisorFactura}</span>],
+            ["Number", <span key="Number" className="mono">{record.NumSerieFactura}</span>],
             ["Issue date", record.FechaExpedicionFactura],
             ["Type", record.TipoFactura],
             ["Tax / total", `${record.CuotaTotal} / ${record.ImporteTotal}`],
             ["Registered", record.FechaHoraHusoGenRegistro],
-            ["Huella", <span className="mono hash" data-testid="verifactu-huella">{record.Huella}</span>],
+            ["Huella", <span key="Huella" className="mono hash" data-testid="verifactu-huella">{record.Huella}</span>],
             [
               "Chain link",
-              <span data-testid="verifactu-chain">
+              <span key="chain" data-testid="verifactu-chain">
                 Record {chain.position} of {chain.issuer}
                 {previous ? (
                   <>
@@ -109,11 +109,11 @@ export function VerifactuPanel({ id }: { id: string }) {
                 )}
               </span>,
             ],
-            ["AEAT submission", <SubmissionText s={submission} />],
+            ["AEAT submission", <SubmissionText key="AEAT submission" s={submission} />],
             ...(anulacion
               ? ([
-                  ["Anulación", <span className="mono hash">{anulacion.Huella}</span>],
-                  ["Anulación submission", <SubmissionText s={anulacion.submission} />],
+                  ["Anulación", <span key="Anulación" className="mono hash">{anulacion.Huella}</span>],
+                  ["Anulación submission", <SubmissionText key="Anulación submission" s={anulacion.submission} />],
                 ] as Array<[string, ReactNode]>)
               : []),
           ]}
