@@ -165,6 +165,29 @@ describe("risk → dunning segment", () => {
     expect(bad.status).toBe(400);
   });
 
+  it("the franchise's own thresholds: raising them sends the high-risk customer back to its own segment's cadence at the next training", async () => {
+    expect((await callJson("GET", "/v1/analytics/forecast/settings")).body).toEqual({
+      highRisk: { enter: 0.6, exit: 0.45 },
+      source: "default",
+      updatedAt: null,
+    });
+    const bad = await callJson("PUT", "/v1/analytics/forecast/settings", { body: { highRisk: { enter: 0.5, exit: 0.7 } } });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.body)).toContain("highRisk.exit");
+    expect((await callJson("PUT", "/v1/analytics/forecast/settings", { body: { highRisk: { enter: 1.2, exit: 0.5 } } })).status).toBe(400);
+    expect((await callJson("GET", "/v1/analytics/forecast/settings")).body.source).toBe("default");
+    expect(await profile(ids.late!)).toMatchObject({ segment: "high-risk", segmentSource: "risk" });
+    const saved = await callJson("PUT", "/v1/analytics/forecast/settings", { body: { highRisk: { enter: 1, exit: 1 } } });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ highRisk: { enter: 1, exit: 1 }, source: "franchise" });
+    await train();
+    expect((await callJson("GET", `/v1/customers/${ids.late}/risk`)).body.pLate).toBeLessThan(1);
+    expect(await profile(ids.late!)).toMatchObject({ segment: null, segmentSource: null });
+    expect((await preview(ids.late!)).cadence.id).toBe(standard);
+    // Staff's pin is untouched either way.
+    expect(await profile(ids.manual!)).toMatchObject({ segment: "key-account", segmentSource: "staff" });
+  });
+
   it("applies 300 segment changes in one batch within D1's 100-parameter limit, skipping the 40 pinned by staff", async () => {
     const db = database(env.DB);
     const stamp = new Date().toISOString();

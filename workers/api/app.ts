@@ -34,7 +34,7 @@ import { AllocatePayment, ApplyCustomerCredit, CreateRefund, GetCustomerBalance,
 import { ListInvoiceEvents } from "./routes/invoice-events.ts";
 import { GetReceivablesAging } from "./routes/receivables.ts";
 // Forecasting and risk (issue 12)
-import { GetCashflowForecast, GetCustomerRisk, GetForecastAccuracy, ListRiskScores, RetrainForecastModels } from "./routes/forecast.ts";
+import { GetCashflowForecast, GetCustomerRisk, GetForecastAccuracy, GetForecastSettings, ListRiskScores, ReplaceForecastSettings, RetrainForecastModels } from "./routes/forecast.ts";
 // Analytics (issue 11)
 import { CreateBiExport, DownloadBiFile, GetBiExport, GetBiManifest, GetBiTableRows } from "./routes/bi.ts";
 import { GetAnalyticsBranches, GetAnalyticsOverview, GetAnalyticsProfitability, GetAnalyticsReconciliation, GetAnalyticsRevenue, RebuildAnalytics } from "./routes/analytics.ts";
@@ -233,6 +233,8 @@ export function createApp() {
   openapi.get("/v1/analytics/forecast/accuracy", GetForecastAccuracy);
   openapi.get("/v1/analytics/forecast/risk", ListRiskScores);
   openapi.post("/v1/analytics/forecast/retrain", RetrainForecastModels);
+  openapi.get("/v1/analytics/forecast/settings", GetForecastSettings);
+  openapi.put("/v1/analytics/forecast/settings", ReplaceForecastSettings);
   openapi.get("/v1/customers/:id/risk", GetCustomerRisk);
   // Analytics (issue 11): rollup-backed reads, reconciliation, admin rebuild.
   openapi.get("/v1/analytics/overview", GetAnalyticsOverview);

@@ -7,7 +7,8 @@ import { rollingOriginBacktest } from "../domain/forecast/backtest.ts";
 import type { InvoiceRecord } from "../domain/risk/features.ts";
 import { baselineScores, evaluateScores, type RiskModel, scoreInvoices, trainRiskModel } from "../domain/risk/model.ts";
 import { calibrationTable } from "../domain/risk/risk-metrics.ts";
-import { DEFAULT_RISK_SEGMENT_POLICY, type RiskSegmentChanges, riskSegmentChanges } from "../domain/risk/dunning-segment.ts";
+import { type RiskSegmentChanges, riskSegmentChanges } from "../domain/risk/dunning-segment.ts";
+import { forecastSettingsOf } from "./forecast-settings.ts";
 import { profilesWithSegment, riskSegmentStatements } from "../risk/dunning-segment.ts";
 import { invoiceHistory, type InvoiceHistoryRow, saveModelRun } from "../db/forecast.ts";
 import { newId } from "../db/ids.ts";
@@ -154,7 +155,8 @@ export async function trainFranchiseModels(ctx: BillingContext): Promise<ModelRu
       });
   }
   // Risk feeds dunning: high scores switch the customer to the high-risk cadence, in the same batch.
-  const dunningSegments = riskSegmentChanges(scores, await profilesWithSegment(ctx.db, ctx.franchiseId), DEFAULT_RISK_SEGMENT_POLICY);
+  const settings = await forecastSettingsOf(ctx.db, ctx.franchiseId);
+  const dunningSegments = riskSegmentChanges(scores, await profilesWithSegment(ctx.db, ctx.franchiseId), settings.highRisk);
   await saveModelRun(
     ctx.db,
     {

@@ -8,7 +8,7 @@ import { runBatch, type Statement } from "./batch.ts";
 import { selectInChunks, statementsInChunks } from "./chunks.ts";
 import type { Db } from "./client.ts";
 import { customers, invoices, paymentAllocations, payments } from "./schema.ts";
-import { customerRiskScores, forecastModelRuns } from "./schema/forecast.ts";
+import { customerRiskScores, forecastModelRuns, forecastSettings } from "./schema/forecast.ts";
 
 /** At most this many invoices feed one training run or forecast (the newest, within the window). */
 export const HISTORY_ROW_CAP = 20_000;
@@ -74,7 +74,12 @@ export async function latestModelRun(db: Db, franchiseId: string): Promise<Model
 }
 
 /** The run and its scores replace the previous scores, in one batch with `also` (the dunning segments that follow from them). */
-export async function saveModelRun(db: Db, run: typeof forecastModelRuns.$inferInsert, scores: (typeof customerRiskScores.$inferInsert)[], also: Statement[] = []): Promise<void> {
+export async function saveModelRun(
+  db: Db,
+  run: typeof forecastModelRuns.$inferInsert,
+  scores: (typeof customerRiskScores.$inferInsert)[],
+  also: Statement[] = [],
+): Promise<void> {
   const statements: Statement[] = [
     db.insert(forecastModelRuns).values(run),
     db.delete(customerRiskScores).where(eq(customerRiskScores.franchiseId, run.franchiseId)),
@@ -150,4 +155,15 @@ export async function customerSegments(db: Db, franchiseId: string, customerIds:
       .where(and(eq(customers.franchiseId, franchiseId), inArray(customers.id, chunk))),
   );
   return new Map(rows.map((r) => [r.id, r.segment]));
+}
+
+export type ForecastSettingsRow = typeof forecastSettings.$inferSelect;
+
+export async function getForecastSettings(db: Db, franchiseId: string): Promise<ForecastSettingsRow | undefined> {
+  return db.select().from(forecastSettings).where(eq(forecastSettings.franchiseId, franchiseId)).get();
+}
+
+export function forecastSettingsUpsert(db: Db, row: ForecastSettingsRow): Statement {
+  const { franchiseId: _id, ...set } = row;
+  return db.insert(forecastSettings).values(row).onConflictDoUpdate({ target: forecastSettings.franchiseId, set });
 }

@@ -95,3 +95,25 @@ export const CustomerRisk = z
   .meta({ id: "CustomerRisk" });
 
 export const RetrainAccepted = z.object({ queued: z.literal(true), franchiseId: z.string() }).meta({ id: "RetrainAccepted" });
+
+const Probability = z.number().min(0).max(1);
+
+export const ForecastSettingsBody = z
+  .object({
+    highRisk: z
+      .object({
+        enter: Probability.describe("P(late) at or above which a customer gets dunning segment high-risk"),
+        exit: Probability.describe("P(late) below which they leave it (≤ enter)"),
+      })
+      .strict(),
+  })
+  .strict()
+  .meta({ id: "ForecastSettingsRequest" });
+
+export const ForecastSettingsResource = z
+  .object({
+    highRisk: z.object({ enter: z.number(), exit: z.number() }),
+    source: z.enum(["default", "franchise"]).describe("default until the franchise sets its own"),
+    updatedAt: z.string().nullable(),
+  })
+  .meta({ id: "ForecastSettings" });

@@ -3,10 +3,11 @@
 import { OpenAPIRoute } from "chanfana";
 import { z } from "zod";
 import { accuracyView, cashflowView, customerRisk, riskList, riskView } from "../../billing/forecast-reads.ts";
+import { forecastSettingsOf, setForecastSettings } from "../../billing/forecast-settings.ts";
 import { base64url, fromBase64url } from "../../auth/secrets.ts";
 import { HttpProblem } from "../problem.ts";
-import { AUTHENTICATED, IdempotencyHeader, IdParams, jsonResponse, listOf, problemResponses, WITH_BODY } from "../resources/common.ts";
-import { CashflowForecast, CustomerRisk, ForecastAccuracy, RetrainAccepted } from "../resources/forecast.ts";
+import { AUTHENTICATED, IdempotencyHeader, IdParams, jsonRequestBody, jsonResponse, listOf, problemResponses, WITH_BODY } from "../resources/common.ts";
+import { CashflowForecast, CustomerRisk, ForecastAccuracy, ForecastSettingsBody, ForecastSettingsResource, RetrainAccepted } from "../resources/forecast.ts";
 import { billing, type AppContext } from "./route-context.ts";
 
 const tags = ["Forecast"];
@@ -108,5 +109,32 @@ export class GetCustomerRisk extends OpenAPIRoute {
   async handle(c: AppContext) {
     const { params } = await this.getValidatedData<typeof this.schema>();
     return customerRisk(billing(c), params.id);
+  }
+}
+
+export class GetForecastSettings extends OpenAPIRoute {
+  schema = {
+    tags,
+    summary: "The franchise's high-risk thresholds: which late-payment scores put a customer in dunning segment high-risk",
+    responses: { "200": jsonResponse(ForecastSettingsResource, "Settings (defaults until set)"), ...problemResponses(...AUTHENTICATED) },
+  };
+
+  async handle(c: AppContext) {
+    const ctx = billing(c);
+    return forecastSettingsOf(ctx.db, ctx.franchiseId);
+  }
+}
+
+export class ReplaceForecastSettings extends OpenAPIRoute {
+  schema = {
+    tags,
+    summary: "Set the high-risk thresholds (enter ≥ exit); they apply from the next training run",
+    request: { body: jsonRequestBody(ForecastSettingsBody) },
+    responses: { "200": jsonResponse(ForecastSettingsResource, "Saved"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY) },
+  };
+
+  async handle(c: AppContext) {
+    const { body } = await this.getValidatedData<typeof this.schema>();
+    return setForecastSettings(billing(c), body);
   }
 }

@@ -49,3 +49,18 @@ export const customerRiskScores = sqliteTable(
     check("customer_risk_scores_p", sql`${t.pLate} >= 0 AND ${t.pLate} <= 1`),
   ],
 );
+
+/** Per-franchise forecasting settings: the P(late) thresholds of the high-risk dunning segment. */
+export const forecastSettings = sqliteTable(
+  "forecast_settings",
+  {
+    franchiseId: text("franchise_id")
+      .primaryKey()
+      .references(() => franchises.id),
+    highRiskEnter: real("high_risk_enter").notNull(),
+    highRiskExit: real("high_risk_exit").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    updatedBy: text("updated_by").notNull(),
+  },
+  (t) => [check("forecast_settings_thresholds", sql`${t.highRiskExit} >= 0 AND ${t.highRiskExit} <= ${t.highRiskEnter} AND ${t.highRiskEnter} <= 1`)],
+);
