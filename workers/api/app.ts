@@ -39,6 +39,8 @@ import { GetCashflowForecast, GetCustomerRisk, GetForecastAccuracy, ListRiskScor
 import { CreateBiExport, DownloadBiFile, GetBiExport, GetBiManifest } from "./routes/bi.ts";
 import { GetAnalyticsBranches, GetAnalyticsOverview, GetAnalyticsProfitability, GetAnalyticsReconciliation, GetAnalyticsRevenue, RebuildAnalytics } from "./routes/analytics.ts";
 import { CreateCadence, GetCadence, GetDunningSettings, ListCadences, PreviewDunning, ReplaceDunningSettings, UpdateCadence } from "./routes/dunning-config.ts";
+// audit and records (issue 10): tax-rate updates
+import { ApproveTaxRateChange, ListTaxRateAlerts, ListTaxRateChanges, ListTaxRates, RejectTaxRateChange, SyncTaxRates } from "./routes/tax-rates.ts";
 import { emailUnsubscribe, metaWebhook, metaWebhookVerify, twilioInbound, twilioStatus } from "./routes/dunning-webhooks.ts";
 import { CreateDispute, CreateOptOut, CreatePromiseToPay, DeleteOptOut, ExportInvoiceCommunications, GetDunningProfile, ListCommunications, ResolveDispute, SetDunningProfile } from "./routes/dunning-records.ts";
 
@@ -63,6 +65,11 @@ export function createApp() {
   app.use("/v1/integrations/*", async (c, next) => (c.req.method === "GET" ? next() : staffAdminOnly(c, next)));
   app.use("/v1/integrations", async (c, next) => (c.req.method === "GET" ? next() : staffAdminOnly(c, next)));
   app.use("/v1/analytics/rebuild", staffAdminOnly); // analytics (issue 11)
+  // audit and records (issue 10): the rate feed's staged changes, alerts and sync are for staff admins.
+  app.use("/v1/tax-rates/changes", staffAdminOnly);
+  app.use("/v1/tax-rates/changes/*", staffAdminOnly);
+  app.use("/v1/tax-rates/alerts", staffAdminOnly);
+  app.use("/v1/tax-rates/sync", staffAdminOnly);
   app.use("/v1/bi/exports", staffAdminOnly);
   app.use("/v1/bi/exports/*", staffAdminOnly);
   app.use("/v1/*", idempotency);
@@ -219,6 +226,13 @@ export function createApp() {
   openapi.get("/v1/audit/proofs/consistency", GetConsistencyProof);
   openapi.get("/v1/audit/verifier-key", GetAuditVerifierKey);
   openapi.get("/v1/audit/export", ExportAuditLog);
+  // audit and records (issue 10): tax-rate periods, the feed's staged changes (approve/reject), alerts, sync now.
+  openapi.get("/v1/tax-rates", ListTaxRates);
+  openapi.get("/v1/tax-rates/changes", ListTaxRateChanges);
+  openapi.post("/v1/tax-rates/changes/:id/approve", ApproveTaxRateChange);
+  openapi.post("/v1/tax-rates/changes/:id/reject", RejectTaxRateChange);
+  openapi.get("/v1/tax-rates/alerts", ListTaxRateAlerts);
+  openapi.post("/v1/tax-rates/sync", SyncTaxRates);
   // Scale and performance: request metrics.
   openapi.get("/v1/ops/metrics", GetOpsMetrics);
   // Forecasting and risk (issue 12): cash-flow forecast, measured accuracy, risk scores, retrain.
