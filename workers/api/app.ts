@@ -40,6 +40,7 @@ import { CreateBiExport, DownloadBiFile, GetBiExport, GetBiManifest } from "./ro
 import { GetAnalyticsBranches, GetAnalyticsOverview, GetAnalyticsProfitability, GetAnalyticsReconciliation, GetAnalyticsRevenue, RebuildAnalytics } from "./routes/analytics.ts";
 import { CreateCadence, GetCadence, GetDunningSettings, ListCadences, PreviewDunning, ReplaceDunningSettings, UpdateCadence } from "./routes/dunning-config.ts";
 // audit and records (issue 10): tax-rate updates
+import { CreateLegalHold, DeleteCreditNoteArchive, DeleteInvoiceArchive, GetCreditNoteRetention, GetInvoiceRetention, LiftLegalHold, ListLegalHolds, ListRetentionPolicies } from "./routes/retention.ts";
 import { ApproveTaxRateChange, ListTaxRateAlerts, ListTaxRateChanges, ListTaxRates, RejectTaxRateChange, SyncTaxRates } from "./routes/tax-rates.ts";
 import { emailUnsubscribe, metaWebhook, metaWebhookVerify, twilioInbound, twilioStatus } from "./routes/dunning-webhooks.ts";
 import { CreateDispute, CreateOptOut, CreatePromiseToPay, DeleteOptOut, ExportInvoiceCommunications, GetDunningProfile, ListCommunications, ResolveDispute, SetDunningProfile } from "./routes/dunning-records.ts";
@@ -70,6 +71,11 @@ export function createApp() {
   app.use("/v1/tax-rates/changes/*", staffAdminOnly);
   app.use("/v1/tax-rates/alerts", staffAdminOnly);
   app.use("/v1/tax-rates/sync", staffAdminOnly);
+  // audit and records (issue 10): setting and lifting legal holds, deleting archived documents.
+  app.use("/v1/legal-holds", async (c, next) => (c.req.method === "GET" ? next() : staffAdminOnly(c, next)));
+  app.use("/v1/legal-holds/*", async (c, next) => (c.req.method === "GET" ? next() : staffAdminOnly(c, next)));
+  app.use("/v1/invoices/:id/archive", async (c, next) => (c.req.method === "DELETE" ? staffAdminOnly(c, next) : next()));
+  app.use("/v1/credit-notes/:id/archive", async (c, next) => (c.req.method === "DELETE" ? staffAdminOnly(c, next) : next()));
   app.use("/v1/bi/exports", staffAdminOnly);
   app.use("/v1/bi/exports/*", staffAdminOnly);
   app.use("/v1/*", idempotency);
@@ -233,6 +239,15 @@ export function createApp() {
   openapi.post("/v1/tax-rates/changes/:id/reject", RejectTaxRateChange);
   openapi.get("/v1/tax-rates/alerts", ListTaxRateAlerts);
   openapi.post("/v1/tax-rates/sync", SyncTaxRates);
+  // audit and records (issue 10): retention policies, an archived document's retention, its deletion, legal holds.
+  openapi.get("/v1/retention/policies", ListRetentionPolicies);
+  openapi.get("/v1/invoices/:id/retention", GetInvoiceRetention);
+  openapi.get("/v1/credit-notes/:id/retention", GetCreditNoteRetention);
+  openapi.delete("/v1/invoices/:id/archive", DeleteInvoiceArchive);
+  openapi.delete("/v1/credit-notes/:id/archive", DeleteCreditNoteArchive);
+  openapi.get("/v1/legal-holds", ListLegalHolds);
+  openapi.post("/v1/legal-holds", CreateLegalHold);
+  openapi.post("/v1/legal-holds/:id/lift", LiftLegalHold);
   // Scale and performance: request metrics.
   openapi.get("/v1/ops/metrics", GetOpsMetrics);
   // Forecasting and risk (issue 12): cash-flow forecast, measured accuracy, risk scores, retrain.

@@ -159,6 +159,15 @@ const FACTORIES: Record<string, (need: Need, s: Sessions) => Promise<string[]>> 
     );
     return ids;
   },
+  // Legal holds (issue 10): an active one on the issued Madrid invoice, and a lifted one on its credit note.
+  lh: async (need, s) => {
+    const [, issued] = await need("inv");
+    const [credit] = await need("cn");
+    const active = await created(callJson("POST", "/v1/legal-holds", { key: s.aAdmin, body: { documentKind: "invoice", documentId: issued, reason: "isolation target" } }), "a legal hold");
+    const lifted = await created(callJson("POST", "/v1/legal-holds", { key: s.aAdmin, body: { documentKind: "credit_note", documentId: credit, reason: "isolation target" } }), "a legal hold");
+    await created(callJson("POST", `/v1/legal-holds/${lifted}/lift`, { key: s.aAdmin, body: { reason: "done" } }), "a lifted legal hold");
+    return [active, lifted];
+  },
   dsp: async (need) => {
     const [, issued, usd] = await need("inv");
     const dispute = (invoiceId: string) => created(callJson("POST", `/v1/invoices/${invoiceId}/disputes`, { body: { reason: "isolation target" } }), "a dispute");
