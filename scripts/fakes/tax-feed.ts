@@ -1,6 +1,8 @@
 // A local tax-rate feed in the "ledgerline-tax-rates/1" format (docs/tax-rates.md), standing in for
 // the rate source the daily sync reads (workers/tax/rate-updates.ts). It serves GET /rates.json:
-// by default the real DE / EE / FI standard-rate history; tests and demos replace it.
+// by default the real DE / EE / FI standard-rate history, plus ONE FICTIONAL future ES change
+// (21 → 22 % from the first day of the month after next, labelled as fictional in its source) so
+// a demo and the browser suite have a change to review; tests replace the feed.
 // Control surface: PUT /_fake/rates (a whole feed document, or {"rates": [...]} to keep the
 // envelope), DELETE /_fake/rates (back to the default), GET /_fake/requests (how often it was read),
 // POST /_fake/fault {"status": 503} (answer that status until cleared with {"status": null}).
@@ -27,13 +29,33 @@ export const DEFAULT_TAX_FEED = {
   ],
 };
 
+/** The first day of the month after next (stable for a whole month, so a rejection sticks). */
+function monthAfterNext(now: Date): string {
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 1));
+  return d.toISOString().slice(0, 10);
+}
+
+/** The default feed as served today: the real history and the fictional ES change. */
+export function defaultTaxFeed(now = new Date()) {
+  const from = monthAfterNext(now);
+  const ES = "Ley 37/1992 del IVA art. 90";
+  return {
+    ...DEFAULT_TAX_FEED,
+    rates: [
+      ...DEFAULT_TAX_FEED.rates,
+      { jurisdiction: "ES", category: "standard", ratePpm: 210_000, effectiveFrom: "2012-09-01", effectiveTo: from, source: ES },
+      { jurisdiction: "ES", category: "standard", ratePpm: 220_000, effectiveFrom: from, effectiveTo: null, source: "FICTIONAL demo change served by the local fake feed: not a real rate" },
+    ],
+  };
+}
+
 export const taxFeedFake: FakeDefinition = {
   name: "tax-feed",
   standsInFor: "the tax-rate feed (JSON, docs/tax-rates.md)",
   envVar: "TAX_RATE_FEED_URL",
   purpose: "serves GET /rates.json; PUT /_fake/rates replaces it, GET /_fake/requests counts reads",
   create() {
-    let feed: unknown = DEFAULT_TAX_FEED;
+    let feed: unknown = null; // null: the default feed, computed per request
     let reads = 0;
     let fault: number | null = null;
     return async (request) => {
@@ -44,8 +66,8 @@ export const taxFeedFake: FakeDefinition = {
         return Response.json(feed);
       }
       if (url.pathname === "/_fake/rates" && request.method === "DELETE") {
-        feed = DEFAULT_TAX_FEED;
-        return Response.json(feed);
+        feed = null;
+        return Response.json(defaultTaxFeed());
       }
       if (url.pathname === "/_fake/requests" && request.method === "GET") return Response.json({ reads });
       if (url.pathname === "/_fake/fault" && request.method === "POST") {
@@ -55,7 +77,7 @@ export const taxFeedFake: FakeDefinition = {
       if (url.pathname !== "/rates.json" || request.method !== "GET") return new Response("not found", { status: 404 });
       reads++;
       if (fault !== null) return new Response("injected fault", { status: fault });
-      return Response.json(feed);
+      return Response.json(feed ?? defaultTaxFeed());
     };
   },
 };

@@ -1,6 +1,7 @@
 // Every browser suite, run in this order against one wrangler dev by test/browser/run.ts. A
 // capability's dashboard page adds its suite here (one file per page: test/browser/<topic>.e2e.ts).
 import { analyticsScenarios } from "./analytics.e2e.ts";
+import { auditScenarios } from "./audit.e2e.ts"; // audit and records (issue 10)
 import { dashboardScenarios } from "./dashboard.e2e.ts";
 import { forecastScenarios } from "./forecast.e2e.ts";
 import { integrationsScenarios } from "./integrations.e2e.ts";
@@ -15,4 +16,5 @@ export const suites: { name: string; run: Suite }[] = [
   { name: "forecast", run: forecastScenarios },
   { name: "integrations", run: integrationsScenarios },
   { name: "scale", run: scaleScenarios },
+  { name: "audit", run: auditScenarios }, // audit and records (issue 10)
 ];

@@ -21,6 +21,7 @@ export const NAV: NavItem[] = [
   { href: "/forecast", label: "Forecast", icon: "◭" },
   { href: "/ops", label: "Operations", icon: "◎" },
   { href: "/integrations", label: "Integrations", icon: "⇄" },
+  { href: "/audit", label: "Audit", icon: "⛓" }, // audit and records (issue 10)
   { href: "/settings", label: "Settings", icon: "⚙", needs: "admin" },
 ];
 
