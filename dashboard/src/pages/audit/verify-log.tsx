@@ -58,8 +58,8 @@ export function VerifyLog() {
             <>
               <p className="badge badge-bad">Verification failed</p>
               <ul data-testid="verify-failures">
-                {failed.map((f, i) => (
-                  <li key={`${f.check}-${i}`}>
+                {failed.map((f) => (
+                  <li key={`${f.check}-${f.index ?? ""}-${f.detail}`}>
                     <strong>{f.check}</strong>
                     {f.index !== undefined ? ` (entry ${f.index})` : ""}: {f.detail}
                   </li>
