@@ -12,6 +12,7 @@ import { PURGE_CRON, purgeExpired } from "./maintenance/purge-expired.ts";
 import "./audit/subscriber.ts";
 import "./audit/jwks-contribution.ts";
 import { AUDIT_CHECKPOINT_CRON, checkpointAllLogs } from "./audit/checkpoint-cron.ts";
+import { TAX_RATE_SYNC_CRON, syncTaxRates } from "./tax/rate-updates.ts";
 import "./analytics/register.ts"; // analytics (issue 11): rollup subscriber
 import { ensureRollups } from "./analytics/ensure-rollups.ts";
 import { BI_EXPORT_CRON, scheduleDailyBiExports } from "./bi/schedule.ts";
@@ -51,6 +52,7 @@ export default {
     if (controller.cron === BILLING_RUN_SWEEP_CRON) await restartStalledRuns(env, logger); // billing runs (issue 13)
     if (controller.cron === PURGE_CRON) await purgeExpired(env, logger);
     if (controller.cron === AUDIT_CHECKPOINT_CRON) await checkpointAllLogs(env, logger);
+    if (controller.cron === TAX_RATE_SYNC_CRON) await syncTaxRates(env, logger, new Date(), { keepGoing: true }); // audit and records (issue 10)
     if (controller.cron === DUNNING_CRON) await sweepDunning(env, logger);
     if (controller.cron === FORECAST_RETRAIN_CRON) await scheduleRetraining(env, logger, new Date(controller.scheduledTime)); // forecasting (issue 12)
   },

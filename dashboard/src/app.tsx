@@ -16,6 +16,7 @@ import { Ops } from "./pages/ops.tsx";
 import { Overview } from "./pages/overview.tsx";
 import { Receivables } from "./pages/receivables.tsx";
 import { Revenue } from "./pages/revenue.tsx";
+import { Audit } from "./pages/audit.tsx"; // audit and records (issue 10)
 import { Settings } from "./pages/settings.tsx";
 import { SignIn } from "./pages/sign-in.tsx";
 import { Shell } from "./ui/shell.tsx";
@@ -44,6 +45,7 @@ const ROUTES: Route[] = [
   { path: "/compliance", title: "Compliance", render: () => <Compliance /> },
   // Accounting integrations (issue 8)
   { path: "/integrations", title: "Integrations", render: () => <Integrations /> },
+  { path: "/audit", title: "Audit", render: () => <Audit /> }, // audit and records (issue 10)
   { path: "/settings", title: "Settings", needs: "admin", render: () => <Settings /> },
 ];
 

@@ -5,6 +5,8 @@ import type { FakeDefinition, RunningFake } from "./fake-server.ts";
 import { serveFake } from "./fake-server.ts";
 // audit (issue 10): the checkpoint witness
 import { witnessFake } from "./witness.ts";
+// audit and records (issue 10): the tax-rate feed
+import { taxFeedFake } from "./tax-feed.ts";
 // dunning (issue 7): the three reminder channels
 import { emailFake } from "./email.ts";
 import { twilioFake } from "./twilio.ts";
@@ -25,6 +27,8 @@ export const fakeDefinitions: readonly FakeDefinition[] = [
   witnessFake,
   // e-invoicing (issue 9)
   aeatFake,
+  // audit and records (issue 10)
+  taxFeedFake,
 ];
 
 /** Starts every fake on a free port; `vars` maps each one's envVar to its URL. */

@@ -2,6 +2,7 @@
 // capability's dashboard page adds its suite here (one file per page: test/browser/<topic>.e2e.ts).
 import { analyticsScenarios } from "./analytics.e2e.ts";
 import { complianceScenarios } from "./compliance.e2e.ts"; // e-invoicing (issue 9)
+import { auditScenarios } from "./audit.e2e.ts"; // audit and records (issue 10)
 import { dashboardScenarios } from "./dashboard.e2e.ts";
 import { dunningScenarios } from "./dunning.e2e.ts";
 import { forecastScenarios } from "./forecast.e2e.ts";
@@ -19,4 +20,5 @@ export const suites: { name: string; run: Suite }[] = [
   { name: "scale", run: scaleScenarios },
   { name: "dunning", run: dunningScenarios },
   { name: "compliance", run: complianceScenarios }, // e-invoicing (issue 9)
+  { name: "audit", run: auditScenarios }, // audit and records (issue 10)
 ];

@@ -42,6 +42,9 @@ import { GetAnalyticsBranches, GetAnalyticsOverview, GetAnalyticsProfitability, 
 import { CreateBillingRun, GetBillingRun, ListBillingRuns } from "./routes/billing-runs.ts";
 import { ChangeAgreement, CreateAgreement, GetAgreement, ListAgreements, UpdateAgreement } from "./routes/agreements.ts";
 import { CreateCadence, GetCadence, GetDunningSettings, ListCadences, PreviewDunning, ReplaceDunningSettings, UpdateCadence } from "./routes/dunning-config.ts";
+// audit and records (issue 10): tax-rate updates
+import { CreateLegalHold, DeleteCreditNoteArchive, DeleteInvoiceArchive, GetCreditNoteRetention, GetInvoiceRetention, LiftLegalHold, ListLegalHolds, ListRetentionPolicies } from "./routes/retention.ts";
+import { ApproveTaxRateChange, ListTaxRateAlerts, ListTaxRateChanges, ListTaxRates, RejectTaxRateChange, SyncTaxRates } from "./routes/tax-rates.ts";
 import { emailUnsubscribe, metaWebhook, metaWebhookVerify, twilioInbound, twilioStatus } from "./routes/dunning-webhooks.ts";
 import { CreateDispute, CreateOptOut, CreatePromiseToPay, DeleteOptOut, ExportInvoiceCommunications, GetDunningProfile, ListCommunications, ResolveDispute, SetDunningProfile } from "./routes/dunning-records.ts";
 // Dunning page (issue 7): the escalations queue.
@@ -68,6 +71,16 @@ export function createApp() {
   app.use("/v1/integrations/*", async (c, next) => (c.req.method === "GET" ? next() : staffAdminOnly(c, next)));
   app.use("/v1/integrations", async (c, next) => (c.req.method === "GET" ? next() : staffAdminOnly(c, next)));
   app.use("/v1/analytics/rebuild", staffAdminOnly); // analytics (issue 11)
+  // audit and records (issue 10): the rate feed's staged changes, alerts and sync are for staff admins.
+  app.use("/v1/tax-rates/changes", staffAdminOnly);
+  app.use("/v1/tax-rates/changes/*", staffAdminOnly);
+  app.use("/v1/tax-rates/alerts", staffAdminOnly);
+  app.use("/v1/tax-rates/sync", staffAdminOnly);
+  // audit and records (issue 10): setting and lifting legal holds, deleting archived documents.
+  app.use("/v1/legal-holds", async (c, next) => (c.req.method === "GET" ? next() : staffAdminOnly(c, next)));
+  app.use("/v1/legal-holds/*", async (c, next) => (c.req.method === "GET" ? next() : staffAdminOnly(c, next)));
+  app.use("/v1/invoices/:id/archive", async (c, next) => (c.req.method === "DELETE" ? staffAdminOnly(c, next) : next()));
+  app.use("/v1/credit-notes/:id/archive", async (c, next) => (c.req.method === "DELETE" ? staffAdminOnly(c, next) : next()));
   app.use("/v1/bi/exports", staffAdminOnly);
   app.use("/v1/bi/exports/*", staffAdminOnly);
   app.use("/v1/*", idempotency);
@@ -226,6 +239,22 @@ export function createApp() {
   openapi.get("/v1/audit/proofs/consistency", GetConsistencyProof);
   openapi.get("/v1/audit/verifier-key", GetAuditVerifierKey);
   openapi.get("/v1/audit/export", ExportAuditLog);
+  // audit and records (issue 10): tax-rate periods, the feed's staged changes (approve/reject), alerts, sync now.
+  openapi.get("/v1/tax-rates", ListTaxRates);
+  openapi.get("/v1/tax-rates/changes", ListTaxRateChanges);
+  openapi.post("/v1/tax-rates/changes/:id/approve", ApproveTaxRateChange);
+  openapi.post("/v1/tax-rates/changes/:id/reject", RejectTaxRateChange);
+  openapi.get("/v1/tax-rates/alerts", ListTaxRateAlerts);
+  openapi.post("/v1/tax-rates/sync", SyncTaxRates);
+  // audit and records (issue 10): retention policies, an archived document's retention, its deletion, legal holds.
+  openapi.get("/v1/retention/policies", ListRetentionPolicies);
+  openapi.get("/v1/invoices/:id/retention", GetInvoiceRetention);
+  openapi.get("/v1/credit-notes/:id/retention", GetCreditNoteRetention);
+  openapi.delete("/v1/invoices/:id/archive", DeleteInvoiceArchive);
+  openapi.delete("/v1/credit-notes/:id/archive", DeleteCreditNoteArchive);
+  openapi.get("/v1/legal-holds", ListLegalHolds);
+  openapi.post("/v1/legal-holds", CreateLegalHold);
+  openapi.post("/v1/legal-holds/:id/lift", LiftLegalHold);
   // Scale and performance: request metrics.
   openapi.get("/v1/ops/metrics", GetOpsMetrics);
   // Forecasting and risk (issue 12): cash-flow forecast, measured accuracy, risk scores, retrain.

@@ -25,12 +25,18 @@ export type DomainEventType =
   // dunning (docs/events.md)
   | "dispute.opened"
   | "dispute.resolved"
-  | "promise_to_pay.recorded";
+  | "promise_to_pay.recorded"
+  // audit and records (issue 10, docs/events.md)
+  | "tax_rate.changed"
+  | "archive.purged"
+  | "legal_hold.set"
+  | "legal_hold.lifted"
+  | "retention.snapshot";
 
 export interface DomainEvent {
   franchiseId: string;
   type: DomainEventType;
-  aggregateType: "customer" | "invoice" | "credit_note" | "payment" | "refund" | "staff_user" | "dispute" | "promise_to_pay";
+  aggregateType: "customer" | "invoice" | "credit_note" | "payment" | "refund" | "staff_user" | "dispute" | "promise_to_pay" | "tax_rate" | "legal_hold" | "retention";
   aggregateId: string;
   /** The aggregate's version after this change (1 for immutable documents). */
   aggregateVersion: number;

@@ -159,6 +159,27 @@ const FACTORIES: Record<string, (need: Need, s: Sessions) => Promise<string[]>> 
       "a dunning cadence",
     ),
   ],
+  // Tax-rate changes (issue 10) are staged by the rate feed, for every franchise at once: no API
+  // creates one, and the fake feed is shared by every test file of the run, so the world stages
+  // them straight into its own D1 (one pending, one already rejected) instead of through a sync.
+  trc: async () => {
+    const ids = ["trc_0000000000000000000000wld1", "trc_0000000000000000000000wld2"];
+    await env.DB.batch(
+      ids.map((id, i) =>
+        env.DB.prepare("INSERT INTO tax_rate_changes (id, jurisdiction, category, rate_ppm, effective_from, effective_to, source, feed, fingerprint, status, staged_at) VALUES (?, 'ES', 'standard', ?, '2099-01-01', NULL, 'world', 'world', ?, ?, '2026-01-01T00:00:00.000Z')").bind(id, 220_000 + i, `world|${id}`, i === 0 ? "pending" : "rejected"),
+      ),
+    );
+    return ids;
+  },
+  // Legal holds (issue 10): an active one on the issued Madrid invoice, and a lifted one on its credit note.
+  lh: async (need, s) => {
+    const [, issued] = await need("inv");
+    const [credit] = await need("cn");
+    const active = await created(callJson("POST", "/v1/legal-holds", { key: s.aAdmin, body: { documentKind: "invoice", documentId: issued, reason: "isolation target" } }), "a legal hold");
+    const lifted = await created(callJson("POST", "/v1/legal-holds", { key: s.aAdmin, body: { documentKind: "credit_note", documentId: credit, reason: "isolation target" } }), "a legal hold");
+    await created(callJson("POST", `/v1/legal-holds/${lifted}/lift`, { key: s.aAdmin, body: { reason: "done" } }), "a lifted legal hold");
+    return [active, lifted];
+  },
   dsp: async (need) => {
     const [, issued, usd] = await need("inv");
     const dispute = (invoiceId: string) => created(callJson("POST", `/v1/invoices/${invoiceId}/disputes`, { body: { reason: "isolation target" } }), "a dispute");
