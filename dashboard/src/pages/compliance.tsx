@@ -6,6 +6,7 @@
 import type { ReactNode } from "react";
 import { useQueryState } from "../lib/router.tsx";
 import { PageHeader } from "../ui/bits.tsx";
+import { AuditSections } from "./audit.tsx";
 import { DocumentsTab } from "./compliance/documents-tab.tsx";
 
 interface Tab {
@@ -17,6 +18,8 @@ interface Tab {
 const TABS: Tab[] = [
   // E-invoicing (issue 9)
   { id: "documents", label: "Documents", render: () => <DocumentsTab /> },
+  // Audit and records (issue 10)
+  { id: "audit", label: "Audit and records", render: () => <AuditSections /> },
 ];
 
 export function Compliance() {

@@ -23,7 +23,6 @@ export const NAV: NavItem[] = [
   { href: "/ops", label: "Operations", icon: "◎" },
   { href: "/integrations", label: "Integrations", icon: "⇄" },
   { href: "/compliance", label: "Compliance", icon: "✓" }, // e-invoicing (issue 9)
-  { href: "/audit", label: "Audit", icon: "⛓" }, // audit and records (issue 10)
   { href: "/settings", label: "Settings", icon: "⚙", needs: "admin" },
 ];
 
