@@ -42,9 +42,14 @@ INSERT INTO agreements (id, franchise_id, branch_id, customer_id, service_type_i
 }
 
 const wrangler = "node_modules/.bin/wrangler";
-function timedExecute(dir: string, file: string): number {
+function timedExecute(dir: string, file: string, attempt = 1): number {
   const started = performance.now();
   const r = spawnSync(wrangler, ["d1", "execute", "DB", "--local", "--persist-to", dir, "--file", file, "-y"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  // The worker may still be writing (its last event relay): wait for the database to be free.
+  if (r.status !== 0 && /SQLITE_BUSY|database is locked/.test(`${r.stdout}${r.stderr}`) && attempt < 10) {
+    spawnSync("sleep", ["3"]);
+    return timedExecute(dir, file, attempt + 1);
+  }
   if (r.status !== 0) throw new Error(`d1 execute failed:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
   return (performance.now() - started) / 1000;
 }
@@ -119,6 +124,7 @@ export async function run(args: string[]) {
     process.stderr.write("\n");
     if (runState.status !== "done" || runState.issued !== invoices) throw new Error(`run ended ${runState.status} with ${runState.issued}/${invoices} issued: ${JSON.stringify(runState).slice(0, 500)}`);
 
+    process.stderr.write(`run done: ${invoices} invoices in ${seconds.toFixed(1)} s = ${(invoices / seconds).toFixed(1)} invoices/s\n`);
     // The raw rate of the same rows, in the same database, with the worker idle.
     const list = (await (await fetch(`${worker.baseUrl}/v1/invoices?branchId=${BRANCH}&limit=1`, { headers })).json()) as any;
     const invoice = list.data[0];
