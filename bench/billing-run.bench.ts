@@ -4,7 +4,7 @@
 // insert rate of the same rows measured in the same run: the same tables (same indexes and
 // triggers, same database file), the same row shapes (an invoice, 3 lines, 2 outbox events with
 // the run's real payload sizes, a billing key), written by `wrangler d1 execute` as plain
-// 100-row multi-row INSERTs, minus that command's start-up time (measured with an empty file).
+// multi-row INSERTs (100 rows, or fewer to stay under 100 KB a statement), minus that command's start-up time (measured with an empty file).
 //   npm run bench -- billing-run [--invoices 50000] [--raw-sample 5000]
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -42,9 +42,14 @@ INSERT INTO agreements (id, franchise_id, branch_id, customer_id, service_type_i
 }
 
 const wrangler = "node_modules/.bin/wrangler";
-function timedExecute(dir: string, file: string): number {
+function timedExecute(dir: string, file: string, attempt = 1): number {
   const started = performance.now();
   const r = spawnSync(wrangler, ["d1", "execute", "DB", "--local", "--persist-to", dir, "--file", file, "-y"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  // The worker may still be writing (its last event relay): wait for the database to be free.
+  if (r.status !== 0 && /SQLITE_BUSY|database is locked/.test(`${r.stdout}${r.stderr}`) && attempt < 10) {
+    spawnSync("sleep", ["3"]);
+    return timedExecute(dir, file, attempt + 1);
+  }
   if (r.status !== 0) throw new Error(`d1 execute failed:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
   return (performance.now() - started) / 1000;
 }
@@ -54,8 +59,21 @@ const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
 /** The same rows as `sample` run invoices, as 100-row INSERTs into the same tables. */
 function rawSql(franchiseId: string, customerId: string, sample: number, template: { invoice: any; drafted: string; issued: string }): string {
   const statements: string[] = [];
+  // Up to 100 rows per INSERT, and under D1's 100 KB statement limit (outbox payloads are large).
   const rows = (table: string, columns: string, values: string[]) => {
-    for (let i = 0; i < values.length; i += 100) statements.push(`INSERT INTO ${table} (${columns}) VALUES ${values.slice(i, i + 100).join(",")};`);
+    let batch: string[] = [];
+    let size = 0;
+    const flush = () => {
+      if (batch.length > 0) statements.push(`INSERT INTO ${table} (${columns}) VALUES ${batch.join(",")};`);
+      batch = [];
+      size = 0;
+    };
+    for (const v of values) {
+      if (batch.length === 100 || size + v.length > 90_000) flush();
+      batch.push(v);
+      size += v.length + 1;
+    }
+    flush();
   };
   const inv = template.invoice;
   const at = q(inv.issuedAt);
@@ -106,6 +124,7 @@ export async function run(args: string[]) {
     process.stderr.write("\n");
     if (runState.status !== "done" || runState.issued !== invoices) throw new Error(`run ended ${runState.status} with ${runState.issued}/${invoices} issued: ${JSON.stringify(runState).slice(0, 500)}`);
 
+    process.stderr.write(`run done: ${invoices} invoices in ${seconds.toFixed(1)} s = ${(invoices / seconds).toFixed(1)} invoices/s\n`);
     // The raw rate of the same rows, in the same database, with the worker idle.
     const list = (await (await fetch(`${worker.baseUrl}/v1/invoices?branchId=${BRANCH}&limit=1`, { headers })).json()) as any;
     const invoice = list.data[0];
