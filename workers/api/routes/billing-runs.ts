@@ -21,7 +21,7 @@ export class CreateBillingRun extends OpenAPIRoute {
 
   async handle(c: AppContext) {
     const { body } = await this.getValidatedData<typeof this.schema>();
-    const run = await submitBillingRun(billing(c), body);
+    const run = await submitBillingRun(billing(c), body, (start) => c.executionCtx.waitUntil(start));
     c.header("location", `/v1/billing-runs/${run.id}`);
     return c.json(billingRunResource(run, []), 202);
   }

@@ -24,7 +24,12 @@ export interface SubmitRunInput {
 
 export const itemBillingKey = (runId: string, position: number) => `run:${runId}:${position}`;
 
-export async function submitBillingRun(ctx: BillingContext, input: SubmitRunInput): Promise<BillingRunRow> {
+/**
+ * `defer` receives the workflow start: the route hands it to waitUntil, because the local engine
+ * can hold create() for the instance's whole first stretch and the 202 must come at once (a start
+ * that never happens leaves the run queued, and the sweeper starts it).
+ */
+export async function submitBillingRun(ctx: BillingContext, input: SubmitRunInput, defer: (start: Promise<void>) => void = (start) => void start): Promise<BillingRunRow> {
   const period = assertBillingPeriod(input.period);
   const { branch, today } = await loadPricingBranch(ctx, input.branchId, "branchId");
   if (input.source === "items" && (!input.items || input.items.length === 0)) throw invalid("items_required", "items", "a run with source \"items\" needs at least one item");
@@ -47,7 +52,7 @@ export async function submitBillingRun(ctx: BillingContext, input: SubmitRunInpu
     if (winner && winner.id !== id) throw runExists(winner);
     throw error;
   }
-  await startRunWorkflow(ctx.env, { runId: id, franchiseId: ctx.franchiseId });
+  defer(startRunWorkflow(ctx.env, { runId: id, franchiseId: ctx.franchiseId }));
   const run = await getRunForPeriod(ctx.db, ctx.franchiseId, branch.id, period);
   if (!run) throw new Error("billing run vanished after it was written");
   return run;
