@@ -142,6 +142,9 @@ export function plan(state: CustomerState, cadence: Cadence, calendar: DunningCa
     const atMs = sendInstant(date, cadence, state.timezone);
     if (atMs === null) continue;
     const at = new Date(atMs).toISOString();
+    // A paid invoice's step does not speak for the open ones (it is only kept to record why nothing is sent).
+    const openStep = cadence.steps.filter((s) => state.invoices.some((inv) => isOpenAt(inv, at) && triggers(s, inv, date, buckets))).at(-1);
+    if (openStep) step = openStep;
     const firedOpen = [...fired].filter((inv) => isOpenAt(inv, at));
     const firedLive = firedOpen.filter((inv) => !inPeriod(inv.disputes, at));
     // The batched reminder covers every overdue, open, undisputed invoice, plus the pre-due ones that fired.
