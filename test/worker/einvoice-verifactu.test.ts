@@ -47,7 +47,7 @@ describe("GET /v1/invoices/{id}/verifactu", () => {
     expect(a.FechaHoraHusoGenRegistro).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00$/);
     expect(b.HuellaAnterior).toBe(a.Huella);
     expect(r2.body.chain.position).toBe(r1.body.chain.position + 1);
-    expect(b.FechaHoraHusoGenRegistro > a.FechaHoraHusoGenRegistro).toBe(true);
+    expect(b.FechaHoraHusoGenRegistro >= a.FechaHoraHusoGenRegistro).toBe(true); // never backwards (the same second may repeat)
     for (const r of [a, b]) {
       const text = `IDEmisorFactura=${r.IDEmisorFactura}&NumSerieFactura=${r.NumSerieFactura}&FechaExpedicionFactura=${r.FechaExpedicionFactura}&TipoFactura=${r.TipoFactura}&CuotaTotal=${r.CuotaTotal}&ImporteTotal=${r.ImporteTotal}&Huella=${r.HuellaAnterior}&FechaHoraHusoGenRegistro=${r.FechaHoraHusoGenRegistro}`;
       expect(r.Huella).toBe(await sha256Upper(text));

@@ -74,12 +74,14 @@ export function bareNif(taxId: string): string {
 }
 
 /**
- * The registration instant (whole seconds): the clock's, unless that is not after the previous
- * record's, then one second after it — the chain's timestamps never run backwards or repeat.
+ * The registration instant (whole seconds): the clock's, unless the clock ran behind the previous
+ * record's, then the previous record's — the chain's timestamps never run backwards. Records of
+ * the same second share it (the chain's order is its positions and huellas): stepping a second per
+ * record would stamp a 50,000-invoice billing run about 14 hours into the future.
  */
 export function nextRegistrationMs(nowMs: number, previousMs: number | null): number {
   const now = Math.floor(nowMs / 1000) * 1000;
-  return previousMs === null || now > previousMs ? now : previousMs + 1000;
+  return previousMs === null || now >= previousMs ? now : previousMs;
 }
 
 /** An instant as local ISO 8601 with the zone's UTC offset: "2024-01-01T19:20:30+01:00". */
