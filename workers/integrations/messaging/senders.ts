@@ -2,6 +2,7 @@
 // and the tests point them at the local fakes), credentials from Worker secrets. Fixed fake
 // credentials are used only when the URL is a local fake, so nothing local can reach a real
 // provider and no real secret is ever in the repository.
+import { providerSecret } from "../../config/local-secrets.ts";
 import type { Channel } from "../../domain/dunning/cadence.ts";
 import type { ChannelSender } from "./channel.ts";
 import { resendSender } from "./resend.ts";
@@ -17,13 +18,9 @@ interface MessagingSecrets {
   UNSUBSCRIBE_SIGNING_KEY?: string;
 }
 
-const isLocal = (url: string) => /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?/.test(url);
-
 /** The secret, or the fixed fake credential when talking to a local fake; null = not configured. */
 function credential(env: Env, name: keyof MessagingSecrets, url: string, fake: string): string | null {
-  const value = (env as unknown as MessagingSecrets)[name];
-  if (value) return value;
-  return isLocal(url) ? fake : null;
+  return providerSecret((env as unknown as MessagingSecrets)[name], url, fake);
 }
 
 export const FAKE_TWILIO = { accountSid: "ACfake00000000000000000000000000", authToken: "fake-twilio-auth-token" };
