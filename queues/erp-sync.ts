@@ -8,8 +8,7 @@ import { database } from "../workers/db/client.ts";
 import { claimSyncRecords, getConnection } from "../workers/db/erp.ts";
 import { franchiseDatabase } from "../workers/db/resolver.ts";
 import type { ErpSyncMessage } from "../workers/integrations/erp/subscriber.ts";
-import { syncXeroRecords, type RecordOutcome } from "../workers/integrations/erp/xero-sync.ts";
-import { xeroClient } from "../workers/integrations/xero/client.ts";
+import { connectorFor, type RecordOutcome } from "../workers/integrations/erp/connectors.ts";
 import type { Logger } from "../workers/observability/logger.ts";
 import { recordDeadLetter } from "./dead-letter-sink.ts";
 
@@ -52,12 +51,19 @@ async function syncGroup(env: Env, items: Array<{ message: Message<unknown>; bod
     for (const { message } of items) message.ack();
     return;
   }
+  const connector = connectorFor(connection.provider);
+  if (!connector) {
+    // A provider this deployment has no connector for: leave the records pending, loudly.
+    logger.error("erp connector missing", { connectionId, provider: connection.provider });
+    for (const { message } of items) message.ack();
+    return;
+  }
   const now = Date.now();
   const ids = [...new Set(items.map((i) => i.body.recordId))];
   const claimed = await claimSyncRecords(db, franchiseId, ids, new Date(now).toISOString(), new Date(now + CLAIM_MS).toISOString());
   const outcomes = new Map<string, RecordOutcome>();
   if (claimed.length > 0) {
-    for (const o of await syncXeroRecords(env, db, connection, xeroClient(env, connectionId, connection.remoteTenantId), claimed)) outcomes.set(o.recordId, o);
+    for (const o of await connector.sync(env, db, connection, claimed)) outcomes.set(o.recordId, o);
   }
   const resend: Array<{ body: ErpSyncMessage; delaySeconds: number }> = [];
   const seen = new Set<string>();

@@ -3,13 +3,14 @@
 import { z } from "zod";
 import type { ErpConflictRow, ErpConnectionRow, ErpMappingRow, ErpSyncAttemptRow, ErpSyncRecordRow } from "../../db/erp.ts";
 import { SYNC_STATES } from "../../domain/erp/sync-state.ts";
+import { ERP_PROVIDERS, type ErpProviderId } from "../../integrations/erp/connectors.ts";
 
 const Timestamp = z.string().describe("UTC ISO-8601");
 
 export const Integration = z
   .object({
     id: z.string(),
-    provider: z.enum(["xero"]),
+    provider: z.enum(ERP_PROVIDERS),
     status: z.enum(["pending", "connected", "reconnect_required", "disconnected"]),
     organisation: z.string().nullable().describe("the ERP organisation's name once connected"),
     lastSyncedAt: Timestamp.nullable(),
@@ -19,14 +20,14 @@ export const Integration = z
 
 export const integrationResource = (c: ErpConnectionRow) => ({
   id: c.id,
-  provider: c.provider as "xero",
+  provider: c.provider as ErpProviderId,
   status: c.status as z.infer<typeof Integration>["status"],
   organisation: c.remoteTenantName,
   lastSyncedAt: c.lastSyncedAt,
   createdAt: c.createdAt,
 });
 
-export const CreateIntegrationBody = z.object({ provider: z.enum(["xero"]).describe("the accounting system (Xero today)") }).meta({ id: "CreateIntegration" });
+export const CreateIntegrationBody = z.object({ provider: z.enum(ERP_PROVIDERS).describe("the accounting system") }).meta({ id: "CreateIntegration" });
 
 export const IntegrationConnect = z
   .object({ integration: Integration, authorizeUrl: z.string().describe("send the admin here to consent; Xero redirects back to /oauth/xero/callback") })
