@@ -180,9 +180,17 @@ export function plan(state: CustomerState, cadence: Cadence, calendar: DunningCa
     const text = content(step, cadence, state, included, date);
     const amountDue = included.reduce((s, i) => s + i.amountDue, 0);
     messages.push({ ...base, channel: chosen, invoiceIds, status: "send", address, language: text.language, ...(text.subject === undefined ? {} : { subject: text.subject }), body: text.body, amountDue });
-    if (atMs >= historyUntil) sent.push(atMs);
+    if (atMs >= historyUntil) insertSorted(sent, atMs);
   }
   return { messages, escalations };
+}
+
+/** Keeps `sent` ascending: history may hold sends later than the day being planned (a re-plan),
+ *  and the gap rule reads the latest send before each instant. */
+function insertSorted(sent: number[], atMs: number): void {
+  let i = sent.length;
+  while (i > 0 && (sent[i - 1] as number) > atMs) i--;
+  sent.splice(i, 0, atMs);
 }
 
 function customerBlock(state: CustomerState, cadence: Cadence, included: InvoiceState[], date: string, at: string, atMs: number, holidays: Set<string>, sent: number[]): SuppressionReason | null {

@@ -72,6 +72,17 @@ describe("plan", () => {
     expect(one(bounced)).toEqual([["email", "suppressed", "channel_unreachable"], ["sms", "suppressed", "no_consent"]]);
   });
 
+  it("the gap rule reads the latest earlier send even when history holds later ones (a re-plan)", () => {
+    // History already has a send on Jan 22; planning from Jan 11 sends d1 that day. On Jan 25
+    // the latest earlier send is Jan 22 (3 days), inside a 5-day gap: d15 must be held back.
+    const cad = standardCadence({ suppression: { ...standardCadence().suppression, minGapHours: 120, weeklyCap: 10 } });
+    const schedule = plan(customer({ sentAt: ["2026-01-22T09:00:00Z"] }), cad, none, "2026-01-11", "2026-01-26");
+    expect(schedule.messages.map((m) => [m.localDate, m.stepId, m.status, m.reason])).toEqual([
+      ["2026-01-11", "d1", "send", undefined],
+      ["2026-01-25", "d15", "suppressed", "min_gap"],
+    ]);
+  });
+
   it("opting back in ends the opt-out period", () => {
     const state = customer();
     state.channels[0]!.optOuts = [{ from: "2026-01-01T00:00:00Z", to: "2026-01-11T08:00:00Z" }];
