@@ -6,10 +6,11 @@
 // permit instead of finding the limit with a 429.
 import { DurableObject } from "cloudflare:workers";
 import { base64url, sha256Hex } from "../workers/auth/secrets.ts";
-import { askPermit, prune, XERO_LIMITS, type BudgetState, type RateLimits } from "../workers/domain/erp/rate-budget.ts";
+import { askPermit, NETSUITE_LIMITS, prune, XERO_LIMITS, type BudgetState, type RateLimits } from "../workers/domain/erp/rate-budget.ts";
 import { erpTokenKey, xeroClientCredentials } from "../workers/config/local-secrets.ts";
 import { openJson, sealJson } from "../workers/integrations/erp/token-crypto.ts";
 import { XERO_SCOPES, xeroEndpoints } from "../workers/integrations/xero/endpoints.ts";
+import { requestNetSuiteToken, type NetSuiteSetup } from "../workers/integrations/netsuite/auth.ts";
 
 interface TokenSet {
   accessToken: string;
@@ -27,22 +28,33 @@ interface PendingAuthorization {
   expiresAt: number;
 }
 
-export type TokenResult = { ok: true; accessToken: string } | { ok: false; reason: "reconnect_required" | "not_connected" | "refresh_failed"; message: string };
+export type TokenResult = { ok: true; accessToken: string } | { ok: false; reason: "reconnect_required" | "not_connected" | "refresh_failed"; message: string; fix?: string };
 export type PermitResult = { granted: true; lease: number } | { granted: false; waitMs: number; reason: string };
 
 /** Refresh this long before the access token expires, so a call never starts with a dying token. */
 const REFRESH_MARGIN_MS = 60_000;
 /** A permit not released within this time is given back (a consumer died mid-call). */
 const LEASE_MS = 30_000;
+/** NetSuite tokens (60 min, no refresh token) are re-acquired this long before they expire. */
+const NETSUITE_RENEW_MARGIN_MS = 5 * 60_000;
 
 export class ErpConnection extends DurableObject<Env> {
   private refreshing: Promise<TokenResult> | null = null;
   private budget: BudgetState = { log: [], leases: [], pausedUntil: 0 };
   private loadedPause = false;
+  /** Which ERP this connection is (stored; connections made before providers existed are Xero). */
+  private providerName: string | null = null;
 
   private get limits(): RateLimits {
+    // NetSuite: the account's concurrency pool, a slice of it for us (workers/domain/erp/rate-budget.ts).
+    if (this.providerName === "netsuite") return NETSUITE_LIMITS;
     const minuteMs = Number(this.env.XERO_MINUTE_MS);
     return { ...XERO_LIMITS, minuteMs: Number.isFinite(minuteMs) && minuteMs > 0 ? minuteMs : XERO_LIMITS.minuteMs };
+  }
+
+  private async provider(): Promise<string> {
+    this.providerName ??= (await this.ctx.storage.get<string>("provider")) ?? "xero";
+    return this.providerName;
   }
 
   private get endpoints() {
@@ -106,6 +118,7 @@ export class ErpConnection extends DurableObject<Env> {
 
   /** A usable access token; refreshes (once, shared by every concurrent caller) when it is about to expire. */
   async accessToken(): Promise<TokenResult> {
+    if ((await this.provider()) === "netsuite") return this.netsuiteAccessToken();
     const tokens = await this.tokens();
     if (!tokens) return { ok: false, reason: (await this.ctx.storage.get<string>("status")) === "reconnect_required" ? "reconnect_required" : "not_connected", message: "the connection has no tokens: connect or reconnect it" };
     if (tokens.accessExpiresAt - REFRESH_MARGIN_MS > Date.now()) return { ok: true, accessToken: tokens.accessToken };
@@ -168,9 +181,52 @@ export class ErpConnection extends DurableObject<Env> {
     return sealed ? openJson<TokenSet>(erpTokenKey(this.env), await this.connectionId(), sealed) : null;
   }
 
+  // ---- NetSuite: client credentials with a JWT assertion (workers/integrations/netsuite/auth.ts) ----
+
+  /** Connects directly (no consent screen): stores the account's M2M setup and proves it by getting a token. */
+  async connectNetSuite(input: NetSuiteSetup & { connectionId: string; franchiseId: string }): Promise<{ ok: true } | { ok: false; message: string; fix: string }> {
+    const setup: NetSuiteSetup = { accountId: input.accountId, clientId: input.clientId, certificateId: input.certificateId };
+    await this.ctx.storage.delete("tokens");
+    await this.ctx.storage.put({ connectionId: input.connectionId, franchiseId: input.franchiseId, provider: "netsuite", netsuite: setup, tenantId: input.accountId, status: "pending" });
+    this.providerName = "netsuite";
+    const token = await this.netsuiteAccessToken();
+    return token.ok ? { ok: true } : { ok: false, message: token.message, fix: token.fix ?? "Check the NetSuite integration setup, then reconnect under Integrations." };
+  }
+
+  private async netsuiteAccessToken(): Promise<TokenResult> {
+    const status = await this.ctx.storage.get<string>("status");
+    if (status === "disconnected") return { ok: false, reason: "not_connected", message: "the NetSuite connection is disconnected: connect it again under Integrations" };
+    const tokens = await this.tokens();
+    if (tokens && tokens.accessExpiresAt - NETSUITE_RENEW_MARGIN_MS > Date.now()) return { ok: true, accessToken: tokens.accessToken };
+    // Single flight: every caller waiting for a token shares one assertion and one token request.
+    this.refreshing ??= this.acquireNetSuiteToken().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  private async acquireNetSuiteToken(): Promise<TokenResult> {
+    const setup = await this.ctx.storage.get<NetSuiteSetup>("netsuite");
+    if (!setup) return { ok: false, reason: "not_connected", message: "the connection has no NetSuite setup: connect it under Integrations" };
+    const result = await requestNetSuiteToken(this.env, setup);
+    if (result.ok) {
+      await this.saveTokens({ accessToken: result.accessToken, refreshToken: "", accessExpiresAt: result.expiresAt });
+      await this.ctx.storage.put("status", "connected");
+      return { ok: true, accessToken: result.accessToken };
+    }
+    if (result.reason === "reconnect_required") {
+      // The setup is wrong (certificate unmapped, key mismatch): tried again on the next call, so a
+      // fix made in NetSuite takes effect on replay, but every record meanwhile shows the fix text.
+      await this.ctx.storage.delete("tokens");
+      await this.ctx.storage.put("status", "reconnect_required");
+    }
+    return { ok: false, reason: result.reason, message: result.message, fix: result.fix };
+  }
+
   // ---- Rate budget -----------------------------------------------------------------------
 
   async acquire(): Promise<PermitResult> {
+    await this.provider();
     if (!this.loadedPause) {
       this.budget.pausedUntil = (await this.ctx.storage.get<number>("pausedUntil")) ?? 0;
       this.loadedPause = true;
@@ -199,6 +255,7 @@ export class ErpConnection extends DurableObject<Env> {
 
   async info(): Promise<{ status: string; tenantId: string | null; accessTokenExpiresAt: string | null; callsLastMinute: number; callsLastDay: number; pausedUntil: string | null; limits: RateLimits }> {
     const tokens = await this.tokens().catch(() => null);
+    await this.provider();
     const now = Date.now();
     this.budget = prune(this.budget, now, this.limits);
     return {

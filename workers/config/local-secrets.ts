@@ -12,6 +12,18 @@ export const FAKE_XERO_CREDENTIALS = {
   webhookKey: "fake-xero-webhook-key-not-real",
 } as const;
 
+/**
+ * NetSuite (issue 8): the fake account's M2M setup. The private key is the fake certificate's
+ * (ES256, PKCS#8 base64): public, local-only, accepted by nothing but scripts/fakes/netsuite.ts,
+ * and used only while NETSUITE_BASE_URL is a loopback fake. A deployment sets NETSUITE_PRIVATE_KEY.
+ */
+export const FAKE_NETSUITE_CREDENTIALS = {
+  accountId: "TSTDRV1234567",
+  clientId: "ledgerline-fake-netsuite-client",
+  certificateId: "fake-netsuite-cert-1",
+  privateKeyPkcs8: "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgyyZQevEUyAiIIj84fx4HpVHuoR8tTJP/A9npE18TyL2hRANCAAQvqYH9qMitoOl2TxPjzFpQ+Uls6VxPjL0Vuzs7K7GOfZICo7pSo7/bfKVLA0e1xHjbndMx5j1yOmG10PLmgxbz",
+} as const;
+
 /** Fixed, public, local-only keys: anything they protect is demo data. */
 const LOCAL_DEMO_KEYS = {
   ERP_TOKEN_KEY: "ZmFrZS1sb2NhbC1lcnAtdG9rZW4ta2V5LW5vdC1yZWFs",
@@ -43,6 +55,7 @@ interface SecretBindings {
   XERO_WEBHOOK_KEY?: string;
   ERP_TOKEN_KEY?: string;
   BI_SIGNING_KEY?: string;
+  NETSUITE_PRIVATE_KEY?: string;
   LOCAL_DEMO_SECRETS?: string;
 }
 
@@ -57,6 +70,9 @@ export function xeroClientCredentials(env: Env): { clientId: string; clientSecre
 
 /** Xero signs webhooks with this key; null = not configured, so every webhook is refused. */
 export const xeroWebhookKey = (env: Env): string | null => providerSecret(secretsOf(env).XERO_WEBHOOK_KEY, env.XERO_BASE_URL, FAKE_XERO_CREDENTIALS.webhookKey);
+
+/** The PKCS#8 (base64, or PEM) key that signs NetSuite client-credentials assertions; null = not configured. */
+export const netsuitePrivateKey = (env: Env): string | null => providerSecret(secretsOf(env).NETSUITE_PRIVATE_KEY, (env as { NETSUITE_BASE_URL?: string }).NETSUITE_BASE_URL, FAKE_NETSUITE_CREDENTIALS.privateKeyPkcs8);
 
 export const erpTokenKey = (env: Env): string => platformSecret(secretsOf(env), "ERP_TOKEN_KEY");
 

@@ -46,7 +46,7 @@ function ConnectCard({ admin, pending }: { admin: boolean; pending: Integration 
   const connect = () =>
     action.run(async () => {
       const started = await ok(api.POST("/v1/integrations", { body: { provider: "xero" } }));
-      location.assign(started.authorizeUrl);
+      if (started.authorizeUrl) location.assign(started.authorizeUrl);
     });
   return (
     <Card title="Accounting system">

@@ -27,10 +27,18 @@ export const integrationResource = (c: ErpConnectionRow) => ({
   createdAt: c.createdAt,
 });
 
-export const CreateIntegrationBody = z.object({ provider: z.enum(ERP_PROVIDERS).describe("the accounting system") }).meta({ id: "CreateIntegration" });
+export const CreateIntegrationBody = z
+  .object({
+    provider: z.enum(ERP_PROVIDERS).describe("the accounting system"),
+    // NetSuite (client credentials): what its integration record and M2M setup show.
+    accountId: z.string().min(1).max(64).optional().describe("netsuite: the account id, e.g. 1234567 or 1234567_SB1"),
+    clientId: z.string().min(1).max(128).optional().describe("netsuite: the integration record's client id"),
+    certificateId: z.string().min(1).max(128).optional().describe("netsuite: the certificate id from OAuth 2.0 Client Credentials (M2M) Setup"),
+  })
+  .meta({ id: "CreateIntegration" });
 
 export const IntegrationConnect = z
-  .object({ integration: Integration, authorizeUrl: z.string().describe("send the admin here to consent; Xero redirects back to /oauth/xero/callback") })
+  .object({ integration: Integration, authorizeUrl: z.string().nullable().describe("send the admin here to consent; Xero redirects back to /oauth/xero/callback. null for NetSuite (client credentials: already connected)") })
   .meta({ id: "IntegrationConnect" });
 
 const LastError = z.object({

@@ -9,6 +9,7 @@ import { completeConnection, disconnect, loadConnection, startConnection } from 
 import { connectionStatus } from "../../integrations/erp/monitoring.ts";
 import { decideConflict, putMappings, replayRecords } from "../../integrations/erp/review.ts";
 import { handleXeroWebhook } from "../../integrations/erp/xero-webhook.ts";
+import { connectNetSuite } from "../../integrations/netsuite/connect.ts";
 import { STAFF_ADMIN_SECURITY } from "../middleware/staff-admin.ts";
 import { AUTHENTICATED, decodeCursor, emptyResponse, IdempotencyHeader, IdParams, jsonRequestBody, jsonResponse, listOf, page, PageQuery, problemResponses, WITH_BODY } from "../resources/common.ts";
 import {
@@ -40,13 +41,20 @@ export class CreateIntegration extends OpenAPIRoute {
   schema = {
     tags,
     security: STAFF_ADMIN_SECURITY,
-    summary: "Start connecting an accounting system (OAuth 2.0 authorization code with PKCE)",
-    description: "Answers the URL of the provider's consent screen. After consent the provider redirects to /oauth/xero/callback, which finishes the connection. Starting again while pending re-issues the URL; a connected provider must be disconnected first (409).",
+    summary: "Connect an accounting system (Xero: OAuth 2.0 authorization code with PKCE; NetSuite: client credentials)",
+    description:
+      "Xero: answers the URL of the provider's consent screen. After consent the provider redirects to /oauth/xero/callback, which finishes the connection. Starting again while pending re-issues the URL. NetSuite: send accountId, clientId and certificateId (the certificate mapped in NetSuite's OAuth 2.0 Client Credentials Setup); the connection is proven with a token at once and answered connected (authorizeUrl null), or refused with 422 and what to fix. A connected provider must be disconnected first (409).",
     request: { headers: IdempotencyHeader, body: jsonRequestBody(CreateIntegrationBody) },
     responses: { "201": jsonResponse(IntegrationConnect, "Connection started", "Location", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY) },
   };
   async handle(c: AppContext) {
     const { body } = await this.getValidatedData<typeof this.schema>();
+    if (body.provider === "netsuite") {
+      // NetSuite: client credentials, no consent screen; connected when this answers.
+      const connection = await connectNetSuite(billing(c), body);
+      c.header("location", `/v1/integrations/${connection.id}`);
+      return c.json({ integration: integrationResource(connection), authorizeUrl: null }, 201);
+    }
     const { connection, authorizeUrl } = await startConnection(billing(c), { provider: body.provider, origin: new URL(c.req.url).origin });
     c.header("location", `/v1/integrations/${connection.id}`);
     return c.json({ integration: integrationResource(connection), authorizeUrl }, 201);

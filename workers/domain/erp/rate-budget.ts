@@ -10,6 +10,13 @@ export interface RateLimits {
 
 export const XERO_LIMITS: RateLimits = { concurrent: 5, perMinute: 60, perDay: 5_000, minuteMs: 60_000 };
 
+/**
+ * NetSuite limits concurrency only: one pool per account shared with the account's other
+ * integrations (15 on a shared tier with one SuiteCloud Plus licence). Ours is a slice of it, 3 by
+ * default (NOTES.md §3.2, §9); the per-minute/day numbers are not NetSuite's, only a safety ceiling.
+ */
+export const NETSUITE_LIMITS: RateLimits = { concurrent: 3, perMinute: 600, perDay: 50_000, minuteMs: 60_000 };
+
 export interface BudgetState {
   /** Start times of calls in the last day, oldest first. */
   log: number[];

@@ -7,9 +7,11 @@ import type { Db } from "../../db/client.ts";
 import type { ErpConnectionRow, ErpSyncRecordRow } from "../../db/erp.ts";
 import { syncXeroRecords, type RecordOutcome } from "./xero-sync.ts";
 import { xeroClient } from "../xero/client.ts";
+import { syncNetSuiteRecords } from "./netsuite-sync.ts";
+import { netsuiteClient } from "../netsuite/client.ts";
 
 /** The accounting systems a franchise can connect (the API's `provider` enum). */
-export const ERP_PROVIDERS = ["xero"] as const;
+export const ERP_PROVIDERS = ["xero", "netsuite"] as const;
 export type ErpProviderId = (typeof ERP_PROVIDERS)[number];
 
 export type { RecordOutcome };
@@ -25,7 +27,13 @@ const xero: ErpConnector = {
   sync: (env, db, connection, records) => syncXeroRecords(env, db, connection, xeroClient(env, connection.id, connection.remoteTenantId ?? ""), records),
 };
 
-const CONNECTORS: Record<ErpProviderId, ErpConnector> = { xero };
+// NetSuite: remoteTenantId is the account id; every write an upsert by external id.
+const netsuite: ErpConnector = {
+  provider: "netsuite",
+  sync: (env, db, connection, records) => syncNetSuiteRecords(db, connection, netsuiteClient(env, connection.id, connection.remoteTenantId ?? ""), records),
+};
+
+const CONNECTORS: Record<ErpProviderId, ErpConnector> = { xero, netsuite };
 
 export function connectorFor(provider: string): ErpConnector | undefined {
   return (CONNECTORS as Record<string, ErpConnector | undefined>)[provider];
