@@ -34,6 +34,10 @@ export default {
       for (let i = 0; i < n("count"); i++) if (!(await log.consistency(1 + ((i * 104729) % (to - 1)), to)).ok) return new Response("refused", { status: 500 });
       return Response.json({ ok: true });
     }
+    if (url.pathname === "/noop") {
+      for (let i = 0; i < n("count"); i++) await log.treeSize();
+      return Response.json({ ok: true });
+    }
     if (url.pathname === "/tree") return Response.json({ size: await log.treeSize() });
     return new Response("not found", { status: 404 });
   },
