@@ -54,12 +54,18 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const inclusion: number[] = [];
     // The same requests with a no-op RPC (treeSize) per iteration: what the Worker→DO hop itself costs.
     const rpc: number[] = [];
+    // Many proofs inside one call to the object: its own time per proof, without the hop.
+    const inObject: { inclusion: number[]; consistency: number[] } = { inclusion: [], consistency: [] };
     const consistency: number[] = [];
     for (let i = 0; i < 10; i++) {
       inclusion.push(await time(`/inclusion?size=${size}`));
       consistency.push(await time(`/consistency?to=${size}`));
       rpc.push(await time(`/noop?x=1`));
+      inObject.inclusion.push(await time(`/in-object?kind=inclusion&size=${size}`));
+      inObject.consistency.push(await time(`/in-object?kind=consistency&size=${size}`));
     }
+    inObject.inclusion.sort((a, b) => a - b);
+    inObject.consistency.sort((a, b) => a - b);
     rpc.sort((a, b) => a - b);
     inclusion.sort((a, b) => a - b);
     consistency.sort((a, b) => a - b);
@@ -72,6 +78,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       inclusionProofP99Ms: round(percentile(inclusion, 99)),
       consistencyProofP99Ms: round(percentile(consistency, 99)),
       rpcRoundTripMs: round(percentile(rpc, 50)),
+      inclusionProofInObjectMs: round(percentile(inObject.inclusion, 50)),
+      consistencyProofInObjectMs: round(percentile(inObject.consistency, 50)),
       loadAverage: loadavg().map(round),
       appendSeconds: Math.round(appendSeconds),
       batch,

@@ -303,11 +303,19 @@ export class AuditLog extends DurableObject<Env> {
     }
   }
 
-  /** Leaves for an export, in log order. */
-  async leaves(from: number, count: number): Promise<{ index: number; leaf: string }[]> {
+  /**
+   * Leaves for an export, in log order, each with the leaf hash the tree recorded when it was
+   * appended. The recorded hash is a hint for the verifier, never trusted: only when the recorded
+   * hashes reproduce a signed root do they say which entry's bytes changed since.
+   */
+  async leaves(from: number, count: number): Promise<{ index: number; leaf: string; leafHash?: string }[]> {
     return this.ctx.storage.sql
-      .exec<{ idx: number; leaf: ArrayBuffer }>("SELECT idx, leaf FROM entries WHERE idx >= ? ORDER BY idx LIMIT ?", from, count)
+      .exec<{ idx: number; leaf: ArrayBuffer; hash: ArrayBuffer | null }>(
+        "SELECT e.idx AS idx, e.leaf AS leaf, n.hash AS hash FROM entries e LEFT JOIN nodes n ON n.level = 0 AND n.idx = e.idx WHERE e.idx >= ? ORDER BY e.idx LIMIT ?",
+        from,
+        count,
+      )
       .toArray()
-      .map((r) => ({ index: r.idx, leaf: toBase64(bytes(r.leaf)) }));
+      .map((r) => (r.hash ? { index: r.idx, leaf: toBase64(bytes(r.leaf)), leafHash: toBase64(bytes(r.hash)) } : { index: r.idx, leaf: toBase64(bytes(r.leaf)) }));
   }
 }
