@@ -4,7 +4,7 @@
 // bound on the object's own time). Last line: { appendsPerSecond, entries, inclusionProofMs, consistencyProofMs }.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { percentile } from "./local-worker.ts";
 
@@ -52,11 +52,21 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       return Math.max(0, performance.now() - s - overhead) / per;
     };
     const inclusion: number[] = [];
+    // The same requests with a no-op RPC (treeSize) per iteration: what the Worker→DO hop itself costs.
+    const rpc: number[] = [];
+    // Many proofs inside one call to the object: its own time per proof, without the hop.
+    const inObject: { inclusion: number[]; consistency: number[] } = { inclusion: [], consistency: [] };
     const consistency: number[] = [];
     for (let i = 0; i < 10; i++) {
       inclusion.push(await time(`/inclusion?size=${size}`));
       consistency.push(await time(`/consistency?to=${size}`));
+      rpc.push(await time(`/noop?x=1`));
+      inObject.inclusion.push(await time(`/in-object?kind=inclusion&size=${size}`));
+      inObject.consistency.push(await time(`/in-object?kind=consistency&size=${size}`));
     }
+    inObject.inclusion.sort((a, b) => a - b);
+    inObject.consistency.sort((a, b) => a - b);
+    rpc.sort((a, b) => a - b);
     inclusion.sort((a, b) => a - b);
     consistency.sort((a, b) => a - b);
     const round = (x: number) => Math.round(x * 100) / 100;
@@ -67,8 +77,13 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       consistencyProofMs: round(percentile(consistency, 50)),
       inclusionProofP99Ms: round(percentile(inclusion, 99)),
       consistencyProofP99Ms: round(percentile(consistency, 99)),
+      rpcRoundTripMs: round(percentile(rpc, 50)),
+      inclusionProofInObjectMs: round(percentile(inObject.inclusion, 50)),
+      consistencyProofInObjectMs: round(percentile(inObject.consistency, 50)),
+      loadAverage: loadavg().map(round),
+      appendSeconds: Math.round(appendSeconds),
       batch,
-      note: "appends: RPC batches of `batch` events into one AuditLog DO (SQLite, local workerd); proofs: median per proof over 100-proof requests, each an RPC from the Worker to the DO",
+      note: "appends: RPC batches of `batch` events into one AuditLog DO (SQLite, local workerd); proofs: median per proof over 100-proof requests, each an RPC from the Worker to the DO (rpcRoundTripMs: the same loop with a no-op RPC, included in the proof times)",
     };
   } finally {
     try {

@@ -9,7 +9,7 @@ import { DurableObject } from "cloudflare:workers";
 import { fromBase64, toBase64 } from "../workers/domain/bytes-codec.ts";
 import { auditEntryFields, decodeAuditEntry, encodeAuditEntry, type AuditEntryFields, type AuditEvent } from "../workers/domain/audit-entry.ts";
 import { leafHash } from "../workers/domain/merkle-hash.ts";
-import { consistencyProof, inclusionProof, nodesForAppend, rootAt, type NodeReader } from "../workers/domain/merkle-tree.ts";
+import { consistencyProof, consistencyProofNodes, inclusionProof, inclusionProofNodes, nodesForAppend, rootAt, rootNodes, type NodeKey, type NodeReader, type StoredNode } from "../workers/domain/merkle-tree.ts";
 import { verifyConsistency } from "../workers/domain/merkle-verify.ts";
 import { checkpointBody, formatNote, keyIdOf } from "../workers/domain/signed-note.ts";
 import { auditOrigin, checkpointArchiveKey } from "../workers/audit/origin.ts";
@@ -48,6 +48,10 @@ export type CheckpointResult = { ok: true; value: CheckpointView } | { ok: false
 const refuse = (code: string, field: string, message: string): { ok: false; code: string; field: string; message: string } => ({ ok: false, code, field, message });
 
 const buf = (bytes: Uint8Array): ArrayBuffer => bytes.slice().buffer;
+/** Durable Object SQLite binds at most 100 parameters per statement. */
+const MAX_PARAMS = 100;
+const ENTRY_COLUMNS = 8;
+const NODE_COLUMNS = 3;
 const bytes = (value: ArrayBuffer): Uint8Array => new Uint8Array(value);
 
 export class AuditLog extends DurableObject<Env> {
@@ -86,29 +90,82 @@ export class AuditLog extends DurableObject<Env> {
     this.ctx.storage.sql.exec("INSERT INTO meta (key, value) VALUES ('franchise_id', ?) ON CONFLICT (key) DO NOTHING", franchiseId);
   }
 
-  /** Appends the events not seen before, in order, in one storage transaction. */
+  /**
+   * Appends the events not seen before, in order, in one storage transaction. The batch costs a
+   * few statements, not a few per event: one lookup of the already-logged event ids per 100, one
+   * read of the tree's right edge (the only stored nodes an append combines with), and
+   * multi-row inserts for the entries and the nodes they complete.
+   */
   async append(franchiseId: string, events: AuditEvent[]): Promise<{ appended: number; size: number }> {
     this.bind(franchiseId);
     return this.ctx.storage.transactionSync(() => {
-      let size = this.size();
-      let appended = 0;
+      const start = this.size();
+      const seen = this.loggedEventIds(events.map((e) => e.eventId));
+      const edge = this.prefetch(rootNodes(start));
+      const read: NodeReader = (level, index) => edge.get(`${level}/${index}`) ?? this.readNode(level, index);
+      const rows: (string | number | ArrayBuffer)[][] = [];
+      const nodes: StoredNode[] = [];
+      let size = start;
       for (const event of events) {
-        const seen = this.ctx.storage.sql.exec("SELECT 1 FROM entries WHERE event_id = ?", event.eventId).toArray();
-        if (seen.length > 0) continue;
+        if (seen.has(event.eventId)) continue;
+        seen.add(event.eventId);
         const fields = auditEntryFields(sha256, event);
         const leaf = encodeAuditEntry(fields);
-        this.ctx.storage.sql.exec(
-          "INSERT INTO entries (idx, event_id, seq, type, aggregate_type, aggregate_id, actor, leaf) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          size, fields.eventId, fields.seq, fields.type, fields.aggregateType, fields.aggregateId, fields.actor, buf(leaf),
-        );
-        for (const node of nodesForAppend(sha256, size, leafHash(sha256, leaf), this.readNode)) {
-          this.ctx.storage.sql.exec("INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)", node.level, node.index, buf(node.hash));
+        rows.push([size, fields.eventId, fields.seq, fields.type, fields.aggregateType, fields.aggregateId, fields.actor, buf(leaf)]);
+        for (const node of nodesForAppend(sha256, size, leafHash(sha256, leaf), read)) {
+          edge.set(`${node.level}/${node.index}`, node.hash);
+          nodes.push(node);
         }
         size++;
-        appended++;
       }
-      return { appended, size };
+      this.insertRows("entries (idx, event_id, seq, type, aggregate_type, aggregate_id, actor, leaf)", ENTRY_COLUMNS, rows);
+      this.insertRows("nodes (level, idx, hash)", NODE_COLUMNS, nodes.map((n) => [n.level, n.index, buf(n.hash)]));
+      return { appended: size - start, size };
     });
+  }
+
+  private loggedEventIds(eventIds: string[]): Set<string> {
+    const seen = new Set<string>();
+    for (let i = 0; i < eventIds.length; i += MAX_PARAMS) {
+      const chunk = eventIds.slice(i, i + MAX_PARAMS);
+      const rows = this.ctx.storage.sql.exec<{ event_id: string }>(`SELECT event_id FROM entries WHERE event_id IN (${chunk.map(() => "?").join(",")})`, ...chunk);
+      for (const r of rows) seen.add(r.event_id);
+    }
+    return seen;
+  }
+
+  private insertRows(into: string, columns: number, rows: (string | number | ArrayBuffer)[][]): void {
+    const perStatement = Math.floor(MAX_PARAMS / columns);
+    const tuple = `(${Array(columns).fill("?").join(",")})`;
+    for (let i = 0; i < rows.length; i += perStatement) {
+      const chunk = rows.slice(i, i + perStatement);
+      this.ctx.storage.sql.exec(`INSERT INTO ${into} VALUES ${chunk.map(() => tuple).join(",")}`, ...chunk.flat());
+    }
+  }
+
+  /** The given stored nodes, fetched in as few statements as the parameter limit allows; a missing one is simply absent. */
+  private prefetch(keys: NodeKey[]): Map<string, Uint8Array> {
+    const found = new Map<string, Uint8Array>();
+    const perStatement = Math.floor(MAX_PARAMS / 2);
+    for (let i = 0; i < keys.length; i += perStatement) {
+      const chunk = keys.slice(i, i + perStatement);
+      const rows = this.ctx.storage.sql.exec<{ level: number; idx: number; hash: ArrayBuffer }>(
+        `SELECT level, idx, hash FROM nodes WHERE (level, idx) IN (VALUES ${chunk.map(() => "(?, ?)").join(",")})`,
+        ...chunk.flatMap((k) => [k.level, k.index]),
+      );
+      for (const r of rows) found.set(`${r.level}/${r.idx}`, bytes(r.hash));
+    }
+    return found;
+  }
+
+  /** A reader over the prefetched nodes of one root or proof (O(log n) of them, one or two statements). */
+  private readerOver(keys: NodeKey[]): NodeReader {
+    const nodes = this.prefetch(keys);
+    return (level, index) => {
+      const hash = nodes.get(`${level}/${index}`);
+      if (!hash) return this.readNode(level, index);
+      return hash;
+    };
   }
 
   async treeSize(): Promise<number> {
@@ -142,14 +199,15 @@ export class AuditLog extends DurableObject<Env> {
     if (size > treeSize) return refuse("beyond_tree_size", "size", `size (${size}) is beyond the tree size (${treeSize})`);
     if (size < 1) return refuse("empty_tree", "size", "size must be at least 1: the empty tree includes nothing");
     if (index >= size) return refuse("index_not_below_size", "index", `index (${index}) must be below size (${size})`);
+    const read = this.readerOver(inclusionProofNodes(index, size));
     return {
       ok: true,
       value: {
         index,
         size,
-        leafHash: toBase64(this.readNode(0, index)),
-        rootHash: toBase64(rootAt(sha256, this.readNode, size)),
-        hashes: inclusionProof(sha256, this.readNode, index, size).map(toBase64),
+        leafHash: toBase64(read(0, index)),
+        rootHash: toBase64(rootAt(sha256, read, size)),
+        hashes: inclusionProof(sha256, read, index, size).map(toBase64),
       },
     };
   }
@@ -158,14 +216,15 @@ export class AuditLog extends DurableObject<Env> {
     const treeSize = this.size();
     if (to > treeSize) return refuse("beyond_tree_size", "to", `to (${to}) is beyond the tree size (${treeSize})`);
     if (from > to) return refuse("from_after_to", "from", `from (${from}) is after to (${to})`);
+    const read = this.readerOver(consistencyProofNodes(from, to));
     return {
       ok: true,
       value: {
         from,
         to,
-        fromRootHash: toBase64(rootAt(sha256, this.readNode, from)),
-        toRootHash: toBase64(rootAt(sha256, this.readNode, to)),
-        hashes: consistencyProof(sha256, this.readNode, from, to).map(toBase64),
+        fromRootHash: toBase64(rootAt(sha256, read, from)),
+        toRootHash: toBase64(rootAt(sha256, read, to)),
+        hashes: consistencyProof(sha256, read, from, to).map(toBase64),
       },
     };
   }
@@ -198,11 +257,12 @@ export class AuditLog extends DurableObject<Env> {
     this.bind(franchiseId);
     return this.checkpointLock.run(async () => {
       const size = this.size();
-      const root = rootAt(sha256, this.readNode, size);
       const last = this.lastCheckpoint();
+      const read = this.readerOver(consistencyProofNodes(last && last.size <= size ? last.size : 0, size));
+      const root = rootAt(sha256, read, size);
       if (last) {
         const lastRoot = fromBase64(last.rootHash);
-        const proof = last.size <= size ? consistencyProof(sha256, this.readNode, last.size, size) : [];
+        const proof = last.size <= size ? consistencyProof(sha256, read, last.size, size) : [];
         if (last.size > size || !verifyConsistency(sha256, last.size, size, lastRoot, root, proof)) {
           this.logger.error("audit tree is inconsistent with its last checkpoint; refusing to sign", { franchiseId, lastSize: last.size, size });
           return { ok: false, code: "audit_log_inconsistent", message: `the log's storage no longer matches the checkpoint it signed at size ${last.size}; it signs nothing until this is investigated` };
@@ -243,11 +303,19 @@ export class AuditLog extends DurableObject<Env> {
     }
   }
 
-  /** Leaves for an export, in log order. */
-  async leaves(from: number, count: number): Promise<{ index: number; leaf: string }[]> {
+  /**
+   * Leaves for an export, in log order, each with the leaf hash the tree recorded when it was
+   * appended. The recorded hash is a hint for the verifier, never trusted: only when the recorded
+   * hashes reproduce a signed root do they say which entry's bytes changed since.
+   */
+  async leaves(from: number, count: number): Promise<{ index: number; leaf: string; leafHash?: string }[]> {
     return this.ctx.storage.sql
-      .exec<{ idx: number; leaf: ArrayBuffer }>("SELECT idx, leaf FROM entries WHERE idx >= ? ORDER BY idx LIMIT ?", from, count)
+      .exec<{ idx: number; leaf: ArrayBuffer; hash: ArrayBuffer | null }>(
+        "SELECT e.idx AS idx, e.leaf AS leaf, n.hash AS hash FROM entries e LEFT JOIN nodes n ON n.level = 0 AND n.idx = e.idx WHERE e.idx >= ? ORDER BY e.idx LIMIT ?",
+        from,
+        count,
+      )
       .toArray()
-      .map((r) => ({ index: r.idx, leaf: toBase64(bytes(r.leaf)) }));
+      .map((r) => (r.hash ? { index: r.idx, leaf: toBase64(bytes(r.leaf)), leafHash: toBase64(bytes(r.hash)) } : { index: r.idx, leaf: toBase64(bytes(r.leaf)) }));
   }
 }

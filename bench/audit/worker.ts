@@ -3,12 +3,23 @@
 // GET /tree answers the tree size. Proofs are read through the same RPCs the API uses.
 import type { AuditEvent } from "../../workers/domain/audit-entry.ts";
 
-export { AuditLog } from "../../durable-objects/audit-log.ts";
+import { AuditLog as ProductAuditLog } from "../../durable-objects/audit-log.ts";
+
+/** The product object plus bench-only loops that run many proofs inside it: the object's own time per proof, without the Worker→DO hop. */
+export class AuditLog extends ProductAuditLog {
+  async benchProofs(kind: "inclusion" | "consistency", size: number, count: number): Promise<boolean> {
+    for (let i = 0; i < count; i++) {
+      const r = kind === "inclusion" ? await this.inclusion((i * 7919 * 104729) % size, size) : await this.consistency(1 + ((i * 104729) % (size - 1)), size);
+      if (!r.ok) return false;
+    }
+    return true;
+  }
+}
 
 const FRANCHISE = "fr_bench0000000000000000000000";
 
 interface BenchEnv {
-  AUDIT_LOG: DurableObjectNamespace<import("../../durable-objects/audit-log.ts").AuditLog>;
+  AUDIT_LOG: DurableObjectNamespace<AuditLog>;
 }
 
 export default {
@@ -32,6 +43,14 @@ export default {
     if (url.pathname === "/consistency") {
       const to = n("to");
       for (let i = 0; i < n("count"); i++) if (!(await log.consistency(1 + ((i * 104729) % (to - 1)), to)).ok) return new Response("refused", { status: 500 });
+      return Response.json({ ok: true });
+    }
+    if (url.pathname === "/in-object") {
+      const kind = url.searchParams.get("kind") === "consistency" ? "consistency" : "inclusion";
+      return (await log.benchProofs(kind, n("size"), n("count"))) ? Response.json({ ok: true }) : new Response("refused", { status: 500 });
+    }
+    if (url.pathname === "/noop") {
+      for (let i = 0; i < n("count"); i++) await log.treeSize();
       return Response.json({ ok: true });
     }
     if (url.pathname === "/tree") return Response.json({ size: await log.treeSize() });

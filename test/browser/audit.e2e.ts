@@ -39,7 +39,7 @@ export async function auditScenarios(options: SuiteOptions): Promise<{ passed: n
     await shoot(page, "audit", "desktop");
   });
 
-  await step("an entry altered on its way to the page fails verification: the recomputed root no longer matches the signed checkpoint", async () => {
+  await step("an entry altered on its way to the page fails verification, naming the altered entry's index", async () => {
     let altered = -1;
     await page.route("**/v1/audit/export", async (route) => {
       const res = await route.fetch();
@@ -55,6 +55,7 @@ export async function auditScenarios(options: SuiteOptions): Promise<{ passed: n
     const failures = (await page.getByTestId("verify-failures").textContent()) ?? "";
     assert.ok(altered >= 0, "the export had entries to alter");
     assert.ok(failures.includes("root"), `the recomputed root no longer matches: ${failures}`);
+    assert.ok(failures.includes(`entry ${altered} was edited`), `the altered entry is named by its index (${altered}): ${failures}`);
     await page.unroute("**/v1/audit/export");
     // untouched again: verifies
     await page.getByRole("button", { name: "Verify", exact: true }).click();

@@ -190,8 +190,62 @@ describe("tampering with the Durable Object's storage", () => {
     const report = await verifyAuditExport(sha256, verifyEd25519, await exportFile());
     expect(report.ok).toBe(false);
     expect(report.findings.find((f) => !f.ok && f.check === "root")?.detail).toMatch(/was edited, deleted, inserted or reordered/);
+    // ...and it names the entry: exactly one, index 42.
+    const named = report.findings.filter((f) => !f.ok && f.check === "entry");
+    expect(named.map((f) => f.index)).toEqual([index]);
+    expect(named[0]!.detail).toMatch(/^entry 42 was edited/);
     // Put it back for the next case.
     await runInDurableObject(stub(), async (_i, state) => void state.storage.sql.exec("UPDATE entries SET leaf = ? WHERE idx = ?", fromBase64(file.entries[index]!.leaf).slice().buffer, index));
+  });
+
+  /** Runs `tamper` on the object's storage, verifies a fresh export, then undoes it with `restore`. */
+  async function tampered(tamper: (sql: SqlStorage) => void, restore: (sql: SqlStorage) => void) {
+    await callJson("POST", "/v1/audit/checkpoints", { body: {} });
+    const before = await exportFile();
+    await runInDurableObject(stub(), async (_i, state) => tamper(state.storage.sql));
+    const report = await verifyAuditExport(sha256, verifyEd25519, await exportFile());
+    await runInDurableObject(stub(), async (_i, state) => restore(state.storage.sql));
+    expect((await verifyAuditExport(sha256, verifyEd25519, await exportFile())).ok, "restored").toBe(true);
+    return { before, report, failed: report.findings.filter((f) => !f.ok) };
+  }
+  const leafAt = (sql: SqlStorage, idx: number) => sql.exec<{ leaf: ArrayBuffer }>("SELECT leaf FROM entries WHERE idx = ?", idx).one().leaf;
+
+  it("an entry deleted from storage is named", async () => {
+    let saved: Record<string, SqlStorageValue> | undefined;
+    const { failed } = await tampered(
+      (sql) => {
+        saved = sql.exec("SELECT * FROM entries WHERE idx = 77").one();
+        sql.exec("DELETE FROM entries WHERE idx = 77");
+      },
+      (sql) => void sql.exec(`INSERT INTO entries (${Object.keys(saved!).join(",")}) VALUES (${Object.keys(saved!).map(() => "?").join(",")})`, ...Object.values(saved!)),
+    );
+    expect(failed.find((f) => f.check === "entry")?.detail).toBe("entry 77 missing: the indices jump from 76 to 78 (deleted from storage)");
+  });
+
+  it("two entries swapped in storage are named as reordered", async () => {
+    const swap = (sql: SqlStorage) => {
+      const [a, b] = [leafAt(sql, 41), leafAt(sql, 42)];
+      sql.exec("UPDATE entries SET leaf = ? WHERE idx = 41", b);
+      sql.exec("UPDATE entries SET leaf = ? WHERE idx = 42", a);
+    };
+    const { failed } = await tampered(swap, swap);
+    expect(failed.filter((f) => f.check === "entry").map((f) => f.detail)).toEqual(["entries 41–42 reordered: each holds the bytes the signed tree recorded for the other"]);
+  });
+
+  it("a tail truncated in storage says where it ends and what the checkpoint says", async () => {
+    let saved: Record<string, SqlStorageValue>[] = [];
+    const { before, failed } = await tampered(
+      (sql) => {
+        const n = sql.exec<{ n: number }>("SELECT MAX(idx) + 1 AS n FROM entries").one().n;
+        saved = sql.exec("SELECT * FROM entries WHERE idx >= ?", n - 3).toArray();
+        sql.exec("DELETE FROM entries WHERE idx >= ?", n - 3);
+      },
+      (sql) => {
+        for (const row of saved) sql.exec(`INSERT INTO entries (${Object.keys(row).join(",")}) VALUES (${Object.keys(row).map(() => "?").join(",")})`, ...Object.values(row));
+      },
+    );
+    const n = before.size;
+    expect(failed.find((f) => f.check === "rollback")?.detail).toContain(`tail truncated at ${n - 3} (the checkpoint says ${n})`);
   });
 
   it("a tree node rewritten in storage makes the log refuse to sign", async () => {
@@ -230,6 +284,11 @@ describe("tampering with the Durable Object's storage", () => {
     const report = await verifyAuditExport(sha256, verifyEd25519, rolledBack);
     expect(report.ok).toBe(false);
     // The R2 copy of the checkpoint at size n survives the rollback; the new history does not match it.
-    expect(report.findings.find((f) => !f.ok && f.check === "root")?.detail).toContain(`signed at size ${n}`);
+    // (The earliest R2 copy past the rollback point: size n, or n - 1 signed by the truncation case above.)
+    const firstBad = Number(/signed at size (\d+)/.exec(report.findings.find((f) => !f.ok && f.check === "root")?.detail ?? "")?.[1]);
+    expect(firstBad).toBeGreaterThan(n - 3);
+    expect(firstBad).toBeLessThanOrEqual(n);
+    // ...and the report says it is a rollback, from which size on.
+    expect(report.findings.find((f) => !f.ok && f.check === "rollback")?.detail).toMatch(new RegExp(`^the checkpoint at size \\d+ is not consistent with size ${firstBad}: .*rolled back`));
   });
 });

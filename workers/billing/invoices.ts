@@ -43,7 +43,7 @@ export async function createDraftInvoice(ctx: BillingContext, input: CreateDraft
 }
 
 /**
- * Issues a draft: fixes its dates, re-prices it with the tax rates in force on the issue date,
+ * Issues a draft: fixes its dates, re-prices it with the tax rates in force on its tax point (the issue date unless the draft set one),
  * and has the branch's InvoiceSequence give it the next number and write it.
  */
 export async function issueInvoice(ctx: BillingContext, invoiceId: string): Promise<void> {
@@ -53,7 +53,7 @@ export async function issueInvoice(ctx: BillingContext, invoiceId: string): Prom
   if (invoice.status !== "draft") throw conflict("invoice_not_draft", `the invoice is already ${invoice.status}`);
   const { branch, taxRates, today } = await loadPricingBranch(ctx, invoice.branchId);
   const dates = issueDatesFor(invoice, today);
-  const repriced = repriceForIssue(lines.map(toDraftLine), { jurisdiction: branch.jurisdiction, taxRates }, dates.issueDate);
+  const repriced = repriceForIssue(lines.map(toDraftLine), { jurisdiction: branch.jurisdiction, taxRates }, dates.taxPointDate);
   const customer = await getCustomer(ctx.db, ctx.franchiseId, invoice.customerId);
   if (!customer) throw notFound("customer", invoice.customerId);
   const cmd: IssueCommand = {

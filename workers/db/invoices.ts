@@ -177,6 +177,7 @@ export function draftStatements(db: Db, d: NewDraft, now: string, actor: string)
       status: "draft",
       currency: d.currency,
       issueDate: d.priced.issueDate,
+      taxPointDate: d.priced.taxPointDate,
       dueDate: d.priced.dueDate,
       dueInDays: d.priced.dueInDays,
       subtotal: totals.subtotal,
@@ -218,6 +219,8 @@ export interface IssueCommand {
   memo: string | null;
   issueDate: string;
   dueDate: string;
+  /** Stored only when it differs from the issue date (null means "the issue date"). */
+  taxPointDate: string;
   lines: DraftLine[];
   totals: InvoiceTotals;
   /** Seller and buyer as they stand at issue (workers/domain/party-snapshot.ts), frozen with the invoice. */
@@ -247,6 +250,7 @@ export function issueStatements(db: Db, cmd: IssueCommand, seq: number, number: 
         seq,
         number,
         issueDate: cmd.issueDate,
+        taxPointDate: cmd.taxPointDate === cmd.issueDate ? null : cmd.taxPointDate,
         dueDate: cmd.dueDate,
         subtotal: totals.subtotal,
         taxTotal: totals.taxTotal,

@@ -137,6 +137,8 @@ export const invoices = sqliteTable(
     dueDate: text("due_date"),
     /** For drafts without a fixed due date: due = issue date + this many days. */
     dueInDays: integer("due_in_days"),
+    /** Tax point (chargeable event / date of supply) when it differs from the issue date; it chooses the tax rate. Null: the issue date. */
+    taxPointDate: text("tax_point_date"),
     subtotal: integer("subtotal").notNull(),
     taxTotal: integer("tax_total").notNull(),
     total: integer("total").notNull(),

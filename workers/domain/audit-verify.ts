@@ -6,6 +6,7 @@
 // deleted, reordered or cut off, or was rolled back behind a checkpoint fails with a report
 // that says which check failed and where.
 import { decodeAuditEntry } from "./audit-entry.ts";
+import { locateTampering } from "./audit-locate.ts";
 import { fromBase64, utf8Encode } from "./bytes-codec.ts";
 import { bytesEqual, leafHash, nodeHash, type Sha256 } from "./merkle-hash.ts";
 import { verifyConsistency, verifyInclusion } from "./merkle-verify.ts";
@@ -19,7 +20,8 @@ export interface AuditExportFile {
   verifierKey: string;
   size: number;
   checkpoints: string[];
-  entries: { index: number; leaf: string }[];
+  /** `leafHash`: what the tree recorded at append time (base64), used only once it reproduces a signed root. */
+  entries: { index: number; leaf: string; leafHash?: string }[];
   proofs?: {
     consistency?: { from: number; to: number; hashes: string[] }[];
     inclusion?: { index: number; size: number; hashes: string[] }[];
@@ -27,7 +29,7 @@ export interface AuditExportFile {
 }
 
 export interface VerifyFinding {
-  check: "format" | "key" | "entries" | "signature" | "root" | "rollback" | "fork" | "consistency" | "inclusion";
+  check: "format" | "key" | "entries" | "entry" | "signature" | "root" | "rollback" | "fork" | "consistency" | "inclusion";
   ok: boolean;
   detail: string;
   /** The entry index the finding is about, when there is one. */
@@ -180,7 +182,7 @@ export async function verifyAuditExport(
   for (const size of sizes) {
     const cp = bySize.get(size)!;
     if (size > n) {
-      fail({ check: "rollback", detail: `${cp.source} covers ${size} entries but the log has only ${n}: entries were cut off or the log was rolled back` });
+      fail({ check: "rollback", index: n, detail: `${cp.source} covers ${size} entries but the log has only ${n}: tail truncated at ${n} (the checkpoint says ${size}), or the log was rolled back` });
       continue;
     }
     if (bytesEqual(roots.get(size)!, cp.rootHash)) {
@@ -196,6 +198,22 @@ export async function verifyAuditExport(
   } else {
     pass({ check: "root", detail: `the entries reproduce every signed root (${sizes.filter((s) => s <= n).join(", ")})` });
   }
+
+  // Which entries: the recorded leaf hashes, once a signed root authenticates them, name each one.
+  const recordedOf = (e: { leafHash?: string }): Uint8Array | undefined => {
+    if (typeof e.leafHash !== "string") return undefined;
+    try {
+      const h = fromBase64(e.leafHash);
+      return h.length === 32 ? h : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const located = locateTampering(sha256, {
+    entries: file.entries.map((e, position) => ({ index: typeof e.index === "number" ? e.index : position, computed: leafHashes[position]!, recorded: recordedOf(e) })),
+    checkpoints: signed,
+  });
+  for (const p of located) fail({ check: p.kind === "rollback" ? "rollback" : "entry", index: p.index, detail: p.detail });
 
   // Proofs the export carries, checked against the signed roots (never against the export's own claims).
   for (const p of file.proofs?.consistency ?? []) {

@@ -25,6 +25,8 @@ export interface DraftLineInput {
 
 export interface DraftInput {
   issueDate?: string | undefined;
+  /** The tax point (date of supply / chargeable event, VAT Directive arts. 63–66) when it is not the issue date. */
+  taxPointDate?: string | undefined;
   dueDate?: string | undefined;
   dueInDays?: number | undefined;
   lines: DraftLineInput[];
@@ -52,6 +54,7 @@ export interface DraftLine extends PricedLine {
 
 export interface PricedDraft {
   issueDate: string | null;
+  taxPointDate: string | null;
   dueDate: string | null;
   dueInDays: number | null;
   lines: DraftLine[];
@@ -68,8 +71,10 @@ function percentToBps(percent: number | undefined, field: string): number {
 }
 
 /** Validates the dates of a draft. Issue and due dates are legal dates in the branch's timezone. */
-function draftDates(input: DraftInput): Pick<PricedDraft, "issueDate" | "dueDate" | "dueInDays"> {
+function draftDates(input: DraftInput): Pick<PricedDraft, "issueDate" | "taxPointDate" | "dueDate" | "dueInDays"> {
   const issueDate = input.issueDate === undefined ? null : assertIsoDate(input.issueDate, "issueDate");
+  const taxPointDate = input.taxPointDate === undefined ? null : assertIsoDate(input.taxPointDate, "taxPointDate");
+  if (issueDate !== null && taxPointDate !== null) checkTaxPoint(taxPointDate, issueDate);
   const dueDate = input.dueDate === undefined ? null : assertIsoDate(input.dueDate, "dueDate");
   if (dueDate !== null && input.dueInDays !== undefined) {
     throw invalid("conflicting_due_date", "dueInDays", "give either dueDate or dueInDays, not both");
@@ -80,10 +85,24 @@ function draftDates(input: DraftInput): Pick<PricedDraft, "issueDate" | "dueDate
   if (issueDate !== null && dueDate !== null && dueDate < issueDate) {
     throw invalid("due_before_issue", "dueDate", "dueDate cannot be before issueDate");
   }
-  return { issueDate, dueDate, dueInDays: dueDate === null ? (input.dueInDays ?? DEFAULT_DUE_IN_DAYS) : null };
+  return { issueDate, taxPointDate, dueDate, dueInDays: dueDate === null ? (input.dueInDays ?? DEFAULT_DUE_IN_DAYS) : null };
 }
 
-/** Prices the draft with the rates in force on its issue date (or today, provisionally). */
+/** How far before its issue date an invoice's tax point may lie (late invoicing of an old supply). */
+export const MAX_TAX_POINT_DAYS_BEFORE_ISSUE = 366;
+
+/**
+ * A tax point is the supply that already happened: never after the issue date (we do not model
+ * advance invoices, whose tax point is the payment), and at most a year before it.
+ */
+function checkTaxPoint(taxPointDate: string, issueDate: string): void {
+  if (taxPointDate > issueDate) throw invalid("tax_point_after_issue", "taxPointDate", `the tax point (${taxPointDate}) cannot be after the issue date (${issueDate})`);
+  if (taxPointDate < addDays(issueDate, -MAX_TAX_POINT_DAYS_BEFORE_ISSUE)) {
+    throw invalid("tax_point_too_early", "taxPointDate", `the tax point (${taxPointDate}) can be at most ${MAX_TAX_POINT_DAYS_BEFORE_ISSUE} days before the issue date (${issueDate})`);
+  }
+}
+
+/** Prices the draft with the rates in force on its tax point: its own, else its issue date, else (provisionally) today. */
 export function priceDraft(input: DraftInput, ctx: PricingContext): PricedDraft {
   if (input.lines.length === 0) throw invalid("no_lines", "lines", "an invoice needs at least one line");
   if (input.lines.length > MAX_LINES) throw invalid("too_many_lines", "lines", `an invoice can have at most ${MAX_LINES} lines`);
@@ -91,7 +110,12 @@ export function priceDraft(input: DraftInput, ctx: PricingContext): PricedDraft 
   if (dates.issueDate !== null && dates.issueDate > addDays(ctx.today, MAX_ISSUE_DAYS_AHEAD)) {
     throw invalid("issue_date_too_far_ahead", "issueDate", `issueDate can be at most ${MAX_ISSUE_DAYS_AHEAD} days after today (${ctx.today}) in the branch's timezone`);
   }
-  const taxDate = dates.issueDate ?? ctx.today;
+  if (dates.taxPointDate !== null && dates.taxPointDate > addDays(ctx.today, MAX_ISSUE_DAYS_AHEAD)) {
+    throw invalid("tax_point_too_far_ahead", "taxPointDate", `taxPointDate can be at most ${MAX_ISSUE_DAYS_AHEAD} days after today (${ctx.today})`);
+  }
+  // Without an issue date the invoice is issued on or after today, so a tax point too old for today is too old for good.
+  if (dates.issueDate === null && dates.taxPointDate !== null) checkTaxPoint(dates.taxPointDate, dates.taxPointDate > ctx.today ? dates.taxPointDate : ctx.today);
+  const taxDate = dates.taxPointDate ?? dates.issueDate ?? ctx.today;
   const lines: DraftLine[] = input.lines.map((line, i) => {
     const field = `lines.${i}`;
     if (line.description.trim() === "") throw invalid("empty_description", `${field}.description`, "a line needs a description");
@@ -139,23 +163,27 @@ export function priceDraft(input: DraftInput, ctx: PricingContext): PricedDraft 
 export interface IssuedDates {
   issueDate: string;
   dueDate: string;
+  /** The date whose rates the invoice is issued with: the draft's tax point, or the issue date. */
+  taxPointDate: string;
 }
 
 /**
  * The dates an invoice is issued with: its own issue date if it has one (never in the future),
  * otherwise today; the due date follows from dueDate or dueInDays.
  */
-export function issueDatesFor(draft: { issueDate: string | null; dueDate: string | null; dueInDays: number | null }, today: string): IssuedDates {
+export function issueDatesFor(draft: { issueDate: string | null; taxPointDate?: string | null; dueDate: string | null; dueInDays: number | null }, today: string): IssuedDates {
   const issueDate = draft.issueDate ?? today;
   if (issueDate > today) throw invalid("issue_date_in_future", "issueDate", `the invoice is dated ${issueDate}; it cannot be issued before that date`);
   const dueDate = draft.dueDate ?? addDays(issueDate, draft.dueInDays ?? DEFAULT_DUE_IN_DAYS);
   if (dueDate < issueDate) throw invalid("due_before_issue", "dueDate", "dueDate cannot be before issueDate");
-  return { issueDate, dueDate };
+  const taxPointDate = draft.taxPointDate ?? issueDate;
+  checkTaxPoint(taxPointDate, issueDate);
+  return { issueDate, dueDate, taxPointDate };
 }
 
-/** Re-prices stored draft lines with the rates in force on the actual issue date. */
-export function repriceForIssue(lines: readonly DraftLine[], ctx: Omit<PricingContext, "today" | "serviceTypeTaxCategory">, issueDate: string): { lines: DraftLine[]; totals: InvoiceTotals } {
-  const repriced = lines.map((line, i) => ({ ...line, taxRatePpm: rateInForce(ctx.taxRates, ctx.jurisdiction, line.taxCategory, issueDate, `lines.${i}.taxCategory`) }));
+/** Re-prices stored draft lines with the rates in force on the tax point (IssuedDates.taxPointDate: the issue date unless the draft set one). */
+export function repriceForIssue(lines: readonly DraftLine[], ctx: Omit<PricingContext, "today" | "serviceTypeTaxCategory">, taxPointDate: string): { lines: DraftLine[]; totals: InvoiceTotals } {
+  const repriced = lines.map((line, i) => ({ ...line, taxRatePpm: rateInForce(ctx.taxRates, ctx.jurisdiction, line.taxCategory, taxPointDate, `lines.${i}.taxCategory`) }));
   const totals = computeInvoiceTotals(repriced);
   repriced.forEach((line, i) => (line.netAmount = totals.lineNetAmounts[i]!));
   return { lines: repriced, totals };

@@ -35,7 +35,7 @@ function buildExport(n: number, sizes: number[]): AuditExportFile {
   const entries = Array.from({ length: n }, (_, i) => {
     const leaf = encodeAuditEntry(auditEntryFields(sha256, { eventId: `evt_${i}`, type: "invoice.issued", aggregateType: "invoice", aggregateId: `inv_${i % 9}`, actor: "staff:usr_1", occurredAt: "2026-03-01T00:00:00.000Z", seq: i + 1, payload: { i } }));
     for (const node of nodesForAppend(sha256, i, leafHash(sha256, leaf), read)) nodes.set(`${node.level}/${node.index}`, node.hash);
-    return { index: i, leaf: toBase64(leaf) };
+    return { index: i, leaf: toBase64(leaf), leafHash: toBase64(leafHash(sha256, leaf)) };
   });
   const checkpoints = sizes.map((s) => signCheckpoint(s, rootAt(sha256, read, s)));
   const consistency = sizes.slice(1).map((to, k) => ({ from: sizes[k]!, to, hashes: consistencyProof(sha256, read, sizes[k]!, to).map(toBase64) }));
@@ -81,6 +81,9 @@ describe("npm run verify-audit", () => {
     expect(r.code).toBe(1);
     expect(r.text).toContain("✗ root: the entries do not produce the root signed at size 200; they do up to size 64: an entry with index in [64, 200)");
     expect(r.text).toMatch(/✗ consistency|✗ inclusion|FAILED/);
+    // ...and named: the recorded leaf hashes reproduce every signed root, so they say which one.
+    expect(r.text).toContain("✗ entry: entry 150 was edited: its bytes hash to");
+    expect(r.text.match(/✗ entry:/g)).toHaveLength(1);
   });
 
   it("an entry edited and re-indexed into non-canonical bytes is named", async () => {
@@ -95,6 +98,7 @@ describe("npm run verify-audit", () => {
     const r = await run(copy);
     expect(r.code).toBe(1);
     expect(r.text).toContain("✗ entries: position 120 holds index 121");
+    expect(r.text).toContain("✗ entry: entry 120 missing: the indices jump from 119 to 121 (deleted from storage)");
     // Even with indices renumbered to hide it, the roots give it away.
     copy.entries.forEach((e, i) => (e.index = i));
     copy.size = copy.entries.length;
@@ -110,6 +114,30 @@ describe("npm run verify-audit", () => {
     const r = await run(copy);
     expect(r.code).toBe(1);
     expect(r.text).toContain("✗ root: the entries do not produce the root signed at size 10; they do up to size 0");
+    expect(r.text).toContain("✗ entry: entries 3–4 reordered: each holds the bytes the signed tree recorded for the other");
+    const far = structuredClone(good);
+    [far.entries[41]!.leaf, far.entries[97]!.leaf] = [far.entries[97]!.leaf, far.entries[41]!.leaf];
+    expect((await run(far)).text).toContain("✗ entry: entries 41 and 97 reordered");
+  });
+
+  it("an entry deleted in storage and the later ones renumbered down (the tree's nodes untouched) names the deleted entry", async () => {
+    const copy = structuredClone(good);
+    for (let i = 120; i < 299; i++) copy.entries[i]!.leaf = good.entries[i + 1]!.leaf;
+    copy.entries.pop();
+    copy.size = 299;
+    const r = await run(copy);
+    expect(r.code).toBe(1);
+    expect(r.text).toContain("✗ entry: entry 120 was deleted: entries 120–199 hold the bytes signed for entries 121–200");
+  });
+
+  it("recorded leaf hashes that do not reproduce a signed root are ignored: a forger cannot blame another entry", async () => {
+    const copy = edit(good, 150, "staff:usr_1", "staff:usr_2");
+    copy.entries[20]!.leafHash = toBase64(new Uint8Array(32).fill(3));
+    const r = await run(copy);
+    expect(r.code).toBe(1);
+    expect(r.text).not.toContain("entry 20 was edited");
+    // only the sizes up to the first checkpoint past entry 20 lose their authentication
+    expect(r.text).toMatch(/✗ rollback: the stored tree reproduces none of the signed roots|✗ rollback: the checkpoint at size \d+ is not consistent/);
   });
 
   it("a truncated tail: exit 1", async () => {
@@ -118,7 +146,7 @@ describe("npm run verify-audit", () => {
     copy.size = 250;
     const r = await run(copy);
     expect(r.code).toBe(1);
-    expect(r.text).toContain("✗ rollback: export checkpoint #4 covers 300 entries but the log has only 250");
+    expect(r.text).toContain("✗ rollback: export checkpoint #4 covers 300 entries but the log has only 250: tail truncated at 250 (the checkpoint says 300)");
   });
 
   it("a rolled-back log whose export hides the newer checkpoints is caught by one the auditor holds (a witness copy)", async () => {

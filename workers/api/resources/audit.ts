@@ -84,6 +84,12 @@ export const AuditExport = z
       consistency: z.array(z.object({ from: z.number().int(), to: z.number().int(), hashes: z.array(Base64Hash) })).describe("between consecutive checkpoints"),
       inclusion: z.array(z.object({ index: z.number().int(), size: z.number().int(), hashes: z.array(Base64Hash) })).describe("spot checks of entries spread over the log"),
     }),
-    entries: z.array(z.object({ index: z.number().int(), leaf: z.string() })),
+    entries: z.array(
+      z.object({
+        index: z.number().int(),
+        leaf: z.string(),
+        leafHash: Base64Hash.optional().describe("the leaf hash the tree recorded at append time: untrusted, but when these reproduce a signed root they name exactly which entry was edited, deleted or reordered since"),
+      }),
+    ),
   })
   .meta({ id: "AuditExport" });
