@@ -30,12 +30,12 @@ export interface AttemptCounts {
   retried: number;
 }
 
-/** Attempts made that day: failed = any outcome but synced/linked; retried = a second or later attempt. */
+/** Attempts made that day: failed = any outcome but synced/linked; retried = a record's attempt after an earlier one (a retry or a replay: a replay restarts the attempt counter, so the counter cannot tell). */
 export async function attemptCountsOfDay(db: Db, franchiseId: string, day: string): Promise<AttemptCounts[]> {
   return db.all<AttemptCounts>(
     sql`SELECT r.connection_id AS connectionId, count(*) AS attempts,
                sum(CASE WHEN t.outcome IN ('synced', 'linked') THEN 0 ELSE 1 END) AS failed,
-               sum(CASE WHEN t.attempt > 1 THEN 1 ELSE 0 END) AS retried
+               sum(CASE WHEN EXISTS (SELECT 1 FROM erp_sync_attempts AS e WHERE e.record_id = t.record_id AND e.franchise_id = t.franchise_id AND (e.at < t.at OR (e.at = t.at AND e.id < t.id))) THEN 1 ELSE 0 END) AS retried
         FROM erp_sync_attempts AS t
         JOIN erp_sync_records AS r ON r.id = t.record_id AND r.franchise_id = t.franchise_id
         WHERE t.franchise_id = ${franchiseId} AND t.at >= ${day} AND t.at < ${`${day}~`} AND substr(t.at, 1, 10) = ${day}
