@@ -64,11 +64,11 @@ describe("BI export", () => {
     const queued = await callJson("POST", "/v1/bi/exports", { key: admin, body: { date: today } });
     expect(queued.status).toBe(202);
     expect(queued.headers.get("location")).toBe(`/v1/bi/exports/${queued.body.id}`);
-    expect(queued.body).toMatchObject({ date: today, progress: { tablesDone: 0, tablesTotal: 5 } });
+    expect(queued.body).toMatchObject({ date: today, progress: { tablesDone: 0, tablesTotal: 9 } });
     const result = await consume(queued.body.id, today);
     expect(result.explicitAcks).toEqual([`bix-${queued.body.id}`]);
     const done = await waitForExport(queued.body.id);
-    expect(done).toMatchObject({ status: "done", progress: { tablesDone: 5, tablesTotal: 5 } });
+    expect(done).toMatchObject({ status: "done", progress: { tablesDone: 9, tablesTotal: 9 } });
 
     const manifest = await callJson("GET", "/v1/bi/manifest");
     expect(manifest.status).toBe(200);

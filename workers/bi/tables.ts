@@ -11,6 +11,7 @@ import { avgDaysLate, cei, disputeRate, dso, overduePct } from "../domain/analyt
 import { monthRangeDays, periodDays } from "../domain/analytics/periods.ts";
 import { periodSums, plus } from "../analytics/overview.ts";
 import type { BiColumn, BiRow } from "./parquet.ts";
+import { CAPABILITY_TABLES } from "./capability-tables.ts";
 
 export interface BiTable {
   name: string;
@@ -180,4 +181,4 @@ const collections: BiTable = {
   },
 };
 
-export const BI_TABLES: readonly BiTable[] = [revenueDaily, revenueMonthly, branchKpis, arAging, collections];
+export const BI_TABLES: readonly BiTable[] = [revenueDaily, revenueMonthly, branchKpis, arAging, collections, ...CAPABILITY_TABLES];
