@@ -21,7 +21,7 @@ export default defineConfig({
             // FUZZ_SEED / FUZZ_RUNS reach the fuzz suite inside workerd as bindings ("" = defaults).
             // PUBLIC_BASE_URL: an unresolvable origin (RFC 6761 .invalid), so the fakes' status
             // callbacks never reach whatever listens on 8787; the tests replay them with SELF.fetch.
-            miniflare: { bindings: { ...fakes.vars, TEST_MIGRATIONS: migrations, LOG_LEVEL: "error", PUBLIC_BASE_URL: "http://ledgerline.invalid", XERO_MINUTE_MS: "1000", FUZZ_SEED: process.env.FUZZ_SEED ?? "", FUZZ_RUNS: process.env.FUZZ_RUNS ?? "", DUNNING_SIM_CUSTOMERS: process.env.DUNNING_SIM_CUSTOMERS ?? "" } },
+            miniflare: { bindings: { ...fakes.vars, TEST_MIGRATIONS: migrations, LOG_LEVEL: "error", PUBLIC_BASE_URL: "http://ledgerline.invalid", XERO_MINUTE_MS: "1000", FUZZ_SEED: process.env.FUZZ_SEED ?? "", FUZZ_RUNS: process.env.FUZZ_RUNS ?? "", DUNNING_SIM_CUSTOMERS: process.env.DUNNING_SIM_CUSTOMERS ?? "", PLATFORM_OPERATOR_FRANCHISE_ID: "fr_000000000000000000000000aa" } },
           }),
         ],
         test: {

@@ -5,8 +5,16 @@
 // written through to SQLite so a restart or eviction keeps the promise. It also counts the
 // franchise's in-flight expensive requests as leases that expire, so a crashed request cannot
 // hold a slot forever.
+//
+// The limits themselves (rate plans, D1 data) are resolved HERE, not in each isolate: the
+// plans API tells this instance when a plan of its franchise changed (plansChanged), so a
+// change applies to the very next request, everywhere. A plan edited by hand in D1 applies
+// within PLAN_TTL_MS. The hot path pays one DO call and no D1 read.
 import { DurableObject } from "cloudflare:workers";
 import { gcraDecide, type GcraDecision, type GcraLimit } from "../workers/domain/gcra.ts";
+import { assignedRatePlans } from "../workers/db/rate-plans.ts";
+import { directoryDatabase } from "../workers/db/resolver.ts";
+import { limitsFrom, type EffectiveLimits } from "../workers/ratelimit/plans.ts";
 
 export interface BucketState {
   remaining: number;
@@ -17,44 +25,73 @@ export interface BucketState {
 export interface RateDecision {
   allowed: boolean;
   /** Which limit refused (null when allowed). */
-  refusedBy: "key" | "franchise" | null;
+  refusedBy: "key" | "franchise" | "concurrency" | null;
   key: BucketState;
   franchise: BucketState;
+  /** The limits the decision was made against (for the RateLimit-Policy header). */
+  limits: EffectiveLimits;
 }
 
 const FRANCHISE_BUCKET = "franchise";
+const PLAN_TTL_MS = 30_000;
+const MAX_CACHED_KEYS = 5_000;
 const state = (d: GcraDecision): BucketState => ({ remaining: d.remaining, resetUs: d.resetUs, retryAfterUs: d.retryAfterUs });
 
 export class RateLimiter extends DurableObject<Env> {
-  private readonly tats = new Map<string, number>();
+  /** Per bucket: its TAT and the emission interval it was computed with. */
+  private readonly tats = new Map<string, { tat: number; intervalUs: number }>();
+  private readonly limits = new Map<string, { limits: EffectiveLimits; until: number }>();
+  /** Bumped by plansChanged(): a plan read that started before it is not cached. */
+  private planGeneration = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
-      this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS buckets (name TEXT PRIMARY KEY, tat INTEGER NOT NULL)");
-      this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)");
-      for (const row of this.ctx.storage.sql.exec<{ name: string; tat: number }>("SELECT name, tat FROM buckets")) this.tats.set(row.name, row.tat);
+      const sql = this.ctx.storage.sql;
+      sql.exec("CREATE TABLE IF NOT EXISTS buckets (name TEXT PRIMARY KEY, tat INTEGER NOT NULL, interval_us INTEGER NOT NULL DEFAULT 0)");
+      sql.exec("CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)");
+      // Instances created before interval_us existed (0 = "the current plan's").
+      if (!sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('buckets')").toArray().some((c) => c.name === "interval_us")) sql.exec("ALTER TABLE buckets ADD COLUMN interval_us INTEGER NOT NULL DEFAULT 0");
+      for (const row of sql.exec<{ name: string; tat: number; interval_us: number }>("SELECT name, tat, interval_us FROM buckets")) this.tats.set(row.name, { tat: row.tat, intervalUs: row.interval_us });
     });
   }
 
-  /** One request by `apiKeyId`: allowed only if both its key bucket and the franchise bucket have room. */
-  take(apiKeyId: string, key: GcraLimit, franchise: GcraLimit): RateDecision {
+  /**
+   * One request by `apiKeyId` of franchise `franchiseId` (this instance's name): allowed only if
+   * both its key bucket and the franchise bucket have room. With `lease`, an expensive request
+   * also needs one of the franchise's concurrency slots, taken in the same step (one round trip).
+   */
+  async take(franchiseId: string, apiKeyId: string, lease?: { id: string; ttlMs: number }): Promise<RateDecision> {
+    const limits = await this.limitsFor(franchiseId, apiKeyId);
     const nowUs = Date.now() * 1000;
     const keyBucket = `key:${apiKeyId}`;
-    const k = gcraDecide(this.tats.get(keyBucket) ?? 0, nowUs, key);
-    const f = gcraDecide(this.tats.get(FRANCHISE_BUCKET) ?? 0, nowUs, franchise);
-    const allowed = k.allowed && f.allowed;
-    if (allowed) {
-      this.store(keyBucket, k.tat);
-      this.store(FRANCHISE_BUCKET, f.tat);
+    const k = gcraDecide(this.tatOf(keyBucket, nowUs, limits.key), nowUs, limits.key);
+    const f = gcraDecide(this.tatOf(FRANCHISE_BUCKET, nowUs, limits.franchise), nowUs, limits.franchise);
+    let allowed = k.allowed && f.allowed;
+    let refusedBy: RateDecision["refusedBy"] = allowed ? null : !k.allowed ? "key" : "franchise";
+    if (allowed && lease && !this.acquire(lease.id, limits.expensiveConcurrency, lease.ttlMs).acquired) {
+      allowed = false;
+      refusedBy = "concurrency";
     }
+    if (allowed) {
+      this.store(keyBucket, k.tat, limits.key.intervalUs);
+      this.store(FRANCHISE_BUCKET, f.tat, limits.franchise.intervalUs);
+    }
+    // What the caller is told reflects what was actually committed.
+    const untouched = (bucket: string, limit: GcraLimit) => ({ ...state(gcraDecide(this.tatOf(bucket, nowUs, limit), nowUs, limit, 0)), retryAfterUs: 0 });
     return {
       allowed,
-      refusedBy: allowed ? null : !k.allowed ? "key" : "franchise",
-      // What the caller is told reflects what was actually committed.
-      key: allowed || !k.allowed ? state(k) : { ...state(gcraDecide(this.tats.get(keyBucket) ?? 0, nowUs, key, 0)), retryAfterUs: 0 },
-      franchise: allowed || !f.allowed ? state(f) : { ...state(gcraDecide(this.tats.get(FRANCHISE_BUCKET) ?? 0, nowUs, franchise, 0)), retryAfterUs: 0 },
+      refusedBy,
+      key: allowed || refusedBy === "key" ? state(k) : untouched(keyBucket, limits.key),
+      franchise: allowed || refusedBy === "franchise" ? state(f) : untouched(FRANCHISE_BUCKET, limits.franchise),
+      limits,
     };
+  }
+
+  /** A plan assigned to this franchise or one of its keys changed: re-read on the next request. */
+  plansChanged(): void {
+    this.planGeneration++;
+    this.limits.clear();
   }
 
   /** Takes one of `max` expensive-request slots for `ttlMs` (released early by release()). */
@@ -72,8 +109,34 @@ export class RateLimiter extends DurableObject<Env> {
     this.ctx.storage.sql.exec("DELETE FROM leases WHERE id = ?", leaseId);
   }
 
-  private store(bucket: string, tat: number): void {
-    this.tats.set(bucket, tat);
-    this.ctx.storage.sql.exec("INSERT INTO buckets (name, tat) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET tat = excluded.tat", bucket, tat);
+  private async limitsFor(franchiseId: string, apiKeyId: string): Promise<EffectiveLimits> {
+    const now = Date.now();
+    const hit = this.limits.get(apiKeyId);
+    if (hit && hit.until > now) return hit.limits;
+    const generation = this.planGeneration;
+    const limits = limitsFrom(await assignedRatePlans(directoryDatabase(this.env), franchiseId, apiKeyId));
+    // A plan change that arrived while D1 was read may not be in what was read: use it once, do not keep it.
+    if (generation === this.planGeneration) {
+      if (this.limits.size >= MAX_CACHED_KEYS) this.limits.delete(this.limits.keys().next().value!);
+      this.limits.set(apiKeyId, { limits, until: now + PLAN_TTL_MS });
+    }
+    return limits;
+  }
+
+  /**
+   * The bucket's TAT in the units of `limit`. GCRA keeps usage as time ahead of now; when the plan
+   * changed, that debt is converted back to requests and re-expressed at the new rate, so a key
+   * that used 5 requests has used 5 under the new plan too (tightened or loosened, at once).
+   */
+  private tatOf(bucket: string, nowUs: number, limit: GcraLimit): number {
+    const b = this.tats.get(bucket);
+    if (!b) return 0;
+    if (b.intervalUs === 0 || b.intervalUs === limit.intervalUs || b.tat <= nowUs) return b.tat;
+    return nowUs + Math.round(((b.tat - nowUs) / b.intervalUs) * limit.intervalUs);
+  }
+
+  private store(bucket: string, tat: number, intervalUs: number): void {
+    this.tats.set(bucket, { tat, intervalUs });
+    this.ctx.storage.sql.exec("INSERT INTO buckets (name, tat, interval_us) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET tat = excluded.tat, interval_us = excluded.interval_us", bucket, tat, intervalUs);
   }
 }

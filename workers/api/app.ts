@@ -12,6 +12,9 @@ import { routeMetrics } from "./middleware/route-metrics.ts";
 import { GetOpsMetrics } from "./routes/ops-metrics.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { staffAdminOnly } from "./middleware/staff-admin.ts";
+// Scale (issue 13): the plans API.
+import { platformOperatorOnly } from "./middleware/platform-operator.ts";
+import { CreateRatePlan, GetApiKeyRatePlan, GetFranchiseRatePlan, GetRatePlan, ListRatePlans, PutApiKeyRatePlan, PutFranchiseRatePlan, UpdateRatePlan } from "./routes/rate-plans.ts";
 import { allowedMethods } from "./method-not-allowed.ts";
 import { problemResponse } from "./problem.ts";
 import { CreateApiKey, ListApiKeys, RevokeApiKey } from "./routes/api-keys.ts";
@@ -83,6 +86,10 @@ export function createApp() {
   app.use("/v1/credit-notes/:id/archive", async (c, next) => (c.req.method === "DELETE" ? staffAdminOnly(c, next) : next()));
   app.use("/v1/bi/exports", staffAdminOnly);
   app.use("/v1/bi/exports/*", staffAdminOnly);
+  // Scale (issue 13): rate plans and franchise assignments are the platform operator's (middleware/platform-operator.ts).
+  app.use("/v1/rate-plans", platformOperatorOnly);
+  app.use("/v1/rate-plans/*", platformOperatorOnly);
+  app.use("/v1/franchises/:id/rate-plan", platformOperatorOnly);
   app.use("/v1/*", idempotency);
   app.use("/auth/session", authenticate);
   app.use("/auth/*", jsonBody);
@@ -257,6 +264,15 @@ export function createApp() {
   openapi.post("/v1/legal-holds/:id/lift", LiftLegalHold);
   // Scale and performance: request metrics.
   openapi.get("/v1/ops/metrics", GetOpsMetrics);
+  // Scale (issue 13): the plans API (rate plans are data; docs/rate-limits.md).
+  openapi.get("/v1/rate-plans", ListRatePlans);
+  openapi.post("/v1/rate-plans", CreateRatePlan);
+  openapi.get("/v1/rate-plans/:id", GetRatePlan);
+  openapi.patch("/v1/rate-plans/:id", UpdateRatePlan);
+  openapi.get("/v1/franchises/:id/rate-plan", GetFranchiseRatePlan);
+  openapi.put("/v1/franchises/:id/rate-plan", PutFranchiseRatePlan);
+  openapi.get("/v1/api-keys/:id/rate-plan", GetApiKeyRatePlan);
+  openapi.put("/v1/api-keys/:id/rate-plan", PutApiKeyRatePlan);
   // Forecasting and risk (issue 12): cash-flow forecast, measured accuracy, risk scores, retrain.
   openapi.get("/v1/analytics/forecast/cashflow", GetCashflowForecast);
   openapi.get("/v1/analytics/forecast/accuracy", GetForecastAccuracy);

@@ -1,10 +1,9 @@
 // The limits that apply to one API key: its own plan's key limit (else its franchise's plan's,
-// else the default), and its franchise plan's cap across all keys. Cached per isolate for 30 s
-// like principals (workers/auth/principal-cache.ts), so the hot path pays no D1 round trip; a
-// plan change takes effect everywhere within that window, with no deploy.
+// else the default), and its franchise plan's cap across all keys. Resolved and cached by the
+// franchise's RateLimiter DO (durable-objects/rate-limiter.ts), which the plans API notifies on
+// every change, so a change applies to the next request with no deploy.
 import { limitOf, type GcraLimit } from "../domain/gcra.ts";
-import { assignedRatePlans, type RatePlanRow } from "../db/rate-plans.ts";
-import { directoryDatabase } from "../db/resolver.ts";
+import type { RatePlanRow } from "../db/rate-plans.ts";
 
 /**
  * Applies when nothing is assigned. Generous on purpose: it protects the platform from a
@@ -29,10 +28,6 @@ export interface EffectiveLimits {
   expensiveConcurrency: number;
 }
 
-const TTL_MS = 30_000;
-const MAX_ENTRIES = 10_000;
-const cache = new Map<string, { limits: EffectiveLimits; until: number }>();
-
 export function limitsFrom(plans: { franchise?: RatePlanRow; key?: RatePlanRow }): EffectiveLimits {
   const franchisePlan = plans.franchise ?? DEFAULT_RATE_PLAN;
   const keyPlan = plans.key ?? franchisePlan;
@@ -43,20 +38,4 @@ export function limitsFrom(plans: { franchise?: RatePlanRow; key?: RatePlanRow }
     franchise: limitOf(franchisePlan.franchiseBurst, franchisePlan.franchisePerMinute),
     expensiveConcurrency: franchisePlan.expensiveConcurrency,
   };
-}
-
-export async function effectiveLimits(env: Env, franchiseId: string, apiKeyId: string, nowMs: number): Promise<EffectiveLimits> {
-  const cacheKey = `${franchiseId}:${apiKeyId}`;
-  const hit = cache.get(cacheKey);
-  if (hit && hit.until > nowMs) return hit.limits;
-  const limits = limitsFrom(await assignedRatePlans(directoryDatabase(env), franchiseId, apiKeyId));
-  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-  cache.set(cacheKey, { limits, until: nowMs + TTL_MS });
-  return limits;
-}
-
-/** Drops cached limits (after a plan change in this isolate, and in tests). */
-export function forgetLimits(franchiseId?: string): void {
-  if (franchiseId === undefined) cache.clear();
-  else for (const k of cache.keys()) if (k.startsWith(`${franchiseId}:`)) cache.delete(k);
 }

@@ -146,6 +146,10 @@ const FACTORIES: Record<string, (need: Need, s: Sessions) => Promise<string[]>> 
     return [await created(callJson("POST", "/v1/billing-runs", { body: { branchId: A.madrid, period: "2026-01", source: "agreements" } }), "a billing run")];
   },
   key: async (_need, s) => [await created(callJson("POST", "/v1/api-keys", { key: s.aAdmin, body: { name: "isolation target", scopes: ["read"] } }), "an API key")],
+  // Scale (issue 13): rate plans are the platform operator's (A's admins in tests, vitest.config.ts).
+  // Generous limits, so a fuzzed assignment never throttles the suites' own keys.
+  rp: async (_need, s) => [await created(callJson("POST", "/v1/rate-plans", { key: s.aAdmin, body: { name: "isolation plan", keyBurst: 1_000_000, keyPerMinute: 60_000_000, franchiseBurst: 1_000_000, franchisePerMinute: 60_000_000, expensiveConcurrency: 1_000 } }), "a rate plan")],
+  fr: async () => [A.franchiseId],
   // Accounting integrations (issue 8): a pending Xero connection of A.
   erc: async (_need, s) => {
     const r = await callJson("POST", "/v1/integrations", { key: s.aAdmin, body: { provider: "xero" } });

@@ -7,7 +7,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { rateLimitHeaders, retryAfterSeconds } from "../../ratelimit/headers.ts";
-import { effectiveLimits } from "../../ratelimit/plans.ts";
 import { HttpProblem } from "../problem.ts";
 
 /** Endpoints that hold real work (runs, exports, analytics): limited in concurrency per franchise. */
@@ -27,11 +26,18 @@ export const partnerRateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   const principal = c.get("principal");
   if (principal.kind !== "api_key") return next();
   const started = performance.now();
-  const limits = await effectiveLimits(c.env, principal.franchiseId, principal.id, Date.now());
   const limiter = c.env.RATE_LIMITER.getByName(principal.franchiseId);
-  const decision = await limiter.take(principal.id, limits.key, limits.franchise);
+  // One DO round trip decides the rate AND, for an expensive endpoint, its concurrency slot.
+  const lease = isExpensive(c.req.method, c.req.path) ? { id: crypto.randomUUID(), ttlMs: LEASE_TTL_MS } : undefined;
+  const decision = await limiter.take(principal.franchiseId, principal.id, lease);
+  const { limits } = decision;
   const headers = rateLimitHeaders(limits, decision);
   if (!decision.allowed) {
+    if (decision.refusedBy === "concurrency") {
+      throw new HttpProblem(429, "concurrency_limited", `the franchise already has ${limits.expensiveConcurrency} expensive requests in flight; retry when one ends`, {
+        headers: { ...headers, "retry-after": "1" },
+      });
+    }
     const retryAfter = String(retryAfterSeconds(decision));
     c.get("logger").info("rate limited", { apiKeyId: principal.id, refusedBy: decision.refusedBy });
     const detail =
@@ -40,21 +46,11 @@ export const partnerRateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
         : `the franchise's keys together have used its request budget (${limits.franchise.burst} at once); retry after ${retryAfter} s`;
     throw new HttpProblem(429, decision.refusedBy === "key" ? "rate_limited" : "franchise_rate_limited", detail, { headers: { ...headers, "retry-after": retryAfter } });
   }
-  let leaseId: string | undefined;
-  if (isExpensive(c.req.method, new URL(c.req.url).pathname)) {
-    leaseId = crypto.randomUUID();
-    const slot = await limiter.acquire(leaseId, limits.expensiveConcurrency, LEASE_TTL_MS);
-    if (!slot.acquired) {
-      throw new HttpProblem(429, "concurrency_limited", `the franchise already has ${limits.expensiveConcurrency} expensive requests in flight; retry when one ends`, {
-        headers: { ...headers, "retry-after": "1" },
-      });
-    }
-  }
   const spentMs = performance.now() - started;
   try {
     await next();
   } finally {
-    if (leaseId !== undefined) await limiter.release(leaseId);
+    if (lease !== undefined) await limiter.release(lease.id);
   }
   for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
   // What the limiter cost this request (the bench reads it to check the < 2 ms budget).
