@@ -1,7 +1,7 @@
 // Starts the Worker under wrangler dev on a free port with its own throw-away state, migrated
 // and seeded with a small demo data set, for benchmarks that exercise the real HTTP path.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -27,7 +27,7 @@ function must(args: string[], what: string) {
  * `stateDir` (optional) keeps the seeded state there and reuses it on the next run (migrations are
  * still applied; the seed is loaded only once), so repeated runs skip the minutes-long seed load.
  */
-export async function startLocalWorker(opts: { port: number; customers: string; setupSql?: (credentials: LocalWorker["credentials"]) => Promise<string>; vars?: Record<string, string>; readyTimeoutMs?: number; stateDir?: string; extraArgs?: string[] }): Promise<LocalWorker> {
+export async function startLocalWorker(opts: { port: number; customers: string; setupSql?: (credentials: LocalWorker["credentials"]) => Promise<string>; vars?: Record<string, string>; readyTimeoutMs?: number; stateDir?: string; extraArgs?: string[]; logFile?: string }): Promise<LocalWorker> {
   const keep = Boolean(opts.stateDir);
   const dir = opts.stateDir ?? mkdtempSync(join(tmpdir(), "ledgerline-bench-"));
   const seeded = keep && existsSync(join(dir, "cred.json"));
@@ -42,8 +42,9 @@ export async function startLocalWorker(opts: { port: number; customers: string; 
     writeFileSync(join(dir, "setup.sql"), await opts.setupSql(JSON.parse(readFileSync(join(dir, "cred.json"), "utf8"))));
     must([wrangler, "d1", "execute", "DB", "--local", "--persist-to", dir, "--file", join(dir, "setup.sql"), "-y"], "setup sql");
   }
-  const child: ChildProcess = spawn(wrangler, ["dev", "--port", String(opts.port), "--ip", "127.0.0.1", "--persist-to", dir, "--log-level", "error", ...Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]), ...(opts.extraArgs ?? [])], {
-    stdio: "ignore",
+  const child: ChildProcess = spawn(wrangler, ["dev", "--port", String(opts.port), "--ip", "127.0.0.1", "--persist-to", dir, "--log-level", opts.logFile ? "log" : "error", ...Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]), ...(opts.extraArgs ?? [])], {
+    // logFile: wrangler dev's output (the Worker's logs) for debugging a bench; else discarded.
+    stdio: opts.logFile ? ["ignore", openSync(opts.logFile, "w"), openSync(opts.logFile, "a")] : "ignore",
     detached: true,
   });
   const baseUrl = `http://127.0.0.1:${opts.port}`;

@@ -2,6 +2,7 @@
 // version the sequence started with, remembers what it already enqueued or recorded (so a
 // re-run alarm or a repeated wake never does it twice) and keeps one alarm: the next due item.
 import { DurableObject } from "cloudflare:workers";
+import type { DunningSnapshot } from "../workers/db/dunning-snapshot.ts";
 import { wakeCustomer, type WakeOutcome } from "../workers/dunning/wake.ts";
 
 export class CustomerDunning extends DurableObject<Env> {
@@ -24,15 +25,17 @@ export class CustomerDunning extends DurableObject<Env> {
   /**
    * Runs the customer's dunning at `nowIso` (default: the real now). `enqueue: false` returns the
    * due sends instead of queueing them (the simulated-clock tests deliver them at their own time).
+   * `snapshot`: the customer's dunning inputs read in bulk by the sweep (saves a D1 round trip per
+   * customer); the consumer re-checks every send against fresh state, so a stale one cannot send.
    */
-  async wake(franchiseId: string, customerId: string, nowIso?: string, opts: { enqueue?: boolean } = {}): Promise<WakeOutcome> {
+  async wake(franchiseId: string, customerId: string, nowIso?: string, opts: { enqueue?: boolean; snapshot?: DunningSnapshot } = {}): Promise<WakeOutcome> {
     this.setMeta("franchiseId", franchiseId);
     this.setMeta("customerId", customerId);
     const now = nowIso ? new Date(nowIso) : new Date();
     const pinnedRaw = this.meta("cadence");
     const pinned = pinnedRaw ? (JSON.parse(pinnedRaw) as { cadenceId: string; version: number }) : undefined;
     const isHandled = (key: string) => this.ctx.storage.sql.exec("SELECT 1 FROM handled WHERE key = ?", key).toArray().length > 0;
-    const outcome = await wakeCustomer(this.env, franchiseId, customerId, now, pinned, isHandled, opts.enqueue ?? true);
+    const outcome = await wakeCustomer(this.env, franchiseId, customerId, now, pinned, isHandled, opts.enqueue ?? true, opts.snapshot);
     for (const key of outcome.handledKeys) this.ctx.storage.sql.exec("INSERT OR IGNORE INTO handled (key, at) VALUES (?, ?)", key, now.toISOString());
     if (outcome.cadence === null) {
       // Nothing owed: the sequence ends, and a later one starts on the then-current cadence.

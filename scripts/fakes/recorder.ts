@@ -32,6 +32,12 @@ export function recorder() {
     /** The /_fake/* control routes; undefined when the path is not one. */
     async control(request: Request, path: string): Promise<Response | undefined> {
       if (path === "/_fake/requests") return Response.json({ data: requests });
+      // A count without the bodies (benches poll it while thousands are recorded).
+      if (path === "/_fake/count") {
+        const suffix = new URL(request.url).searchParams.get("toSuffix");
+        const to = (r: Recorded) => (r.body as { to?: unknown } | null)?.to;
+        return Response.json({ count: suffix === null ? requests.length : requests.filter((r) => [to(r)].flat().some((t) => typeof t === "string" && t.endsWith(suffix))).length });
+      }
       if (path === "/_fake/reset" && request.method === "POST") {
         requests.length = 0;
         faults.length = 0;

@@ -244,6 +244,21 @@ export async function wasSent(db: Db, franchiseId: string, idempotencyKey: strin
   return row !== undefined;
 }
 
+/** Which of these idempotency keys already have a "sent" record (the consumer checks a whole batch at once). */
+export async function sentKeys(db: Db, franchiseId: string, keys: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  // franchise id and kind are bound beside the keys: 90 keys stay under D1's 100 parameters.
+  for (let i = 0; i < keys.length; i += 90) {
+    const rows = await db
+      .select({ key: communications.idempotencyKey })
+      .from(communications)
+      .where(and(eq(communications.franchiseId, franchiseId), eq(communications.kind, "sent"), inArray(communications.idempotencyKey, keys.slice(i, i + 90))))
+      .all();
+    for (const r of rows) if (r.key) out.add(r.key);
+  }
+  return out;
+}
+
 /** Customers with open invoices due up to `dueBy`, after `after` (keyset paging for the daily sweep). */
 export async function customersToWake(db: Db, after: { franchiseId: string; customerId: string } | null, dueBy: string, limit: number): Promise<Array<{ franchiseId: string; customerId: string }>> {
   const cursor = after ? sql`AND (franchise_id, customer_id) > (${after.franchiseId}, ${after.customerId})` : sql``;

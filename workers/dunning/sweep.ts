@@ -2,6 +2,7 @@
 // within the planning horizon (pre-due steps included). Each DO plans its own day and sets its
 // alarm for the exact send instant in the customer's timezone.
 import { customerDunningStub } from "../../durable-objects/customer-dunning.ts";
+import { loadDunningSnapshots } from "../billing/dunning/customer-state.ts";
 import { addDays } from "../domain/dates.ts";
 import { database } from "../db/client.ts";
 import { customersToWake } from "../db/dunning.ts";
@@ -30,16 +31,27 @@ export async function sweepDunning(env: Env, logger: Logger, now: Date = new Dat
     for (;;) {
       const page = await customersToWake(db, after, dueBy, PAGE);
       if (page.length === 0) break;
-      for (let i = 0; i < page.length; i += CONCURRENCY) {
-        const slice = page.slice(i, i + CONCURRENCY);
-        const results = await Promise.allSettled(slice.map((c) => customerDunningStub(env, c.franchiseId, c.customerId).wake(c.franchiseId, c.customerId, now.toISOString(), { enqueue: opts.enqueue ?? true })));
-        for (const [k, r] of results.entries()) {
-          if (r.status === "fulfilled") {
-            enqueued += r.value.enqueued.length;
-            opts.onWake?.(slice[k]!, r.value);
-          } else logger.warn("dunning wake failed", { error: r.reason instanceof Error ? r.reason.message : String(r.reason) });
-        }
+      // The page's inputs in a few chunked reads (not one round trip per customer), each DO
+      // handed its own in the wake RPC; the wakes run CONCURRENCY at a time.
+      const snapshots = new Map<string, Awaited<ReturnType<typeof loadDunningSnapshots>>>();
+      for (const franchiseId of new Set(page.map((c) => c.franchiseId))) {
+        snapshots.set(franchiseId, await loadDunningSnapshots(db, franchiseId, page.filter((c) => c.franchiseId === franchiseId).map((c) => c.customerId), now));
       }
+      let next = 0;
+      const wakeNext = async () => {
+        while (next < page.length) {
+          const c = page[next++]!;
+          try {
+            const snapshot = snapshots.get(c.franchiseId)?.get(c.customerId);
+            const outcome = await customerDunningStub(env, c.franchiseId, c.customerId).wake(c.franchiseId, c.customerId, now.toISOString(), { enqueue: opts.enqueue ?? true, snapshot });
+            enqueued += outcome.enqueued.length;
+            opts.onWake?.(c, outcome);
+          } catch (error) {
+            logger.warn("dunning wake failed", { error: error instanceof Error ? error.message : String(error) });
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: CONCURRENCY }, wakeNext));
       customers += page.length;
       after = page[page.length - 1] ?? null;
       if (page.length < PAGE) break;

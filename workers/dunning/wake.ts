@@ -4,7 +4,8 @@
 // which keeps the set of what it already handled so a re-run alarm never enqueues twice.
 import { addDays, localDateAt } from "../domain/dates.ts";
 import { idempotencyKey, plan } from "../domain/dunning/planner.ts";
-import { loadDunningInputs } from "../billing/dunning/customer-state.ts";
+import { inputsFromSnapshot, loadDunningInputs } from "../billing/dunning/customer-state.ts";
+import type { DunningSnapshot } from "../db/dunning-snapshot.ts";
 import { runBatch, type Statement } from "../db/batch.ts";
 import { database } from "../db/client.ts";
 import { communicationInsert } from "../db/dunning.ts";
@@ -32,9 +33,11 @@ export async function wakeCustomer(
   pinned: { cadenceId: string; version: number } | undefined,
   handled: (key: string) => boolean,
   enqueue = true,
+  snapshot?: DunningSnapshot,
 ): Promise<WakeOutcome & { handledKeys: string[] }> {
   const db = database(franchiseDatabase(env, franchiseId));
-  const inputs = await loadDunningInputs(db, franchiseId, customerId, now, { pinned });
+  // The sweep reads its customers in bulk and hands each DO its snapshot; alarms and events read it here.
+  const inputs = snapshot ? await inputsFromSnapshot(db, franchiseId, customerId, snapshot, { pinned }) : await loadDunningInputs(db, franchiseId, customerId, now, { pinned });
   if (!inputs?.cadence || inputs.state.invoices.length === 0) return { enqueued: [], recorded: 0, nextAt: null, cadence: null, handledKeys: [] };
   const { state, cadence } = inputs;
   const today = localDateAt(now, state.timezone);

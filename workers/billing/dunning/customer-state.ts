@@ -7,7 +7,7 @@ import type { AgingBucketDef } from "../../domain/dunning/buckets.ts";
 import type { BranchScope } from "../../db/branch-scope.ts";
 import type { Db } from "../../db/client.ts";
 import { getCadenceDefinition, toCadence } from "../../db/dunning.ts";
-import { dunningSnapshot } from "../../db/dunning-snapshot.ts";
+import { dunningSnapshot, dunningSnapshots, type DunningSnapshot } from "../../db/dunning-snapshot.ts";
 
 export interface DunningInputs {
   state: CustomerState;
@@ -26,7 +26,29 @@ export async function loadDunningInputs(
   opts: { scope?: BranchScope; pinned?: { cadenceId: string; version: number } | undefined; paymentLinkBase?: string } = {},
 ): Promise<DunningInputs | undefined> {
   // One round trip for all of it: the daily run does this for every overdue customer.
-  const snapshot = await dunningSnapshot(db, franchiseId, customerId, new Date(now.getTime() - 8 * 86_400_000).toISOString(), opts.scope);
+  const snapshot = await dunningSnapshot(db, franchiseId, customerId, sentSince(now), opts.scope);
+  return inputsFromSnapshot(db, franchiseId, customerId, snapshot, opts);
+}
+
+/** Sends since then count against the weekly cap and the minimum gap. */
+const sentSince = (now: Date) => new Date(now.getTime() - 8 * 86_400_000).toISOString();
+
+/** Many customers' snapshots of one franchise in a few round trips (see dunningSnapshots). */
+export function loadDunningSnapshots(db: Db, franchiseId: string, customerIds: readonly string[], now: Date): Promise<Map<string, DunningSnapshot>> {
+  return dunningSnapshots(db, franchiseId, customerIds, sentSince(now));
+}
+
+/**
+ * What plan() needs, from a snapshot read earlier (by loadDunningInputs, or in bulk by the sweep
+ * or the consumer). Reads D1 only for a pinned cadence version that is no longer current.
+ */
+export async function inputsFromSnapshot(
+  db: Db,
+  franchiseId: string,
+  customerId: string,
+  snapshot: DunningSnapshot,
+  opts: { pinned?: { cadenceId: string; version: number } | undefined; paymentLinkBase?: string } = {},
+): Promise<DunningInputs | undefined> {
   if (!snapshot.found) return undefined;
   const { customer, channels } = snapshot.found;
   const { profile, settings, invoices, disputes, promises, sentAt: sent, cadences } = snapshot;
