@@ -1,6 +1,7 @@
-// Analytics pages: the Overview's KPIs (with their change) and billed-vs-collected chart, and the
-// Revenue page (recognized vs billed vs deferred, profitability, the sortable branch comparison
-// and its formula-safe CSV export), at desktop and phone widths and as a branch manager.
+// Analytics pages: the Overview's KPIs (with their change), billed-vs-collected chart and aging
+// (GET /v1/receivables/aging), and the Revenue page (recognized vs billed vs deferred,
+// profitability, the sortable branch comparison and its formula-safe CSV export), at desktop and
+// phone widths and as a branch manager.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fireCron } from "../../scripts/local-crons.ts";
@@ -27,6 +28,19 @@ export async function analyticsScenarios(options: SuiteOptions): Promise<{ passe
       for (const row of api.body.data) await page.getByText(`Billed · ${row.currency}`).first().waitFor();
       assert.match((await page.locator(".analytics-kpis").first().textContent()) ?? "", /vs previous 30 days/);
       assert.ok((await page.locator(".chart svg").count()) >= 2, "billed-vs-collected and aging charts rendered");
+      // The aging is GET /v1/receivables/aging's: one overdue stat per currency with something overdue, its largest overdue customers.
+      const aging = await apiCall<{ currencies: Array<{ currency: string; overdue: { amount: number; count: number } }>; topOverdueCustomers: Array<{ customerName: string }> }>(page, "GET", "/v1/receivables/aging?top=8");
+      assert.equal(aging.status, 200);
+      const overdue = aging.body.currencies.filter((c) => c.overdue.amount > 0);
+      assert.ok(overdue.length > 0, "the demo data has overdue receivables");
+      for (const c of overdue) {
+        const stat = page.locator(".stat", { hasText: `Overdue · ${c.currency}` });
+        assert.equal(await stat.count(), 1, `one overdue stat for ${c.currency}`);
+        assert.match((await stat.textContent()) ?? "", new RegExp(`${c.overdue.count.toLocaleString("en-GB")} invoices`));
+      }
+      const largest = page.getByRole("table", { name: "Largest overdue balances" });
+      assert.equal(await largest.locator("tbody tr").count(), aging.body.topOverdueCustomers.length, "one row per top overdue customer");
+      await largest.getByText(aging.body.topOverdueCustomers[0]!.customerName).first().waitFor();
       await cleanText(page);
       await shoot(page, "overview-analytics", width);
     });

@@ -1,7 +1,8 @@
 // The BI feed end to end, read by an independent engine: a real Worker (wrangler dev, local D1,
 // R2 and the bi-export queue) on a small demo seed runs a day's export through
 // POST /v1/bi/exports; every exported table's Parquet is downloaded through its signed URL from
-// the manifest and read by DuckDB; its totals match the analytics and receivables APIs to the cent.
+// the manifest and read by DuckDB; its totals match the analytics, receivables, forecast, risk,
+// communications and integrations APIs to the cent.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -11,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalWorker, type LocalWorker } from "../../bench/local-worker.ts";
 import { BI_TABLES } from "../../workers/bi/tables.ts";
 
-const SETUP_MS = 300_000; // migrations, seed and wrangler dev on a loaded 2-core machine
+const SETUP_MS = 420_000; // migrations, seed, wrangler dev and a model training run on a loaded 2-core machine
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -67,6 +68,9 @@ beforeAll(async () => {
     if (score > best) [best, day] = [score, d];
   }
   expect(best).toBeGreaterThan(0);
+  // Train the forecasting and risk models through the model-training queue, so cash_forecast and risk_scores have a run behind them.
+  expect((await fetch(`${worker.baseUrl}/v1/analytics/forecast/retrain`, { method: "POST", headers: { authorization: `Bearer ${token}` } })).status).toBe(202);
+  for (let i = 0; i < 480 && (await api("GET", "/v1/analytics/forecast/accuracy")).runId === null; i++) await new Promise((r) => setTimeout(r, 250));
   const queued = await api("POST", "/v1/bi/exports", { date: day });
   let status = queued.status;
   for (let i = 0; i < 600 && status !== "done" && status !== "failed"; i++) {
@@ -167,5 +171,68 @@ describe("BI export read by DuckDB vs the API", () => {
       }
     }
     expect(rows.every((r) => r.as_of === day)).toBe(true);
+  });
+
+  it("cash_forecast: the network-wide rows per currency = GET /v1/analytics/forecast/cashflow, every period to the cent", async () => {
+    const rows = await query(
+      `SELECT currency, granularity, period_start::VARCHAR period_start, expected::VARCHAR expected, lower_80::VARCHAR lo80, upper_95::VARCHAR hi95, model_run_id FROM read_parquet('${files.get("cash_forecast")}') WHERE branch_id IS NULL ORDER BY currency, granularity, period_start`,
+    );
+    const currencies = [...new Set(rows.map((r) => r.currency as string))];
+    expect(currencies.length).toBeGreaterThan(0);
+    const runId = (await api("GET", "/v1/analytics/forecast/accuracy")).runId;
+    for (const currency of currencies) {
+      const view = await api("GET", `/v1/analytics/forecast/cashflow?currency=${currency}`);
+      const expected = (["month", "week"] as const).flatMap((g) => view[`${g}s`].map((p: any) => [g, p.start, p.expected, p.lo80, p.hi95]));
+      expect(rows.filter((r) => r.currency === currency).map((r) => [r.granularity, r.period_start, num(r.expected), num(r.lo80), num(r.hi95)]), currency).toEqual(expected);
+    }
+    expect(rows.every((r) => r.model_run_id === runId)).toBe(true);
+    // The branch rows are each branch's own forecast: present for every branch that bills.
+    const branches = await query(`SELECT count(DISTINCT branch_id)::VARCHAR n FROM read_parquet('${files.get("cash_forecast")}') WHERE branch_id IS NOT NULL`);
+    expect(num(branches[0]?.n)).toBeGreaterThan(0);
+  });
+
+  it("risk_scores: one row per scored customer = GET /v1/analytics/forecast/risk (p_late, model version)", async () => {
+    const rows = await query(`SELECT customer_id, p_late::VARCHAR p_late, model_version, band FROM read_parquet('${files.get("risk_scores")}') ORDER BY customer_id`);
+    const scores: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = await api("GET", `/v1/analytics/forecast/risk?limit=200${cursor ? `&cursor=${cursor}` : ""}`);
+      scores.push(...page.data);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.map((r) => [r.customer_id, Number(r.p_late), r.model_version])).toEqual(
+      scores.map((s) => [s.customerId, s.pLate, s.runId]).sort((a, b) => (a[0] as string).localeCompare(b[0] as string)),
+    );
+    expect(rows.every((r) => ["high", "elevated", "low"].includes(r.band as string))).toBe(true);
+  });
+
+  it("dunning_kpis: the day's reminders per channel = the communications API over every customer", async () => {
+    const counts = new Map<string, number>();
+    let cursor: string | null = null;
+    do {
+      const page: any = await api("GET", `/v1/customers?limit=200${cursor ? `&cursor=${cursor}` : ""}`);
+      for (const c of page.data) {
+        for (const h of (await api("GET", `/v1/customers/${c.id}/communications?limit=200`)).data) {
+          if (h.occurredAt.slice(0, 10) !== day || !["sent", "delivered", "failed", "suppressed", "opt_out", "escalation"].includes(h.kind)) continue;
+          counts.set(`${h.channel}|${h.kind}`, (counts.get(`${h.channel}|${h.kind}`) ?? 0) + 1);
+        }
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    const rows = await query(
+      `SELECT coalesce(channel, 'null') channel, sum(sent)::VARCHAR sent, sum(delivered)::VARCHAR delivered, sum(failed)::VARCHAR failed, sum(suppressed)::VARCHAR suppressed, sum(opt_outs)::VARCHAR opt_out, sum(escalations_opened)::VARCHAR escalation FROM read_parquet('${files.get("dunning_kpis")}') GROUP BY 1`,
+    );
+    const duck = new Map<string, number>();
+    for (const r of rows) for (const kind of ["sent", "delivered", "failed", "suppressed", "opt_out", "escalation"]) if (num(r[kind]) > 0) duck.set(`${r.channel}|${kind}`, num(r[kind]));
+    expect(Object.fromEntries([...duck].sort())).toEqual(Object.fromEntries([...counts].sort()));
+  });
+
+  it("sync_kpis: one row per connection with activity on the day, as the integrations API lists them", async () => {
+    const rows = await query(`SELECT connection_id, records_synced::VARCHAR synced FROM read_parquet('${files.get("sync_kpis")}')`);
+    const connections = (await api("GET", "/v1/integrations")).data as any[];
+    // The demo data has no ERP connection: an empty, correctly typed partition (the worker test covers a synced connection).
+    expect(rows.every((r) => connections.some((c) => c.id === r.connection_id))).toBe(true);
+    expect(rows.length).toBeLessThanOrEqual(connections.length);
   });
 });

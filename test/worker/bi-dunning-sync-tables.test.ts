@@ -129,7 +129,6 @@ function expectedKpis(history: any[]): Map<string, Record<string, unknown>> {
 
 // ---- ERP sync ------------------------------------------------------------------------------
 
-const XERO = (env as unknown as { XERO_BASE_URL: string }).XERO_BASE_URL;
 let connectionId = "";
 
 async function deliverEvents() {

@@ -1,40 +1,39 @@
-// Overdue receivables, aggregated in the browser from the invoice list (the API has no aging
-// report yet). Each branch is paged in parallel; the result is kept for a minute so moving
-// between Overview and Receivables does not reload it.
+// The Overview's aging, from GET /v1/receivables/aging (the same report as the Receivables page):
+// network-wide with the largest overdue customers, and per branch for the branch table. Each
+// branch is aged on its own local today, as the server does. Kept for a minute so moving between
+// pages does not reload it.
 import { api, ok } from "../api/client.ts";
-import type { Branch, Invoice } from "../api/types.ts";
+import type { Branch, ReceivablesAging } from "../api/types.ts";
 import { learnMinorUnits } from "./format.ts";
 
+/** Past-due buckets of the server's report, in order ("current" is not overdue). */
 export const BUCKETS = ["1-30", "31-60", "61-90", "90+"] as const;
 export type Bucket = (typeof BUCKETS)[number];
 export const BUCKET_LABELS: Record<Bucket, string> = { "1-30": "1–30 days", "31-60": "31–60 days", "61-90": "61–90 days", "90+": "90+ days" };
 
-// The API's largest page: fewer round trips per branch.
-const PAGE = 200;
+/** How many overdue customers the Overview lists. */
+export const TOP_CUSTOMERS = 8;
 
-export interface OverdueSet {
-  invoices: Invoice[];
-  loadedAt: number;
+export interface OverviewAging {
+  network: ReceivablesAging;
+  byBranch: Map<string, ReceivablesAging>;
 }
 
-let cache: { key: string; value: Promise<OverdueSet> } | undefined;
+let cache: { key: string; value: Promise<OverviewAging> } | undefined;
 
-async function overdueOfBranch(branchId: string, signal: AbortSignal): Promise<Invoice[]> {
-  const out: Invoice[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ok(api.GET("/v1/invoices", { params: { query: { overdue: "true", branchId, limit: PAGE, cursor } }, signal }));
-    for (const i of page.data) learnMinorUnits(i.currency, i.minorUnits);
-    out.push(...page.data);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return out;
+async function aging(branchId: string | undefined, signal: AbortSignal): Promise<ReceivablesAging> {
+  const report = await ok(api.GET("/v1/receivables/aging", { params: { query: { branchId, top: TOP_CUSTOMERS } }, signal }));
+  for (const c of report.currencies) learnMinorUnits(c.currency, c.minorUnits);
+  return report;
 }
 
-export function loadOverdue(branches: Branch[], signal: AbortSignal): Promise<OverdueSet> {
+export function loadOverviewAging(branches: Branch[], signal: AbortSignal): Promise<OverviewAging> {
   const key = branches.map((b) => b.id).join(",");
   if (cache && cache.key === key) return cache.value;
-  const value = Promise.all(branches.map((b) => overdueOfBranch(b.id, signal))).then((lists) => ({ invoices: lists.flat(), loadedAt: Date.now() }));
+  const value = Promise.all([aging(undefined, signal), ...branches.map((b) => aging(b.id, signal))]).then(([network, ...each]) => ({
+    network: network as ReceivablesAging,
+    byBranch: new Map(branches.map((b, i) => [b.id, each[i] as ReceivablesAging])),
+  }));
   cache = { key, value };
   value.catch(() => {
     if (cache?.value === value) cache = undefined;
@@ -52,37 +51,15 @@ export interface AgingRow {
   count: number;
 }
 
-export function agingByCurrency(invoices: Invoice[]): AgingRow[] {
-  const rows = new Map<string, AgingRow>();
-  for (const i of invoices) {
-    const row = rows.get(i.currency) ?? { currency: i.currency, buckets: { "1-30": 0, "31-60": 0, "61-90": 0, "90+": 0 }, total: 0, count: 0 };
-    const b = (BUCKETS as readonly string[]).includes(i.agingBucket ?? "") ? (i.agingBucket as Bucket) : "90+";
-    row.buckets[b] += i.balanceDue;
-    row.total += i.balanceDue;
-    row.count += 1;
-    rows.set(i.currency, row);
-  }
-  return [...rows.values()].sort((a, b) => a.currency.localeCompare(b.currency));
-}
-
-export interface OverdueCustomer {
-  customerId: string;
-  currency: string;
-  branchId: string;
-  balance: number;
-  invoices: number;
-  oldestDays: number;
-}
-
-export function topOverdueCustomers(invoices: Invoice[], n: number): OverdueCustomer[] {
-  const by = new Map<string, OverdueCustomer>();
-  for (const i of invoices) {
-    const key = `${i.customerId}|${i.currency}`;
-    const c = by.get(key) ?? { customerId: i.customerId, currency: i.currency, branchId: i.branchId, balance: 0, invoices: 0, oldestDays: 0 };
-    c.balance += i.balanceDue;
-    c.invoices += 1;
-    c.oldestDays = Math.max(c.oldestDays, i.daysPastDue);
-    by.set(key, c);
-  }
-  return [...by.values()].sort((a, b) => b.balance - a.balance).slice(0, n);
+/** The overdue part of each currency's report; currencies with nothing overdue are left out. */
+export function overdueByCurrency(report: ReceivablesAging | undefined): AgingRow[] {
+  return (report?.currencies ?? [])
+    .filter((c) => c.overdue.amount > 0)
+    .map((c) => ({
+      currency: c.currency,
+      buckets: Object.fromEntries(BUCKETS.map((b) => [b, c.buckets.find((x) => x.bucket === b)?.amount ?? 0])) as Record<Bucket, number>,
+      total: c.overdue.amount,
+      count: c.overdue.count,
+    }))
+    .sort((a, b) => a.currency.localeCompare(b.currency));
 }

@@ -1,13 +1,12 @@
 import { useMemo } from "react";
-import type { Invoice } from "../api/types.ts";
+import type { OverdueCustomer } from "../api/types.ts";
 import { useApi, useBranches } from "../lib/data.ts";
 import { formatMoney, formatNumber, localeOf, todayIn } from "../lib/format.ts";
-import { agingByCurrency, BUCKET_LABELS, BUCKETS, loadOverdue } from "../lib/receivables.ts";
+import { BUCKET_LABELS, BUCKETS, loadOverviewAging, overdueByCurrency } from "../lib/receivables.ts";
 import { Link } from "../lib/router.tsx";
 import { useSession } from "../lib/session.ts";
-import { BranchName, Card, DateText, Money, PageHeader, Stat } from "../ui/bits.tsx";
+import { Card, DateText, Money, PageHeader, Stat } from "../ui/bits.tsx";
 import { Chart } from "../ui/lazy-chart.tsx";
-import { CustomerLink } from "../ui/customer-link.tsx";
 import { ErrorState, Loading } from "../ui/states.tsx";
 import { type Column, DataTable } from "../ui/table.tsx";
 import type { Branch } from "../api/types.ts";
@@ -16,9 +15,10 @@ import { OverviewKpis } from "./overview/kpis.tsx";
 export function Overview() {
   const session = useSession();
   const branches = useBranches();
-  const overdue = useApi((signal) => loadOverdue(branches.list, signal), [branches.list]);
-  const aging = useMemo(() => agingByCurrency(overdue.data?.invoices ?? []), [overdue.data]);
-  const worst = useMemo(() => [...(overdue.data?.invoices ?? [])].sort((a, b) => b.balanceDue - a.balanceDue).slice(0, 8), [overdue.data]);
+  // Aging from GET /v1/receivables/aging: network-wide, and per branch for the branch table.
+  const overdue = useApi((signal) => loadOverviewAging(branches.list, signal), [branches.list]);
+  const aging = useMemo(() => overdueByCurrency(overdue.data?.network), [overdue.data]);
+  const worst = overdue.data?.network.topOverdueCustomers ?? [];
   const greeting = new Intl.DateTimeFormat(navigator.language || "en-GB", { weekday: "long", day: "numeric", month: "long" }).format(Date.now());
 
   const option = useMemo(
@@ -50,18 +50,24 @@ export function Overview() {
       numeric: true,
       cell: (b) => {
         if (!overdue.data) return <span className="placeholder">…</span>;
-        const sum = overdue.data.invoices.filter((i) => i.branchId === b.id).reduce((a, i) => a + i.balanceDue, 0);
-        return <Money minor={sum} currency={b.currency} branchId={b.id} />;
+        // Never summed across currencies: one amount per currency the branch has overdue.
+        const rows = overdueByCurrency(overdue.data.byBranch.get(b.id));
+        if (rows.length === 0) return <Money minor={0} currency={b.currency} branchId={b.id} />;
+        return rows.map((r, i) => (
+          <span key={r.currency}>
+            {i > 0 && " · "}
+            <Money minor={r.total} currency={r.currency} branchId={b.id} />
+          </span>
+        ));
       },
     },
   ];
 
-  const worstCols: Column<Invoice>[] = [
-    { key: "number", header: "Invoice", cell: (i) => <Link className="link mono" href={`/invoices/${i.id}`}>{i.number ?? "Draft"}</Link> },
-    { key: "customer", header: "Customer", cell: (i) => <CustomerLink id={i.customerId} /> },
-    { key: "branch", header: "Branch", cell: (i) => <BranchName branchId={i.branchId} />, secondary: true },
-    { key: "days", header: "Days late", numeric: true, cell: (i) => formatNumber(i.daysPastDue), secondary: true },
-    { key: "balance", header: "Balance", numeric: true, cell: (i) => <Money minor={i.balanceDue} currency={i.currency} branchId={i.branchId} /> },
+  const worstCols: Column<OverdueCustomer>[] = [
+    { key: "customer", header: "Customer", cell: (c) => <Link className="link" href={`/customers/${c.customerId}`}>{c.customerName}</Link>, sort: (c) => c.customerName },
+    { key: "invoices", header: "Invoices", numeric: true, cell: (c) => formatNumber(c.invoices), secondary: true },
+    { key: "days", header: "Oldest, days late", numeric: true, cell: (c) => formatNumber(c.oldestDaysPastDue), secondary: true },
+    { key: "balance", header: "Overdue", numeric: true, cell: (c) => formatMoney(c.amount, c.currency, localeOf(branches.list.find((b) => b.currency === c.currency))) },
   ];
 
   return (
@@ -92,8 +98,8 @@ export function Overview() {
         <Card title="Share of overdue balance by age" actions={<Link className="link small" href="/receivables">Receivables report →</Link>}>
           {overdue.error ? <ErrorState error={overdue.error} onRetry={overdue.reload} /> : overdue.data ? <Chart option={option} label="Share of overdue balance by aging bucket, per currency" /> : <Loading rows={5} />}
         </Card>
-        <Card title="Largest overdue invoices" actions={<Link className="link small" href="/invoices?overdue=true">All overdue →</Link>}>
-          {overdue.error ? <ErrorState error={overdue.error} onRetry={overdue.reload} /> : overdue.data ? <DataTable caption="Largest overdue invoices" columns={worstCols} rows={worst} rowKey={(i) => i.id} rowHref={(i) => `/invoices/${i.id}`} sortParam="wsort" /> : <Loading rows={5} />}
+        <Card title="Largest overdue balances" actions={<Link className="link small" href="/invoices?overdue=true">All overdue →</Link>}>
+          {overdue.error ? <ErrorState error={overdue.error} onRetry={overdue.reload} /> : overdue.data ? <DataTable caption="Largest overdue balances" columns={worstCols} rows={worst} rowKey={(c) => `${c.customerId}|${c.currency}`} rowHref={(c) => `/customers/${c.customerId}`} sortParam="wsort" /> : <Loading rows={5} />}
         </Card>
       </div>
       <Card title="Branches">
