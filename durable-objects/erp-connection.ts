@@ -6,7 +6,7 @@
 // permit instead of finding the limit with a 429.
 import { DurableObject } from "cloudflare:workers";
 import { base64url, sha256Hex } from "../workers/auth/secrets.ts";
-import { askPermit, NETSUITE_LIMITS, prune, XERO_LIMITS, type BudgetState, type RateLimits } from "../workers/domain/erp/rate-budget.ts";
+import { adaptSlice, askPermit, NETSUITE_LIMITS, prune, XERO_LIMITS, type AdaptiveSlice, type BudgetState, type RateLimits } from "../workers/domain/erp/rate-budget.ts";
 import { erpTokenKey, xeroClientCredentials } from "../workers/config/local-secrets.ts";
 import { openJson, sealJson } from "../workers/integrations/erp/token-crypto.ts";
 import { XERO_SCOPES, xeroEndpoints } from "../workers/integrations/xero/endpoints.ts";
@@ -44,10 +44,12 @@ export class ErpConnection extends DurableObject<Env> {
   private loadedPause = false;
   /** Which ERP this connection is (stored; connections made before providers existed are Xero). */
   private providerName: string | null = null;
+  /** NetSuite: our adaptive slice of the account's shared concurrency pool (shrinks on 429s). */
+  private slice: AdaptiveSlice = { limit: NETSUITE_LIMITS.concurrent, successes: 0 };
 
   private get limits(): RateLimits {
     // NetSuite: the account's concurrency pool, a slice of it for us (workers/domain/erp/rate-budget.ts).
-    if (this.providerName === "netsuite") return NETSUITE_LIMITS;
+    if (this.providerName === "netsuite") return { ...NETSUITE_LIMITS, concurrent: this.slice.limit };
     const minuteMs = Number(this.env.XERO_MINUTE_MS);
     return { ...XERO_LIMITS, minuteMs: Number.isFinite(minuteMs) && minuteMs > 0 ? minuteMs : XERO_LIMITS.minuteMs };
   }
@@ -244,6 +246,7 @@ export class ErpConnection extends DurableObject<Env> {
   /** Gives the permit back, with what the ERP said about its limits (429s pause the budget). */
   async release(lease: number, outcome: { status: number; retryAfterSeconds?: number; problem?: string | null }): Promise<void> {
     this.budget.leases = this.budget.leases.filter((l) => l !== lease);
+    if (this.providerName === "netsuite") this.slice = adaptSlice(this.slice, NETSUITE_LIMITS.concurrent, outcome.status === 429 ? "limited" : outcome.status >= 200 && outcome.status < 300 ? "ok" : "other");
     if (outcome.status === 429 && outcome.problem !== "concurrent") {
       const until = Date.now() + (outcome.retryAfterSeconds ?? 60) * 1000;
       if (until > this.budget.pausedUntil) {

@@ -12,7 +12,11 @@ import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { type Column, DataTable } from "../ui/table.tsx";
 import { ConflictReview } from "./integrations/conflicts.tsx";
 import { Mappings } from "./integrations/mappings.tsx";
+import { NetSuiteConnect } from "./integrations/netsuite-connect.tsx";
 import type { Integration, IntegrationStatus, LastError } from "./integrations/types.ts";
+
+/** The ERP's name as people know it (the connected view names the provider it shows). */
+const erpName = (provider: string) => ({ xero: "Xero", netsuite: "NetSuite", qbo: "QuickBooks Online" })[provider] ?? provider;
 
 const seconds = (s: number | null) => (s === null ? "—" : s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
 
@@ -33,7 +37,7 @@ export function Integrations() {
           <Loading rows={3} label="Loading integrations" />
         </Card>
       ) : !current || current.status === "pending" ? (
-        <ConnectCard admin={admin} pending={current} />
+        <ConnectCard admin={admin} pending={current} onConnected={list.reload} />
       ) : (
         <Connection integration={current} admin={admin} />
       )}
@@ -41,7 +45,7 @@ export function Integrations() {
   );
 }
 
-function ConnectCard({ admin, pending }: { admin: boolean; pending: Integration | undefined }) {
+function ConnectCard({ admin, pending, onConnected }: { admin: boolean; pending: Integration | undefined; onConnected: () => void }) {
   const action = useAction();
   const connect = () =>
     action.run(async () => {
@@ -62,6 +66,12 @@ function ConnectCard({ admin, pending }: { admin: boolean; pending: Integration 
         </p>
       ) : (
         <p className="muted small">An administrator can connect it.</p>
+      )}
+      {admin && !pending && (
+        <>
+          <p className="muted small">Or NetSuite (client credentials: no consent screen):</p>
+          <NetSuiteConnect onConnected={onConnected} />
+        </>
       )}
     </Card>
   );
@@ -89,7 +99,7 @@ function Connection({ integration, admin }: { integration: Integration; admin: b
   const columns: Column<LastError>[] = [
     { key: "doc", header: "Document", cell: (e) => <><div className="mono small">{e.entityNumber ?? e.entityId}</div><div className="muted small">{humanize(e.entityType)} · {e.operation}</div></> },
     { key: "state", header: "State", cell: (e) => <span className={`badge ${e.state === "failed" || e.state === "conflict" ? "badge-bad" : "badge-neutral"}`}>{humanize(e.state)}</span> },
-    { key: "message", header: "Xero said", cell: (e) => <span className="small">{e.message ?? "—"}</span>, secondary: true },
+    { key: "message", header: `${erpName(integration.provider)} said`, cell: (e) => <span className="small">{e.message ?? "—"}</span>, secondary: true },
     { key: "fix", header: "What to do", cell: (e) => <span className="small">{e.fix ?? "—"}</span> },
     { key: "at", header: "When", cell: (e) => <InstantText at={e.at} />, secondary: true },
     {
@@ -108,14 +118,14 @@ function Connection({ integration, admin }: { integration: Integration; admin: b
     <>
       {flash && <p className="flash" role="status">{flash}</p>}
       {replay.generalError && <p className="error-text" role="alert">{replay.generalError}</p>}
-      <Card title={`Xero · ${integration.organisation ?? "organisation"}`} actions={<button type="button" className="btn btn-sm" onClick={refresh}>Refresh</button>}>
+      <Card title={`${erpName(integration.provider)} · ${integration.organisation ?? "organisation"}`} actions={<button type="button" className="btn btn-sm" onClick={refresh}>Refresh</button>}>
         {status.error ? <ErrorState error={status.error} onRetry={status.reload} /> : !status.data ? <Loading rows={2} label="Loading sync status" /> : <StatusStats s={status.data} />}
       </Card>
       <Card title="Failures and retries" actions={admin ? <button type="button" className="btn btn-sm" disabled={replay.busy} onClick={() => replayRecords()}>Replay all failed</button> : undefined}>
         {!status.data ? (
           <Loading rows={3} label="Loading failures" />
         ) : status.data.lastErrors.length === 0 ? (
-          <Empty title="Nothing failing" icon="✓">Every record reached Xero or is on its way.</Empty>
+          <Empty title="Nothing failing" icon="✓">Every record reached {erpName(integration.provider)} or is on its way.</Empty>
         ) : (
           <DataTable caption="Latest failures" columns={columns} rows={status.data.lastErrors} rowKey={(e) => e.recordId} sortParam="esort" />
         )}
@@ -146,7 +156,7 @@ function StatusStats({ s }: { s: IntegrationStatus }) {
       <Stat label="Backlog" value={formatNumber(s.backlog)} hint={s.oldestPendingAgeSeconds === null ? "nothing waiting" : `oldest waits ${seconds(s.oldestPendingAgeSeconds)}`} tone={s.oldestPendingAgeSeconds !== null && s.oldestPendingAgeSeconds > s.lagSeconds.slaSeconds ? "bad" : undefined} />
       <Stat label="Lag p50 / p95" value={`${seconds(s.lagSeconds.p50)} / ${seconds(p95)}`} hint={`SLA ${seconds(s.lagSeconds.slaSeconds)} · ${formatNumber(s.lagSeconds.samples)} synced in 24 h`} tone={s.lagSeconds.withinSla === false ? "bad" : s.lagSeconds.withinSla ? "good" : undefined} />
       <Stat label="Failed · conflicts" value={`${formatNumber(s.states.failed)} · ${formatNumber(s.states.conflict)}`} hint={`error rate ${(s.errorRate * 100).toFixed(1)} % (1 h)`} tone={s.states.failed + s.states.conflict > 0 ? "bad" : "good"} />
-      {s.budget && <Stat label="Xero calls" value={`${formatNumber(s.budget.callsLastMinute)}/${formatNumber(s.budget.perMinute)} min`} hint={`${formatNumber(s.budget.callsLastDay)} of ${formatNumber(s.budget.perDay)} today${s.budget.pausedUntil ? " · paused by Xero" : ""}`} />}
+      {s.budget && <Stat label={`${erpName(s.provider)} calls`} value={`${formatNumber(s.budget.callsLastMinute)}/${formatNumber(s.budget.perMinute)} min`} hint={`${formatNumber(s.budget.callsLastDay)} of ${formatNumber(s.budget.perDay)} today${s.budget.pausedUntil ? ` · paused by ${erpName(s.provider)}` : ""}`} />}
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { MissingMapping, mappingTable, taxKey } from "../../../workers/domain/er
 import type { SyncDocument } from "../../../workers/domain/erp/xero-documents.ts";
 import { internalIdFromLocation, netsuiteCustomerBody, netsuiteInvoiceBody, netsuitePaymentBody, netsuiteTotalOf, toNetSuiteAmount } from "../../../workers/domain/erp/netsuite-documents.ts";
 import { assertionRefused, classifyNetSuiteResponse, repeatedLoginFailure } from "../../../workers/domain/erp/netsuite-errors.ts";
+import { adaptSlice, SLICE_GROWTH_AFTER } from "../../../workers/domain/erp/rate-budget.ts";
 
 const RATES = [0, 40_000, 100_000, 210_000, 88_750];
 const mapping = mappingTable([
@@ -117,5 +118,35 @@ describe("classifyNetSuiteResponse", () => {
     const setup = { certificateId: "cert-1", clientId: "client-1" };
     expect(assertionRefused(400, JSON.stringify({ error: "invalid_grant", error_description: "signature" }), setup).fix).toMatch(/Certificate cert-1 is not mapped .* OAuth 2.0 Client Credentials \(M2M\) Setup/);
     expect(assertionRefused(400, JSON.stringify({ error: "invalid_client" }), setup).fix).toMatch(/client id client-1/);
+  });
+});
+
+describe("adaptSlice (our share of NetSuite's shared concurrency pool)", () => {
+  it("shrinks by one per 429, never below one, and grows back one step per 20 successes up to the max", () => {
+    let slice = { limit: 3, successes: 0 };
+    slice = adaptSlice(slice, 3, "limited");
+    slice = adaptSlice(slice, 3, "limited");
+    slice = adaptSlice(slice, 3, "limited");
+    expect(slice.limit).toBe(1);
+    for (let i = 0; i < SLICE_GROWTH_AFTER - 1; i++) slice = adaptSlice(slice, 3, "ok");
+    expect(slice.limit).toBe(1);
+    slice = adaptSlice(slice, 3, "ok");
+    expect(slice.limit).toBe(2);
+    for (let i = 0; i < 100; i++) slice = adaptSlice(slice, 3, "ok");
+    expect(slice.limit).toBe(3);
+    expect(adaptSlice(slice, 3, "other")).toBe(slice);
+  });
+
+  it("stays within [1, max] whatever the outcomes (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom("ok" as const, "limited" as const, "other" as const), { maxLength: 300 }), fc.integer({ min: 1, max: 10 }), (outcomes, max) => {
+        let slice = { limit: max, successes: 0 };
+        for (const o of outcomes) {
+          slice = adaptSlice(slice, max, o);
+          expect(slice.limit).toBeGreaterThanOrEqual(1);
+          expect(slice.limit).toBeLessThanOrEqual(max);
+        }
+      }),
+    );
   });
 });

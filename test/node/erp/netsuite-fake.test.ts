@@ -33,7 +33,7 @@ async function connect(config: Partial<NetSuiteFakeConfig> = {}) {
 }
 
 /** A JWT signed by hand (node:crypto), to vary one claim at a time. */
-function jwt(claims: Record<string, unknown>, header: Record<string, unknown> = {}, key = FAKE_NETSUITE.privateKeyPkcs8) {
+function jwt(claims: Record<string, unknown>, header: Record<string, unknown> = {}, key: string = FAKE_NETSUITE.privateKeyPkcs8) {
   const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
   const input = `${enc({ alg: "ES256", typ: "JWT", kid: setup.certificateId, ...header })}.${enc({ iss: setup.clientId, scope: ["rest_webservices"], aud: TOKEN_URL, iat: now(), exp: now() + 300, ...claims })}`;
   const signer = createSign("sha256");

@@ -17,6 +17,28 @@ export const XERO_LIMITS: RateLimits = { concurrent: 5, perMinute: 60, perDay: 5
  */
 export const NETSUITE_LIMITS: RateLimits = { concurrent: 3, perMinute: 600, perDay: 50_000, minuteMs: 60_000 };
 
+/** Our current share of a pool others use too: how many calls at once, and successes since the last change. */
+export interface AdaptiveSlice {
+  limit: number;
+  successes: number;
+}
+
+/** Successes in a row that earn one more concurrent call back. */
+export const SLICE_GROWTH_AFTER = 20;
+
+/**
+ * NetSuite's pool is shared with the account's other integrations, so a 429 means they are busy
+ * now: our slice shrinks by one (never below one call), and grows back by one after
+ * SLICE_GROWTH_AFTER successes in a row, up to `max` (additive increase, quick decrease).
+ */
+export function adaptSlice(slice: AdaptiveSlice, max: number, outcome: "ok" | "limited" | "other"): AdaptiveSlice {
+  if (outcome === "limited") return { limit: Math.max(1, slice.limit - 1), successes: 0 };
+  if (outcome === "other") return slice;
+  const successes = slice.successes + 1;
+  if (successes >= SLICE_GROWTH_AFTER && slice.limit < max) return { limit: slice.limit + 1, successes: 0 };
+  return { limit: Math.min(slice.limit, max), successes: slice.limit >= max ? 0 : successes };
+}
+
 export interface BudgetState {
   /** Start times of calls in the last day, oldest first. */
   log: number[];

@@ -18,6 +18,8 @@ const MAX_INLINE_WAIT_MS = 2_500;
 export const NETSUITE_CALL_TIMEOUT_MS = 60_000;
 /** 429s retried inline before the record is handed back to the queue with a delay. */
 const INLINE_429_RETRIES = 4;
+/** How long a call waits here, in short jittered steps, for a free slot of our slice of the pool. */
+const MAX_SLOT_WAIT_MS = 15_000;
 
 export interface NetSuiteClient {
   /** `path` below /services/rest/record/v1 (e.g. "/invoice/eid:inv_1"). */
@@ -35,8 +37,17 @@ export function netsuiteClient(env: Env, connectionId: string, accountId: string
   async function call(method: string, url: string, body: unknown, extraHeaders: Record<string, string>): Promise<NetSuiteResult> {
     let renewed = false;
     let storms = 0;
+    let waitedForSlot = 0;
     for (let tries = 0; tries < 20; tries++) {
       const permit = await stub.acquire();
+      if (!permit.granted && permit.reason === "concurrent" && waitedForSlot < MAX_SLOT_WAIT_MS) {
+        // A slot frees as soon as one of our calls ends (the lease time is only the worst case): poll for it.
+        const pause = 40 + Math.random() * 120;
+        await sleep(pause);
+        waitedForSlot += pause;
+        tries--;
+        continue;
+      }
       if (!permit.granted) {
         if (permit.waitMs <= MAX_INLINE_WAIT_MS) {
           await sleep(permit.waitMs);
