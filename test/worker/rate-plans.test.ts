@@ -139,3 +139,18 @@ describe("rate plans API", () => {
     expect(await passing(mine.key, 4)).toBe(2);
   });
 });
+
+describe("RateLimiter persistence (write-behind)", () => {
+  it("keeps every debit in storage within the flush window, in a later turn than the answer", async () => {
+    const { runInDurableObject } = await import("cloudflare:test");
+    const limiter = env.RATE_LIMITER.getByName("write-behind-test");
+    for (let i = 0; i < 3; i++) expect((await limiter.take(A.franchiseId, "key_write_behind")).allowed).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    await runInDurableObject(limiter, (instance: any, state) => {
+      const rows = state.storage.sql.exec<{ name: string; tat: number }>("SELECT name, tat FROM buckets ORDER BY name").toArray();
+      expect(rows.map((r) => r.name)).toEqual(["franchise", "key:key_write_behind"]);
+      // What storage holds is exactly what the instance decides with.
+      for (const r of rows) expect(r.tat).toBe(instance.tats.get(r.name).tat);
+    });
+  });
+});
