@@ -17,6 +17,8 @@ export async function run(args: string[]) {
   const worker = await startLocalWorker({
     port: 8799,
     customers: "300,200",
+    // BENCH_STATE_DIR keeps the seeded state between runs (the seed load takes minutes under load).
+    stateDir: process.env.BENCH_STATE_DIR || undefined,
     // The per-request access log line costs ~25 % on a cheap route under wrangler dev (its log
     // pipe); production samples Workers Logs instead. BENCH_LOG_LEVEL=info measures it anyway.
     vars: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn" },
@@ -24,9 +26,9 @@ export async function run(args: string[]) {
     setupSql: async (cred) => {
       const hash = createHash("sha256").update(cred.others[0]!.apiKey).digest("hex");
       const at = new Date().toISOString();
-      return `INSERT INTO rate_plans (id, name, key_burst, key_per_minute, franchise_burst, franchise_per_minute, expensive_concurrency, created_at, updated_at)
+      return `INSERT OR REPLACE INTO rate_plans (id, name, key_burst, key_per_minute, franchise_burst, franchise_per_minute, expensive_concurrency, created_at, updated_at)
                 VALUES ('rp_bench_throttled', 'Bench throttled', ${THROTTLED_PLAN.burst}, ${THROTTLED_PLAN.perMinute}, 100000, 100000, 1, '${at}', '${at}');
-              INSERT INTO rate_plan_assignments (franchise_id, subject, rate_plan_id, created_at)
+              INSERT OR REPLACE INTO rate_plan_assignments (franchise_id, subject, rate_plan_id, created_at)
                 SELECT franchise_id, id, 'rp_bench_throttled', '${at}' FROM api_keys WHERE key_hash = '${hash}';`;
     },
   });

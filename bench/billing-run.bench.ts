@@ -1,17 +1,21 @@
 // A billing run at scale through the real path: wrangler dev (workerd, local D1, the
-// InvoiceSequence DO, the local Workflows engine), a branch with N customers × 3 monthly
-// agreements, one POST /v1/billing-runs, then GET until done. Reported next to the raw local D1
-// insert rate of the same rows measured in the same run: the same tables (same indexes and
-// triggers, same database file), the same row shapes (an invoice, 3 lines, 2 outbox events with
-// the run's real payload sizes, a billing key), written by `wrangler d1 execute` as plain
-// multi-row INSERTs (100 rows, or fewer to stay under 100 KB a statement), minus that command's start-up time (measured with an empty file).
-//   npm run bench -- billing-run [--invoices 50000] [--raw-sample 5000]
-import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+// InvoiceSequence DO, the local Workflows engine), a branch with N customers x 3 monthly
+// agreements, one POST /v1/billing-runs, then GET until done.
+//
+// The baseline (the practical limit) is measured INSIDE a Worker in the same run: once the run is
+// done, the product Worker is stopped and bench/raw-insert/worker.ts is started on the SAME local
+// database (same file, tables, indexes and triggers). It inserts the rows of --raw-sample invoices
+// (a copy of one of the run's invoices: invoice + its lines + invoice.drafted + invoice.issued
+// outbox events + its billing keys) with the run's own INSERT statements (blockIssueStatements),
+// one db.batch per block of RUN_CHUNK_SIZE invoices, and nothing else.
+//   ratio = run rows/s / raw rows/s, where run rows/s = invoicesPerSecond x rowsPerInvoice
+// (the same rows per invoice on both sides), so the units compare: rows/s vs rows/s.
+//   npm run bench -- billing-run [--invoices 50000] [--raw-sample 10000]
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { startLocalWorker } from "./local-worker.ts";
+import { RUN_CHUNK_SIZE } from "../workers/billing/runs/chunk.ts";
 
-const ROWS_PER_INVOICE = 7; // invoice + 3 lines + invoice.drafted + invoice.issued + billing key
 const TARGET_RATIO = 0.5;
 
 function arg(args: string[], name: string, fallback: number): number {
@@ -42,58 +46,36 @@ INSERT INTO agreements (id, franchise_id, branch_id, customer_id, service_type_i
 }
 
 const wrangler = "node_modules/.bin/wrangler";
-function timedExecute(dir: string, file: string, attempt = 1): number {
-  const started = performance.now();
-  const r = spawnSync(wrangler, ["d1", "execute", "DB", "--local", "--persist-to", dir, "--file", file, "-y"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  // The worker may still be writing (its last event relay): wait for the database to be free.
-  if (r.status !== 0 && /SQLITE_BUSY|database is locked/.test(`${r.stdout}${r.stderr}`) && attempt < 10) {
-    spawnSync("sleep", ["3"]);
-    return timedExecute(dir, file, attempt + 1);
-  }
-  if (r.status !== 0) throw new Error(`d1 execute failed:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
-  return (performance.now() - started) / 1000;
-}
 
-const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
-
-/** The same rows as `sample` run invoices, as 100-row INSERTs into the same tables. */
-function rawSql(franchiseId: string, customerId: string, sample: number, template: { invoice: any; drafted: string; issued: string }): string {
-  const statements: string[] = [];
-  // Up to 100 rows per INSERT, and under D1's 100 KB statement limit (outbox payloads are large).
-  const rows = (table: string, columns: string, values: string[]) => {
-    let batch: string[] = [];
-    let size = 0;
-    const flush = () => {
-      if (batch.length > 0) statements.push(`INSERT INTO ${table} (${columns}) VALUES ${batch.join(",")};`);
-      batch = [];
-      size = 0;
-    };
-    for (const v of values) {
-      if (batch.length === 100 || size + v.length > 90_000) flush();
-      batch.push(v);
-      size += v.length + 1;
+/** Runs the raw-insert Worker on the stopped bench's state and returns what it measured. */
+async function rawInsertRate(persistDir: string, franchiseId: string, templateInvoiceId: string, invoices: number, block: number) {
+  const port = 8793;
+  const child = spawn(wrangler, ["dev", "-c", "bench/raw-insert/wrangler.toml", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistDir, "--log-level", "error"], { stdio: "ignore", detached: true });
+  try {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body: JSON.stringify({ franchiseId, templateInvoiceId, invoices, block }) });
+        const body = (await res.json()) as { rows: number; seconds: number; rowsPerSecond: number; rowsPerInvoice: number; error?: string };
+        if (!res.ok) throw new Error(`raw insert worker: ${res.status} ${JSON.stringify(body)}`);
+        return body;
+      } catch (e) {
+        if (Date.now() > deadline || (e instanceof Error && e.message.startsWith("raw insert worker"))) throw e;
+        await new Promise((r) => setTimeout(r, 500));
+      }
     }
-    flush();
-  };
-  const inv = template.invoice;
-  const at = q(inv.issuedAt);
-  const ids = Array.from({ length: sample }, (_, i) => `inv_raw${pad(i).slice(3)}`);
-  rows("invoices", "id, franchise_id, branch_id, customer_id, seq, number, status, currency, issue_date, due_date, subtotal, tax_total, total, tax_breakdown, memo, seller, buyer, version, created_at, updated_at, issued_at",
-    ids.map((id, i) => `(${q(id)}, ${q(franchiseId)}, 'br_0000000000000000000000braw', ${q(customerId)}, ${i + 1}, ${q(`RAW-${i + 1}`)}, 'issued', ${q(inv.currency)}, ${q(inv.issueDate)}, ${q(inv.dueDate)}, ${inv.subtotal}, ${inv.taxTotal}, ${inv.total}, ${q(JSON.stringify(inv.taxBreakdown))}, ${q(inv.memo ?? "")}, ${q(JSON.stringify(inv.seller))}, ${q(JSON.stringify(inv.buyer))}, 2, ${at}, ${at}, ${at})`));
-  rows("invoice_lines", "id, franchise_id, invoice_id, position, description, quantity_milli, unit_price, discount_bps, discount_amount, net_amount, service_type_id, tax_category, tax_rate_ppm, service_period_start, service_period_end",
-    ids.flatMap((id, i) => inv.lines.map((l: any, p: number) => `(${q(`il_raw${pad(i * 3 + p).slice(4)}`)}, ${q(franchiseId)}, ${q(id)}, ${p + 1}, ${q(l.description)}, ${Math.round(l.quantity * 1000)}, ${l.unitPrice}, 0, 0, ${l.netAmount}, ${l.serviceTypeId ? q(l.serviceTypeId) : "NULL"}, ${q(l.taxCategory)}, ${Math.round(Number(l.taxRate) * 10_000)}, ${q(l.servicePeriod?.start ?? inv.issueDate)}, ${q(l.servicePeriod?.end ?? inv.issueDate)})`)));
-  rows("outbox_events", "id, franchise_id, type, aggregate_type, aggregate_id, aggregate_version, actor, payload, occurred_at, published_at, seq",
-    ids.flatMap((id, i) => [
-      `(${q(`evt_rawd${pad(i).slice(4)}`)}, 'fr_raw_bench', 'invoice.drafted', 'invoice', ${q(id)}, 1, 'system:bench', ${q(template.drafted)}, ${at}, ${at}, ${2 * i + 1})`,
-      `(${q(`evt_rawi${pad(i).slice(4)}`)}, 'fr_raw_bench', 'invoice.issued', 'invoice', ${q(id)}, 2, 'system:bench', ${q(template.issued)}, ${at}, ${at}, ${2 * i + 2})`,
-    ]));
-  rows("billing_run_invoices", "franchise_id, billing_key, invoice_id, run_id", ids.map((id, i) => `(${q(franchiseId)}, ${q(`raw:${i}`)}, ${q(id)}, 'raw')`));
-  return statements.join("\n");
+  } finally {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
 }
 
 export async function run(args: string[]) {
   const invoices = arg(args, "invoices", 50_000);
-  const rawSample = Math.min(invoices, arg(args, "raw-sample", 5_000));
+  const rawSample = Math.min(invoices, arg(args, "raw-sample", 10_000));
   let franchiseId = "";
   const worker = await startLocalWorker({
     port: 8796,
@@ -125,26 +107,23 @@ export async function run(args: string[]) {
     if (runState.status !== "done" || runState.issued !== invoices) throw new Error(`run ended ${runState.status} with ${runState.issued}/${invoices} issued: ${JSON.stringify(runState).slice(0, 500)}`);
 
     process.stderr.write(`run done: ${invoices} invoices in ${seconds.toFixed(1)} s = ${(invoices / seconds).toFixed(1)} invoices/s\n`);
-    // The raw rate of the same rows, in the same database, with the worker idle.
+    // The raw rate of the same rows, in the same database file, inside a Worker, with the product Worker stopped.
     const list = (await (await fetch(`${worker.baseUrl}/v1/invoices?branchId=${BRANCH}&limit=1`, { headers })).json()) as any;
-    const invoice = list.data[0];
-    const issuedPayload = JSON.stringify({ invoice: { ...invoice, lines: invoice.lines } });
-    const dir = worker.persistDir;
-    writeFileSync(join(dir, "empty.sql"), "SELECT 1;");
-    writeFileSync(join(dir, "raw.sql"), `INSERT INTO branches (id, franchise_id, code, name, timezone, currency, jurisdiction, created_at) SELECT 'br_0000000000000000000000braw', franchise_id, 'BRAW', 'Raw', timezone, currency, jurisdiction, created_at FROM branches WHERE id = '${BRANCH}';\nINSERT INTO franchises (id, name, created_at) VALUES ('fr_raw_bench', 'raw', '2026-01-01');\n${rawSql(franchiseId, invoice.customerId, rawSample, { invoice, drafted: issuedPayload, issued: issuedPayload })}`);
-    const startup = timedExecute(dir, join(dir, "empty.sql"));
-    const rawSeconds = Math.max(0.001, timedExecute(dir, join(dir, "raw.sql")) - startup);
-    const rawRowsPerSecond = Math.round((rawSample * ROWS_PER_INVOICE) / rawSeconds);
+    await worker.stop({ keepState: true });
+    const raw = await rawInsertRate(worker.persistDir, franchiseId, list.data[0].id, rawSample, RUN_CHUNK_SIZE);
     const invoicesPerSecond = Math.round((invoices / seconds) * 10) / 10;
-    const ratio = Math.round(((invoicesPerSecond * ROWS_PER_INVOICE) / rawRowsPerSecond) * 1000) / 1000;
+    const runRowsPerSecond = Math.round(invoicesPerSecond * raw.rowsPerInvoice);
+    const ratio = Math.round((runRowsPerSecond / raw.rowsPerSecond) * 1000) / 1000;
+    process.stderr.write(`raw: ${raw.rows} rows in ${raw.seconds.toFixed(2)} s = ${raw.rowsPerSecond} rows/s; run: ${runRowsPerSecond} rows/s; ratio ${ratio}\n`);
     return {
-      detail: { runId: submitted.id, acceptedMs: Math.round(acceptedMs), runSeconds: Math.round(seconds * 10) / 10, rowsPerInvoice: ROWS_PER_INVOICE, runRowsPerSecond: Math.round(invoicesPerSecond * ROWS_PER_INVOICE), rawSampleInvoices: rawSample, rawSeconds: Math.round(rawSeconds * 100) / 100, targetRatio: TARGET_RATIO, failed: runState.failed },
+      detail: { runId: submitted.id, acceptedMs: Math.round(acceptedMs), runSeconds: Math.round(seconds * 10) / 10, rowsPerInvoice: raw.rowsPerInvoice, runRowsPerSecond, rawSampleInvoices: rawSample, rawBlock: RUN_CHUNK_SIZE, rawSeconds: Math.round(raw.seconds * 100) / 100, targetRatio: TARGET_RATIO, failed: runState.failed },
       invoices,
       invoicesPerSecond,
-      rawRowsPerSecond,
+      rawRowsPerSecond: raw.rowsPerSecond,
       ratio,
     };
   } finally {
     await worker.stop();
+    rmSync(worker.persistDir, { recursive: true, force: true });
   }
 }

@@ -12,7 +12,8 @@ export interface LocalWorker {
   /** The wrangler --persist-to directory (local D1 and DO state), deleted by stop(). */
   persistDir: string;
   credentials: { apiKey: string; franchiseId: string; others: Array<{ franchiseId: string; apiKey: string }> };
-  stop(): Promise<void>;
+  /** Stops wrangler dev; `keepState` leaves the persist directory for a follow-up (the caller deletes it). */
+  stop(opts?: { keepState?: boolean }): Promise<void>;
 }
 
 const wrangler = "node_modules/.bin/wrangler";
@@ -70,14 +71,14 @@ export async function startLocalWorker(opts: { port: number; customers: string; 
     pid: child.pid!,
     persistDir: dir,
     credentials: JSON.parse(readFileSync(join(dir, "cred.json"), "utf8")),
-    async stop() {
+    async stop(stopOpts?: { keepState?: boolean }) {
       try {
         process.kill(-child.pid!, "SIGTERM");
       } catch {
         // already gone
       }
       await new Promise((r) => setTimeout(r, 500));
-      if (!keep) rmSync(dir, { recursive: true, force: true });
+      if (!keep && !stopOpts?.keepState) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
