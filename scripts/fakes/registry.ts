@@ -13,6 +13,7 @@ import { twilioFake } from "./twilio.ts";
 import { whatsappFake } from "./whatsapp.ts";
 // ERP (issue 8)
 import { xeroFake } from "./xero.ts";
+import { qboFake } from "./qbo.ts";
 // e-invoicing (issue 9): the AEAT VERI*FACTU service
 import { aeatFake } from "./aeat.ts";
 
@@ -23,6 +24,7 @@ export const fakeDefinitions: readonly FakeDefinition[] = [
   whatsappFake,
   // ERP (issue 8)
   xeroFake,
+  qboFake,
   // audit (issue 10)
   witnessFake,
   // e-invoicing (issue 9)

@@ -12,6 +12,13 @@ export const FAKE_XERO_CREDENTIALS = {
   webhookKey: "fake-xero-webhook-key-not-real",
 } as const;
 
+/** The fake QBO's fixed credentials (scripts/fakes/qbo.ts): used only while QBO_BASE_URL is a loopback fake. */
+export const FAKE_QBO_CREDENTIALS = {
+  clientId: "ledgerline-fake-qbo-client",
+  clientSecret: "fake-qbo-client-secret-not-real",
+  webhookVerifier: "fake-qbo-webhook-verifier-not-real",
+} as const;
+
 /** Fixed, public, local-only keys: anything they protect is demo data. */
 const LOCAL_DEMO_KEYS = {
   ERP_TOKEN_KEY: "ZmFrZS1sb2NhbC1lcnAtdG9rZW4ta2V5LW5vdC1yZWFs",
@@ -41,6 +48,9 @@ interface SecretBindings {
   XERO_CLIENT_ID?: string;
   XERO_CLIENT_SECRET?: string;
   XERO_WEBHOOK_KEY?: string;
+  QBO_CLIENT_ID?: string;
+  QBO_CLIENT_SECRET?: string;
+  QBO_WEBHOOK_VERIFIER?: string;
   ERP_TOKEN_KEY?: string;
   BI_SIGNING_KEY?: string;
   LOCAL_DEMO_SECRETS?: string;
@@ -57,6 +67,16 @@ export function xeroClientCredentials(env: Env): { clientId: string; clientSecre
 
 /** Xero signs webhooks with this key; null = not configured, so every webhook is refused. */
 export const xeroWebhookKey = (env: Env): string | null => providerSecret(secretsOf(env).XERO_WEBHOOK_KEY, env.XERO_BASE_URL, FAKE_XERO_CREDENTIALS.webhookKey);
+
+export function qboClientCredentials(env: Env): { clientId: string; clientSecret: string } | null {
+  const s = secretsOf(env);
+  const clientId = providerSecret(s.QBO_CLIENT_ID, env.QBO_BASE_URL, FAKE_QBO_CREDENTIALS.clientId);
+  const clientSecret = providerSecret(s.QBO_CLIENT_SECRET, env.QBO_BASE_URL, FAKE_QBO_CREDENTIALS.clientSecret);
+  return clientId && clientSecret ? { clientId, clientSecret } : null;
+}
+
+/** Intuit signs webhooks with the app's verifier token; null = not configured, so every webhook is refused. */
+export const qboWebhookVerifier = (env: Env): string | null => providerSecret(secretsOf(env).QBO_WEBHOOK_VERIFIER, env.QBO_BASE_URL, FAKE_QBO_CREDENTIALS.webhookVerifier);
 
 export const erpTokenKey = (env: Env): string => platformSecret(secretsOf(env), "ERP_TOKEN_KEY");
 
