@@ -18,7 +18,10 @@ let model: Map<string, TypeModel> | undefined;
 const strip = (t: string | undefined) => (t ?? "").replace(/^[a-z]+:/, "");
 
 function collect(node: unknown, into: TypeModel): void {
-  if (Array.isArray(node)) return node.forEach((n) => collect(n, into));
+  if (Array.isArray(node)) {
+    for (const n of node) collect(n, into);
+    return;
+  }
   if (node === null || typeof node !== "object") return;
   for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
     if (key === "xs:annotation") continue;
@@ -84,7 +87,10 @@ function fieldsOf(typeName: string): { fields: Map<string, string>; simple: bool
 }
 
 function walk(value: unknown, typeName: string, at: string, out: string[]): void {
-  if (Array.isArray(value)) return value.forEach((v, i) => walk(v, typeName, `${at}[${i}]`, out));
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => walk(v, typeName, `${at}[${i}]`, out));
+    return;
+  }
   if (value === null || typeof value !== "object") return;
   const model = fieldsOf(typeName);
   if (!model) return; // a simple type (string, decimal, enum): any scalar is for QBO to judge

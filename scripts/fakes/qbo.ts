@@ -158,7 +158,8 @@ export function createQboFake(baseUrl: string, initial: Partial<QboFakeConfig> =
     if (!(url.searchParams.get("scope") ?? "").includes("com.intuit.quickbooks.accounting")) return json(400, { error: "invalid_scope" });
     const code = `qcode_${randomUUID()}`;
     const challenge = url.searchParams.get("code_challenge_method") === "S256" ? url.searchParams.get("code_challenge") : null;
-    codes.set(code, { redirectUri, challenge, realmId: FAKE_QBO.realmId, expiresAt: now() + 5 * minute() });
+    // Codes live 5 minutes, never less than one real minute (a scaled fake still needs time to swap it).
+    codes.set(code, { redirectUri, challenge, realmId: FAKE_QBO.realmId, expiresAt: now() + Math.max(5 * minute(), 60_000) });
     const back = new URL(redirectUri);
     back.searchParams.set("code", code);
     back.searchParams.set("state", url.searchParams.get("state") ?? "");

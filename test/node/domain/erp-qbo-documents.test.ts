@@ -89,9 +89,9 @@ describe("qboInvoiceBody", () => {
   });
 
   it("requestids are stable per record and within QBO's 50 characters; doc-number queries escape quotes", () => {
-    expect(qboRequestId("invoice", "ers_01hzzzzzzzzzzzzzzzzzzzzzzz")).toBe("ll-inv-ers_01hzzzzzzzzzzzzzzzzzzzzzzz");
-    expect(qboRequestId("invoice", "ers_01hzzzzzzzzzzzzzzzzzzzzzzz").length).toBeLessThanOrEqual(50);
-    expect(() => qboRequestId("payment", "x".repeat(60))).toThrow();
+    expect(qboRequestId("invoice", "esr_01hzzzzzzzzzzzzzzzzzzzzzzz", "0123456789abcdef")).toBe("ll-inv-esr_01hzzzzzzzzzzzzzzzzzzzzzzz-01234567");
+    expect(qboRequestId("void", "esr_01hzzzzzzzzzzzzzzzzzzzzzzz", "0123456789abcdef").length).toBeLessThanOrEqual(50);
+    expect(() => qboRequestId("payment", "x".repeat(60), "00000000")).toThrow();
     expect(qboDocNumberQuery("Invoice", ["A-1", "O'Brien"])).toBe("select * from Invoice where DocNumber in ('A-1', 'O\\'Brien') maxresults 1000");
   });
 });

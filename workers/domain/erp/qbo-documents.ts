@@ -13,9 +13,13 @@ import type { SyncDocument, SyncLine } from "./xero-documents.ts";
 
 const PROVIDER = "QuickBooks";
 
-/** QBO's requestid: at most 50 characters, unique per company; stable per record so a retry replays. */
-export function qboRequestId(kind: "invoice" | "credit_note" | "payment" | "void" | "customer", localId: string): string {
-  const id = `ll-${{ invoice: "inv", credit_note: "crm", payment: "pay", void: "void", customer: "cus" }[kind]}-${localId}`;
+/**
+ * QBO's requestid: at most 50 characters, unique per company. `digest` (8+ hex chars of a hash of
+ * what is sent) keeps it stable across retries of the same body, so a lost answer is replayed,
+ * and new when the body changes, so QBO does not replay a refusal of an earlier version.
+ */
+export function qboRequestId(kind: "invoice" | "credit_note" | "payment" | "void" | "customer", localId: string, digest: string): string {
+  const id = `ll-${{ invoice: "inv", credit_note: "crm", payment: "pay", void: "void", customer: "cus" }[kind]}-${localId}-${digest.slice(0, 8)}`;
   if (id.length > 50) throw invalid("erp_request_id_too_long", "id", `${localId} is too long for a QuickBooks requestid (50 characters)`);
   return id;
 }

@@ -7,9 +7,11 @@ import type { Db } from "../../db/client.ts";
 import type { ErpConnectionRow, ErpSyncRecordRow } from "../../db/erp.ts";
 import { syncXeroRecords, type RecordOutcome } from "./xero-sync.ts";
 import { xeroClient } from "../xero/client.ts";
+import { syncQboRecords } from "./qbo-sync.ts";
+import { qboClient } from "../qbo/client.ts";
 
 /** The accounting systems a franchise can connect (the API's `provider` enum). */
-export const ERP_PROVIDERS = ["xero"] as const;
+export const ERP_PROVIDERS = ["xero", "qbo"] as const;
 export type ErpProviderId = (typeof ERP_PROVIDERS)[number];
 
 export type { RecordOutcome };
@@ -25,7 +27,12 @@ const xero: ErpConnector = {
   sync: (env, db, connection, records) => syncXeroRecords(env, db, connection, xeroClient(env, connection.id, connection.remoteTenantId ?? ""), records),
 };
 
-const CONNECTORS: Record<ErpProviderId, ErpConnector> = { xero };
+const qbo: ErpConnector = {
+  provider: "qbo",
+  sync: (env, db, connection, records) => syncQboRecords(env, db, connection, qboClient(env, connection.id, connection.remoteTenantId ?? ""), records),
+};
+
+const CONNECTORS: Record<ErpProviderId, ErpConnector> = { xero, qbo };
 
 export function connectorFor(provider: string): ErpConnector | undefined {
   return (CONNECTORS as Record<string, ErpConnector | undefined>)[provider];
