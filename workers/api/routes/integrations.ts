@@ -41,7 +41,7 @@ export class CreateIntegration extends OpenAPIRoute {
     tags,
     security: STAFF_ADMIN_SECURITY,
     summary: "Start connecting an accounting system (OAuth 2.0 authorization code with PKCE)",
-    description: "Answers the URL of the provider's consent screen. After consent the provider redirects to /oauth/xero/callback, which finishes the connection. Starting again while pending re-issues the URL; a connected provider must be disconnected first (409).",
+    description: "Answers the URL of the provider's consent screen. After consent the provider redirects to /oauth/<provider>/callback (/oauth/xero/callback, /oauth/qbo/callback with the realmId), which finishes the connection. Starting again while pending re-issues the URL; a connected provider must be disconnected first (409).",
     request: { headers: IdempotencyHeader, body: jsonRequestBody(CreateIntegrationBody) },
     responses: { "201": jsonResponse(IntegrationConnect, "Connection started", "Location", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY) },
   };

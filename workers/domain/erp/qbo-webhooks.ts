@@ -12,6 +12,7 @@ export interface QboNotification {
   at: string;
 }
 
+const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 const str = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : "");
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const OPERATIONS: Record<string, string> = { created: "Create", updated: "Update", deleted: "Delete", voided: "Void", merged: "Merge", emailed: "Emailed" };
@@ -20,22 +21,22 @@ const ENTITIES: Record<string, string> = { invoice: "Invoice", creditmemo: "Cred
 export function parseQboNotifications(payload: unknown): QboNotification[] {
   if (Array.isArray(payload)) {
     return payload.flatMap((e) => {
-      const event = e as Record<string, unknown>;
+      const event = obj(e);
       const m = /^qbo\.([a-z]+)\.([a-z]+)\.v\d+$/i.exec(str(event.type));
       const realmId = str(event.intuitaccountid ?? event.realmid);
-      const id = str(event.intuitentityid ?? (event.data as Record<string, unknown> | undefined)?.id);
+      const id = str(event.intuitentityid ?? obj(event.data).id);
       if (!m || !realmId || !id) return [];
       return [{ realmId, entity: ENTITIES[m[1]!.toLowerCase()] ?? capital(m[1]!), id, operation: OPERATIONS[m[2]!.toLowerCase()] ?? capital(m[2]!), at: str(event.time) }];
     });
   }
-  const notifications = (payload as { eventNotifications?: unknown } | null)?.eventNotifications;
+  const notifications = obj(payload).eventNotifications;
   if (!Array.isArray(notifications)) return [];
   return notifications.flatMap((n) => {
-    const realmId = str((n as Record<string, unknown>).realmId);
-    const entities = ((n as { dataChangeEvent?: { entities?: unknown } }).dataChangeEvent?.entities ?? []) as unknown[];
+    const realmId = str(obj(n).realmId);
+    const entities = obj(obj(n).dataChangeEvent).entities;
     if (!realmId || !Array.isArray(entities)) return [];
     return entities.flatMap((x) => {
-      const e = x as Record<string, unknown>;
+      const e = obj(x);
       return str(e.name) && str(e.id) ? [{ realmId, entity: str(e.name), id: str(e.id), operation: str(e.operation), at: str(e.lastUpdated) }] : [];
     });
   });
