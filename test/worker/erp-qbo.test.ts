@@ -157,6 +157,21 @@ describe("syncing to QuickBooks", () => {
   });
 });
 
+describe("credit notes", () => {
+  it("sends an issued credit note as a CreditMemo for the same customer, totals to the cent", async () => {
+    const invoice = await issueInvoice([{ description: "Gutter clean", quantity: 2, unitPrice: 1250, serviceTypeId: A.cleaning }]);
+    const cn = await callJson("POST", "/v1/credit-notes", { key: admin, body: { invoiceId: invoice.id, reason: "goodwill", lines: [{ description: "Goodwill", quantity: 1, unitPrice: 333 }] } });
+    expect(cn.status).toBe(201);
+    await deliverEvents();
+    await drain();
+    const qbo = await fake("/_fake/state");
+    expect(qbo.creditMemos).toHaveLength(1);
+    expect(qbo.creditMemos[0]).toMatchObject({ DocNumber: cn.body.number, CustomerRef: { value: qbo.customers[0].Id } });
+    expect(cents(qbo.creditMemos[0].TotalAmt)).toBe(cn.body.total);
+    expect((await records()).find((r: any) => r.entity_type === "credit_note").state).toBe("synced");
+  });
+});
+
 describe("faults", () => {
   it("20 % 5xx, an XML 429 storm, token expiry mid-batch, commit-then-fail, timeouts and redelivery: every record once, to the cent", async () => {
     const issued = [];
