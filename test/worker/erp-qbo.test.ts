@@ -213,6 +213,29 @@ describe("faults", () => {
   });
 });
 
+describe("requestid", () => {
+  it("a customer create whose answer was lost is answered from QBO's requestid memory on the retry: no second customer", async () => {
+    const other = await createCustomer({ name: "Hotel Brisa SA" });
+    const draft = await createDraft(other, { lines: [{ description: "Lobby clean", quantity: 1, unitPrice: 9000, serviceTypeId: A.cleaning }] });
+    expect((await callJson("POST", `/v1/invoices/${draft.id}/issue`)).status).toBe(200);
+    const before = (await fake("/_fake/state")).counters.requestIdReplays;
+    // The next write (the customer) is committed in QBO, then answered 503.
+    await fake("/_fake/faults", { commitThenFail: 1 });
+    await deliverEvents();
+    await drain();
+    const qbo = await fake("/_fake/state");
+    expect(qbo.customers.filter((c: any) => c.DisplayName === "Hotel Brisa SA")).toHaveLength(1);
+    expect(qbo.counters.requestIdReplays).toBe(before + 1);
+    const record = (await records()).find((r: any) => r.entity_id === draft.id);
+    expect(record.state).toBe("synced");
+    const history = await callJson("GET", `/v1/integrations/${connectionId}/records`);
+    expect(history.body.data.find((r: any) => r.id === record.id).history.map((h: any) => h.outcome)).toEqual(["transient", "synced"]);
+    // The connection's budget is QBO's, not Xero's.
+    const status = await callJson("GET", `/v1/integrations/${connectionId}/status`);
+    expect(status.body.budget.perMinute).toBe(500);
+  });
+});
+
 describe("inbound: webhooks and CDC", () => {
   it("refuses a bad intuit-signature; a duplicate legacy notification of a void made in QBO opens exactly one conflict", async () => {
     const bad = await call("POST", "/webhooks/qbo", { key: null, body: "{}", headers: { "intuit-signature": "bm9wZQ==" } });
