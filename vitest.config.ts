@@ -17,11 +17,11 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            // XERO_MINUTE_MS: the ERP rate budget's "minute" is 1 s in tests (the fake Xero is told the same).
+            // XERO_MINUTE_MS / QBO_MINUTE_MS: the ERP rate budgets' "minute" is 1 s in tests (the fakes are told the same).
             // FUZZ_SEED / FUZZ_RUNS reach the fuzz suite inside workerd as bindings ("" = defaults).
             // PUBLIC_BASE_URL: an unresolvable origin (RFC 6761 .invalid), so the fakes' status
             // callbacks never reach whatever listens on 8787; the tests replay them with SELF.fetch.
-            miniflare: { bindings: { ...fakes.vars, TEST_MIGRATIONS: migrations, LOG_LEVEL: "error", PUBLIC_BASE_URL: "http://ledgerline.invalid", XERO_MINUTE_MS: "1000", FUZZ_SEED: process.env.FUZZ_SEED ?? "", FUZZ_RUNS: process.env.FUZZ_RUNS ?? "", DUNNING_SIM_CUSTOMERS: process.env.DUNNING_SIM_CUSTOMERS ?? "", PLATFORM_OPERATOR_FRANCHISE_ID: "fr_000000000000000000000000aa" } },
+            miniflare: { bindings: { ...fakes.vars, TEST_MIGRATIONS: migrations, LOG_LEVEL: "error", PUBLIC_BASE_URL: "http://ledgerline.invalid", XERO_MINUTE_MS: "1000", QBO_MINUTE_MS: "1000", FUZZ_SEED: process.env.FUZZ_SEED ?? "", FUZZ_RUNS: process.env.FUZZ_RUNS ?? "", DUNNING_SIM_CUSTOMERS: process.env.DUNNING_SIM_CUSTOMERS ?? "", PLATFORM_OPERATOR_FRANCHISE_ID: "fr_000000000000000000000000aa" } },
           }),
         ],
         test: {

@@ -3,7 +3,9 @@
 // token is refreshed by exactly one caller at a time: concurrent callers share one in-flight
 // refresh, and the new pair is stored before anyone uses it. It also owns the connection's rate
 // budget (Xero: 5 in flight, 60 per minute, 5,000 per day), so every consumer asks here for a
-// permit instead of finding the limit with a 429.
+// permit instead of finding the limit with a 429. The provider (stored when authorization begins;
+// "xero" for connections made before providers existed) picks the endpoints, credentials and
+// limits; each provider's specifics live in its own module (QBO: workers/integrations/qbo/auth.ts).
 import { DurableObject } from "cloudflare:workers";
 import { base64url, sha256Hex } from "../workers/auth/secrets.ts";
 import { adaptSlice, askPermit, NETSUITE_LIMITS, prune, XERO_LIMITS, type AdaptiveSlice, type BudgetState, type RateLimits } from "../workers/domain/erp/rate-budget.ts";
@@ -11,6 +13,7 @@ import { erpTokenKey, xeroClientCredentials } from "../workers/config/local-secr
 import { openJson, sealJson } from "../workers/integrations/erp/token-crypto.ts";
 import { XERO_SCOPES, xeroEndpoints } from "../workers/integrations/xero/endpoints.ts";
 import { requestNetSuiteToken, type NetSuiteSetup } from "../workers/integrations/netsuite/auth.ts";
+import { qboLimits, qboOAuth, qboTenant, type ProviderOAuth } from "../workers/integrations/qbo/auth.ts";
 
 interface TokenSet {
   accessToken: string;
@@ -42,25 +45,36 @@ export class ErpConnection extends DurableObject<Env> {
   private refreshing: Promise<TokenResult> | null = null;
   private budget: BudgetState = { log: [], leases: [], pausedUntil: 0 };
   private loadedPause = false;
-  /** Which ERP this connection is (stored; connections made before providers existed are Xero). */
-  private providerName: string | null = null;
+  /** Which ERP this connection is (stored when it begins; connections made before providers existed are Xero). */
+  private providerId = "xero";
   /** NetSuite: our adaptive slice of the account's shared concurrency pool (shrinks on 429s). */
   private slice: AdaptiveSlice = { limit: NETSUITE_LIMITS.concurrent, successes: 0 };
 
   private get limits(): RateLimits {
     // NetSuite: the account's concurrency pool, a slice of it for us (workers/domain/erp/rate-budget.ts).
-    if (this.providerName === "netsuite") return { ...NETSUITE_LIMITS, concurrent: this.slice.limit };
+    if (this.providerId === "netsuite") return { ...NETSUITE_LIMITS, concurrent: this.slice.limit };
+    if (this.providerId === "qbo") return qboLimits(this.env);
     const minuteMs = Number(this.env.XERO_MINUTE_MS);
     return { ...XERO_LIMITS, minuteMs: Number.isFinite(minuteMs) && minuteMs > 0 ? minuteMs : XERO_LIMITS.minuteMs };
   }
 
   private async provider(): Promise<string> {
-    this.providerName ??= (await this.ctx.storage.get<string>("provider")) ?? "xero";
-    return this.providerName;
+    await this.loadProvider();
+    return this.providerId;
   }
 
   private get endpoints() {
     return xeroEndpoints(this.env.XERO_BASE_URL);
+  }
+
+  /** The provider switch: where to send the admin and swap tokens, with which credentials. */
+  private get oauth(): ProviderOAuth {
+    if (this.providerId === "qbo") return qboOAuth(this.env);
+    return { label: "Xero", authorize: this.endpoints.authorize, token: this.endpoints.token, scope: XERO_SCOPES, credentials: () => xeroClientCredentials(this.env) };
+  }
+
+  private async loadProvider(): Promise<void> {
+    this.providerId = (await this.ctx.storage.get<string>("provider")) ?? "xero";
   }
 
   private async connectionId(): Promise<string> {
@@ -72,18 +86,20 @@ export class ErpConnection extends DurableObject<Env> {
   // ---- Authorization (OAuth 2.0 authorization code + PKCE) ---------------------------------
 
   /** Starts a connect: returns the URL to send the user to (state = "<connectionId>.<nonce>"). */
-  async beginAuthorization(input: { connectionId: string; franchiseId: string; redirectUri: string }): Promise<{ authorizeUrl: string }> {
+  async beginAuthorization(input: { connectionId: string; franchiseId: string; redirectUri: string; provider?: string }): Promise<{ authorizeUrl: string }> {
+    this.providerId = input.provider ?? "xero";
+    await this.ctx.storage.put("provider", this.providerId);
     const nonce = base64url(crypto.getRandomValues(new Uint8Array(24)));
     const verifier = base64url(crypto.getRandomValues(new Uint8Array(48)));
     const challenge = base64url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))));
-    const pending: PendingAuthorization = { ...input, nonceHash: await sha256Hex(nonce), verifier, expiresAt: Date.now() + 10 * 60_000 };
+    const pending: PendingAuthorization = { connectionId: input.connectionId, franchiseId: input.franchiseId, redirectUri: input.redirectUri, nonceHash: await sha256Hex(nonce), verifier, expiresAt: Date.now() + 10 * 60_000 };
     await this.ctx.storage.put({ connectionId: input.connectionId, franchiseId: input.franchiseId, pending: await sealJson(erpTokenKey(this.env), input.connectionId, pending) });
-    const url = new URL(this.endpoints.authorize);
+    const url = new URL(this.oauth.authorize);
     url.search = new URLSearchParams({
       response_type: "code",
       client_id: this.clientCredentials().clientId,
       redirect_uri: input.redirectUri,
-      scope: XERO_SCOPES,
+      scope: this.oauth.scope,
       state: `${input.connectionId}.${nonce}`,
       code_challenge: challenge,
       code_challenge_method: "S256",
@@ -92,17 +108,24 @@ export class ErpConnection extends DurableObject<Env> {
   }
 
   /** Finishes a connect from the callback: checks state, swaps the code (with the PKCE verifier) for tokens. */
-  async completeAuthorization(input: { state: string; code: string }): Promise<{ ok: true; franchiseId: string; connectionId: string; tenantId: string; tenantName: string } | { ok: false; message: string }> {
+  async completeAuthorization(input: { state: string; code: string; realmId?: string }): Promise<{ ok: true; franchiseId: string; connectionId: string; tenantId: string; tenantName: string } | { ok: false; message: string }> {
     const sealed = await this.ctx.storage.get<string>("pending");
     if (!sealed) return { ok: false, message: "no authorization is in progress for this connection" };
+    await this.loadProvider();
     const connectionId = await this.connectionId();
     const pending = await openJson<PendingAuthorization>(erpTokenKey(this.env), connectionId, sealed);
     const nonce = input.state.split(".")[1] ?? "";
     if (pending.expiresAt < Date.now() || (await sha256Hex(nonce)) !== pending.nonceHash) return { ok: false, message: "the state parameter does not match the authorization in progress (expired or forged)" };
     await this.ctx.storage.delete("pending");
     const response = await this.tokenRequest({ grant_type: "authorization_code", code: input.code, redirect_uri: pending.redirectUri, code_verifier: pending.verifier });
-    if (!response.ok) return { ok: false, message: `Xero refused the authorization code (${response.status})` };
+    if (!response.ok) return { ok: false, message: `${this.oauth.label} refused the authorization code (${response.status})` };
     const tokens = await this.storeTokens((await response.json()) as TokenResponse);
+    if (this.providerId === "qbo") {
+      const company = await qboTenant(this.env, tokens.accessToken, input.realmId);
+      if (!company) return { ok: false, message: "QuickBooks did not name a company this app can access (realmId missing or refused)" };
+      await this.ctx.storage.put({ tenantId: company.tenantId, status: "connected" });
+      return { ok: true, franchiseId: pending.franchiseId, connectionId, ...company };
+    }
     const connections = await fetch(this.endpoints.connections, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
     const orgs = connections.ok ? ((await connections.json()) as Array<{ tenantId: string; tenantName: string; tenantType: string }>) : [];
     const org = orgs.find((o) => o.tenantType === "ORGANISATION");
@@ -137,11 +160,12 @@ export class ErpConnection extends DurableObject<Env> {
   }
 
   private async refresh(tokens: TokenSet): Promise<TokenResult> {
+    await this.loadProvider();
     let response: Response;
     try {
       response = await this.tokenRequest({ grant_type: "refresh_token", refresh_token: tokens.refreshToken });
     } catch (e) {
-      return { ok: false, reason: "refresh_failed", message: `could not reach Xero identity: ${(e as Error).message}` };
+      return { ok: false, reason: "refresh_failed", message: `could not reach ${this.oauth.label} identity: ${(e as Error).message}` };
     }
     if (response.ok) return { ok: true, accessToken: (await this.storeTokens((await response.json()) as TokenResponse)).accessToken };
     const body = await response.text();
@@ -149,19 +173,19 @@ export class ErpConnection extends DurableObject<Env> {
       // The refresh token is dead (revoked, or unused for 60 days): only a person can reconnect.
       await this.ctx.storage.delete("tokens");
       await this.ctx.storage.put("status", "reconnect_required");
-      return { ok: false, reason: "reconnect_required", message: "Xero rejected the refresh token (invalid_grant): reconnect Xero under Integrations" };
+      return { ok: false, reason: "reconnect_required", message: `${this.oauth.label} rejected the refresh token (invalid_grant): reconnect ${this.oauth.label} under Integrations` };
     }
-    return { ok: false, reason: "refresh_failed", message: `Xero identity answered ${response.status}` };
+    return { ok: false, reason: "refresh_failed", message: `${this.oauth.label} identity answered ${response.status}` };
   }
 
   private clientCredentials(): { clientId: string; clientSecret: string } {
-    const credentials = xeroClientCredentials(this.env);
-    if (!credentials) throw new Error("Xero client credentials are not configured (wrangler secret put XERO_CLIENT_ID / XERO_CLIENT_SECRET)");
+    const credentials = this.oauth.credentials();
+    if (!credentials) throw new Error(`${this.oauth.label} client credentials are not configured (wrangler secret put ${this.providerId.toUpperCase()}_CLIENT_ID / ${this.providerId.toUpperCase()}_CLIENT_SECRET)`);
     return credentials;
   }
 
   private tokenRequest(form: Record<string, string>): Promise<Response> {
-    return fetch(this.endpoints.token, {
+    return fetch(this.oauth.token, {
       method: "POST",
       headers: { authorization: `Basic ${btoa(`${this.clientCredentials().clientId}:${this.clientCredentials().clientSecret}`)}`, "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams(form).toString(),
@@ -190,7 +214,7 @@ export class ErpConnection extends DurableObject<Env> {
     const setup: NetSuiteSetup = { accountId: input.accountId, clientId: input.clientId, certificateId: input.certificateId };
     await this.ctx.storage.delete("tokens");
     await this.ctx.storage.put({ connectionId: input.connectionId, franchiseId: input.franchiseId, provider: "netsuite", netsuite: setup, tenantId: input.accountId, status: "pending" });
-    this.providerName = "netsuite";
+    this.providerId = "netsuite";
     const token = await this.netsuiteAccessToken();
     return token.ok ? { ok: true } : { ok: false, message: token.message, fix: token.fix ?? "Check the NetSuite integration setup, then reconnect under Integrations." };
   }
@@ -228,7 +252,7 @@ export class ErpConnection extends DurableObject<Env> {
   // ---- Rate budget -----------------------------------------------------------------------
 
   async acquire(): Promise<PermitResult> {
-    await this.provider();
+    await this.loadProvider();
     if (!this.loadedPause) {
       this.budget.pausedUntil = (await this.ctx.storage.get<number>("pausedUntil")) ?? 0;
       this.loadedPause = true;
@@ -246,7 +270,7 @@ export class ErpConnection extends DurableObject<Env> {
   /** Gives the permit back, with what the ERP said about its limits (429s pause the budget). */
   async release(lease: number, outcome: { status: number; retryAfterSeconds?: number; problem?: string | null }): Promise<void> {
     this.budget.leases = this.budget.leases.filter((l) => l !== lease);
-    if (this.providerName === "netsuite") this.slice = adaptSlice(this.slice, NETSUITE_LIMITS.concurrent, outcome.status === 429 ? "limited" : outcome.status >= 200 && outcome.status < 300 ? "ok" : "other");
+    if (this.providerId === "netsuite") this.slice = adaptSlice(this.slice, NETSUITE_LIMITS.concurrent, outcome.status === 429 ? "limited" : outcome.status >= 200 && outcome.status < 300 ? "ok" : "other");
     if (outcome.status === 429 && outcome.problem !== "concurrent") {
       const until = Date.now() + (outcome.retryAfterSeconds ?? 60) * 1000;
       if (until > this.budget.pausedUntil) {
@@ -258,7 +282,7 @@ export class ErpConnection extends DurableObject<Env> {
 
   async info(): Promise<{ status: string; tenantId: string | null; accessTokenExpiresAt: string | null; callsLastMinute: number; callsLastDay: number; pausedUntil: string | null; limits: RateLimits }> {
     const tokens = await this.tokens().catch(() => null);
-    await this.provider();
+    await this.loadProvider();
     const now = Date.now();
     this.budget = prune(this.budget, now, this.limits);
     return {

@@ -31,6 +31,7 @@ export { VerifactuChain } from "../durable-objects/verifactu-chain.ts";
 export { ErpConnection } from "../durable-objects/erp-connection.ts";
 import "./integrations/erp/subscriber.ts";
 import { NETSUITE_POLL_CRON, pollNetSuiteConnections } from "./integrations/erp/netsuite-poll.ts";
+import { QBO_CDC_CRON, catchUpQbo } from "./integrations/erp/qbo-inbound.ts";
 export { OpsMetrics } from "../durable-objects/ops-metrics.ts";
 // Billing runs (issue 13): the durable workflow behind POST /v1/billing-runs.
 export { BillingRunWorkflow } from "./billing/runs/billing-run-workflow.ts";
@@ -56,6 +57,7 @@ export default {
     if (controller.cron === TAX_RATE_SYNC_CRON) await syncTaxRates(env, logger, new Date(), { keepGoing: true }); // audit and records (issue 10)
     if (controller.cron === DUNNING_CRON) await sweepDunning(env, logger);
     if (controller.cron === NETSUITE_POLL_CRON) await pollNetSuiteConnections(env, logger); // accounting integrations (issue 8): NetSuite has no webhooks
+    if (controller.cron === QBO_CDC_CRON) await catchUpQbo(env, { logger }); // accounting integrations (issue 8): QBO change-data-capture catch-up
     if (controller.cron === FORECAST_RETRAIN_CRON) await scheduleRetraining(env, logger, new Date(controller.scheduledTime)); // forecasting (issue 12)
   },
 } satisfies ExportedHandler<Env>;

@@ -14,6 +14,7 @@ import { whatsappFake } from "./whatsapp.ts";
 // ERP (issue 8)
 import { xeroFake } from "./xero.ts";
 import { netsuiteFake } from "./netsuite.ts";
+import { qboFake } from "./qbo.ts";
 // e-invoicing (issue 9): the AEAT VERI*FACTU service
 import { aeatFake } from "./aeat.ts";
 
@@ -25,6 +26,7 @@ export const fakeDefinitions: readonly FakeDefinition[] = [
   // ERP (issue 8)
   xeroFake,
   netsuiteFake,
+  qboFake,
   // audit (issue 10)
   witnessFake,
   // e-invoicing (issue 9)

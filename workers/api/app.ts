@@ -30,6 +30,7 @@ import { CreatePayment, GetPayment, ListPayments } from "./routes/payments.ts";
 import { GetCreditNoteArchive, GetCreditNoteDocument, GetCreditNoteSeal, GetCreditNoteVerifactu, GetInvoiceArchive, GetInvoiceDocument, GetInvoiceSeal, GetInvoiceVerifactu, GetJwks, ListTaxCategoryMappings, ResetTaxCategoryMapping, SetTaxCategoryMapping, VerifySeal } from "./routes/einvoice.ts";
 // Accounting integrations (issue 8)
 import { CreateIntegration, DisconnectIntegration, GetIntegration, GetIntegrationStatus, ListIntegrationConflicts, ListIntegrationMappings, ListIntegrations, ListSyncRecords, PutIntegrationMappings, ReplaySyncRecords, ResolveIntegrationConflict, XeroOAuthCallback, XeroWebhook } from "./routes/integrations.ts";
+import { QboOAuthCallback, QboWebhook } from "./routes/integrations-qbo.ts";
 // audit (issue 10)
 import { CreateAuditCheckpoint, ExportAuditLog, GetAuditCheckpoint, GetAuditVerifierKey, GetConsistencyProof, GetInclusionProof, ListAuditCheckpoints, ListAuditEntries } from "./routes/audit.ts";
 import { AllocatePayment, ApplyCustomerCredit, CreateRefund, GetCustomerBalance, GetRefund } from "./routes/customer-credit.ts";
@@ -95,6 +96,8 @@ export function createApp() {
   app.use("/auth/*", jsonBody);
   // Accounting integrations (issue 8): webhook bodies are read (size, UTF-8, JSON) like any other; the signature is checked on the raw text.
   app.use("/webhooks/xero", jsonBody);
+  // QuickBooks Online (issue 8): the same body reading for Intuit's webhooks.
+  app.use("/webhooks/qbo", jsonBody);
   app.onError((err, c) => toProblemResponse(err, c));
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
@@ -237,6 +240,9 @@ export function createApp() {
   openapi.post("/v1/integrations/:id/conflicts", ResolveIntegrationConflict);
   openapi.get("/oauth/xero/callback", XeroOAuthCallback);
   openapi.post("/webhooks/xero", XeroWebhook);
+  // QuickBooks Online (issue 8): Intuit's OAuth callback (with realmId) and webhooks
+  openapi.get("/oauth/qbo/callback", QboOAuthCallback);
+  openapi.post("/webhooks/qbo", QboWebhook);
   // audit (issue 10): the franchise's Merkle audit log, checkpoints and proofs
   openapi.get("/v1/audit/checkpoint", GetAuditCheckpoint);
   openapi.get("/v1/audit/checkpoints", ListAuditCheckpoints);

@@ -22,6 +22,13 @@ export const FAKE_NETSUITE_CREDENTIALS = {
   clientId: "ledgerline-fake-netsuite-client",
   certificateId: "fake-netsuite-cert-1",
   privateKeyPkcs8: "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgyyZQevEUyAiIIj84fx4HpVHuoR8tTJP/A9npE18TyL2hRANCAAQvqYH9qMitoOl2TxPjzFpQ+Uls6VxPjL0Vuzs7K7GOfZICo7pSo7/bfKVLA0e1xHjbndMx5j1yOmG10PLmgxbz",
+};
+
+/** The fake QBO's fixed credentials (scripts/fakes/qbo.ts): used only while QBO_BASE_URL is a loopback fake. */
+export const FAKE_QBO_CREDENTIALS = {
+  clientId: "ledgerline-fake-qbo-client",
+  clientSecret: "fake-qbo-client-secret-not-real",
+  webhookVerifier: "fake-qbo-webhook-verifier-not-real",
 } as const;
 
 /** Fixed, public, local-only keys: anything they protect is demo data. */
@@ -53,6 +60,9 @@ interface SecretBindings {
   XERO_CLIENT_ID?: string;
   XERO_CLIENT_SECRET?: string;
   XERO_WEBHOOK_KEY?: string;
+  QBO_CLIENT_ID?: string;
+  QBO_CLIENT_SECRET?: string;
+  QBO_WEBHOOK_VERIFIER?: string;
   ERP_TOKEN_KEY?: string;
   BI_SIGNING_KEY?: string;
   NETSUITE_PRIVATE_KEY?: string;
@@ -73,6 +83,16 @@ export const xeroWebhookKey = (env: Env): string | null => providerSecret(secret
 
 /** The PKCS#8 (base64, or PEM) key that signs NetSuite client-credentials assertions; null = not configured. */
 export const netsuitePrivateKey = (env: Env): string | null => providerSecret(secretsOf(env).NETSUITE_PRIVATE_KEY, (env as { NETSUITE_BASE_URL?: string }).NETSUITE_BASE_URL, FAKE_NETSUITE_CREDENTIALS.privateKeyPkcs8);
+
+export function qboClientCredentials(env: Env): { clientId: string; clientSecret: string } | null {
+  const s = secretsOf(env);
+  const clientId = providerSecret(s.QBO_CLIENT_ID, env.QBO_BASE_URL, FAKE_QBO_CREDENTIALS.clientId);
+  const clientSecret = providerSecret(s.QBO_CLIENT_SECRET, env.QBO_BASE_URL, FAKE_QBO_CREDENTIALS.clientSecret);
+  return clientId && clientSecret ? { clientId, clientSecret } : null;
+}
+
+/** Intuit signs webhooks with the app's verifier token; null = not configured, so every webhook is refused. */
+export const qboWebhookVerifier = (env: Env): string | null => providerSecret(secretsOf(env).QBO_WEBHOOK_VERIFIER, env.QBO_BASE_URL, FAKE_QBO_CREDENTIALS.webhookVerifier);
 
 export const erpTokenKey = (env: Env): string => platformSecret(secretsOf(env), "ERP_TOKEN_KEY");
 

@@ -1,4 +1,4 @@
-// Accounting integrations: is the franchise's Xero connection healthy (backlog, lag against the
+// Accounting integrations: is the franchise's Xero or QuickBooks Online connection healthy (backlog, lag against the
 // 5-minute SLA, error rate, rate budget), what failed and what to do about it (with replay), the
 // conflicts waiting for a decision, and the mappings. Changing anything is for administrators.
 import { useState } from "react";
@@ -15,8 +15,9 @@ import { Mappings } from "./integrations/mappings.tsx";
 import { NetSuiteConnect } from "./integrations/netsuite-connect.tsx";
 import type { Integration, IntegrationStatus, LastError } from "./integrations/types.ts";
 
-/** The ERP's name as people know it (the connected view names the provider it shows). */
-const erpName = (provider: string) => ({ xero: "Xero", netsuite: "NetSuite", qbo: "QuickBooks Online" })[provider] ?? provider;
+type Provider = "xero" | "qbo" | "netsuite";
+const PROVIDER_NAMES: Record<Provider, string> = { xero: "Xero", qbo: "QuickBooks Online", netsuite: "NetSuite" };
+const providerName = (p: string) => PROVIDER_NAMES[p as Provider] ?? p;
 
 const seconds = (s: number | null) => (s === null ? "—" : s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
 
@@ -47,21 +48,28 @@ export function Integrations() {
 
 function ConnectCard({ admin, pending, onConnected }: { admin: boolean; pending: Integration | undefined; onConnected: () => void }) {
   const action = useAction();
-  const connect = () =>
+  const [opening, setOpening] = useState<Provider | null>(null);
+  const connect = (provider: "xero" | "qbo") =>
     action.run(async () => {
-      const started = await ok(api.POST("/v1/integrations", { body: { provider: "xero" } }));
+      setOpening(provider);
+      const started = await ok(api.POST("/v1/integrations", { body: { provider } })).finally(() => setOpening(null));
       if (started.authorizeUrl) location.assign(started.authorizeUrl);
     });
+  const pendingName = pending ? providerName(pending.provider) : null;
   return (
     <Card title="Accounting system">
-      <Empty title={pending ? "Xero connection not finished" : "Not connected"} icon="⇄">
-        {pending ? "The Xero consent was started but not completed." : "Connect Xero once: every issued invoice, credit note and payment then appears there within minutes."}
+      <Empty title={pendingName ? `${pendingName} connection not finished` : "Not connected"} icon="⇄">
+        {pendingName ? `The ${pendingName} consent was started but not completed.` : "Connect Xero, QuickBooks Online or NetSuite once: every issued invoice, credit note and payment then appears there within minutes."}
       </Empty>
       {admin ? (
         <p>
-          <button type="button" className="btn" onClick={connect} disabled={action.busy}>
-            {action.busy ? "Opening Xero…" : "Connect Xero"}
-          </button>{" "}
+          {(["xero", "qbo"] as const).map((p) => (
+            <span key={p}>
+              <button type="button" className="btn" onClick={() => connect(p)} disabled={action.busy}>
+                {opening === p ? `Opening ${PROVIDER_NAMES[p]}…` : `Connect ${PROVIDER_NAMES[p]}`}
+              </button>{" "}
+            </span>
+          ))}
           {action.generalError && <span className="error-text small">{action.generalError}</span>}
         </p>
       ) : (
@@ -79,6 +87,7 @@ function ConnectCard({ admin, pending, onConnected }: { admin: boolean; pending:
 
 function Connection({ integration, admin }: { integration: Integration; admin: boolean }) {
   const id = integration.id;
+  const name = providerName(integration.provider);
   const status = useApi((signal) => ok(api.GET("/v1/integrations/{id}/status", { params: { path: { id } }, signal })), [id]);
   const conflicts = useApi((signal) => ok(api.GET("/v1/integrations/{id}/conflicts", { params: { path: { id }, query: { status: "open" } }, signal })), [id]);
   const mappings = useApi((signal) => ok(api.GET("/v1/integrations/{id}/mappings", { params: { path: { id } }, signal })), [id]);
@@ -99,7 +108,7 @@ function Connection({ integration, admin }: { integration: Integration; admin: b
   const columns: Column<LastError>[] = [
     { key: "doc", header: "Document", cell: (e) => <><div className="mono small">{e.entityNumber ?? e.entityId}</div><div className="muted small">{humanize(e.entityType)} · {e.operation}</div></> },
     { key: "state", header: "State", cell: (e) => <span className={`badge ${e.state === "failed" || e.state === "conflict" ? "badge-bad" : "badge-neutral"}`}>{humanize(e.state)}</span> },
-    { key: "message", header: `${erpName(integration.provider)} said`, cell: (e) => <span className="small">{e.message ?? "—"}</span>, secondary: true },
+    { key: "message", header: `${name} said`, cell: (e) => <span className="small">{e.message ?? "—"}</span>, secondary: true },
     { key: "fix", header: "What to do", cell: (e) => <span className="small">{e.fix ?? "—"}</span> },
     { key: "at", header: "When", cell: (e) => <InstantText at={e.at} />, secondary: true },
     {
@@ -118,14 +127,14 @@ function Connection({ integration, admin }: { integration: Integration; admin: b
     <>
       {flash && <p className="flash" role="status">{flash}</p>}
       {replay.generalError && <p className="error-text" role="alert">{replay.generalError}</p>}
-      <Card title={`${erpName(integration.provider)} · ${integration.organisation ?? "organisation"}`} actions={<button type="button" className="btn btn-sm" onClick={refresh}>Refresh</button>}>
-        {status.error ? <ErrorState error={status.error} onRetry={status.reload} /> : !status.data ? <Loading rows={2} label="Loading sync status" /> : <StatusStats s={status.data} />}
+      <Card title={`${name} · ${integration.organisation ?? "organisation"}`} actions={<button type="button" className="btn btn-sm" onClick={refresh}>Refresh</button>}>
+        {status.error ? <ErrorState error={status.error} onRetry={status.reload} /> : !status.data ? <Loading rows={2} label="Loading sync status" /> : <StatusStats s={status.data} name={name} />}
       </Card>
       <Card title="Failures and retries" actions={admin ? <button type="button" className="btn btn-sm" disabled={replay.busy} onClick={() => replayRecords()}>Replay all failed</button> : undefined}>
         {!status.data ? (
           <Loading rows={3} label="Loading failures" />
         ) : status.data.lastErrors.length === 0 ? (
-          <Empty title="Nothing failing" icon="✓">Every record reached {erpName(integration.provider)} or is on its way.</Empty>
+          <Empty title="Nothing failing" icon="✓">Every record reached {name} or is on its way.</Empty>
         ) : (
           <DataTable caption="Latest failures" columns={columns} rows={status.data.lastErrors} rowKey={(e) => e.recordId} sortParam="esort" />
         )}
@@ -148,7 +157,7 @@ function Connection({ integration, admin }: { integration: Integration; admin: b
   );
 }
 
-function StatusStats({ s }: { s: IntegrationStatus }) {
+function StatusStats({ s, name }: { s: IntegrationStatus; name: string }) {
   const p95 = s.lagSeconds.p95;
   return (
     <div className="stats" data-testid="integration-status">
@@ -156,7 +165,7 @@ function StatusStats({ s }: { s: IntegrationStatus }) {
       <Stat label="Backlog" value={formatNumber(s.backlog)} hint={s.oldestPendingAgeSeconds === null ? "nothing waiting" : `oldest waits ${seconds(s.oldestPendingAgeSeconds)}`} tone={s.oldestPendingAgeSeconds !== null && s.oldestPendingAgeSeconds > s.lagSeconds.slaSeconds ? "bad" : undefined} />
       <Stat label="Lag p50 / p95" value={`${seconds(s.lagSeconds.p50)} / ${seconds(p95)}`} hint={`SLA ${seconds(s.lagSeconds.slaSeconds)} · ${formatNumber(s.lagSeconds.samples)} synced in 24 h`} tone={s.lagSeconds.withinSla === false ? "bad" : s.lagSeconds.withinSla ? "good" : undefined} />
       <Stat label="Failed · conflicts" value={`${formatNumber(s.states.failed)} · ${formatNumber(s.states.conflict)}`} hint={`error rate ${(s.errorRate * 100).toFixed(1)} % (1 h)`} tone={s.states.failed + s.states.conflict > 0 ? "bad" : "good"} />
-      {s.budget && <Stat label={`${erpName(s.provider)} calls`} value={`${formatNumber(s.budget.callsLastMinute)}/${formatNumber(s.budget.perMinute)} min`} hint={`${formatNumber(s.budget.callsLastDay)} of ${formatNumber(s.budget.perDay)} today${s.budget.pausedUntil ? ` · paused by ${erpName(s.provider)}` : ""}`} />}
+      {s.budget && <Stat label={`${name} calls`} value={`${formatNumber(s.budget.callsLastMinute)}/${formatNumber(s.budget.perMinute)} min`} hint={`${formatNumber(s.budget.callsLastDay)} of ${formatNumber(s.budget.perDay)} today${s.budget.pausedUntil ? ` · paused by ${name}` : ""}`} />}
     </div>
   );
 }

@@ -16,6 +16,8 @@ export const PUBLIC_OPERATIONS: Record<string, PublicOperation> = {
   // Accounting integrations (issue 8)
   "GET /oauth/xero/callback": { reason: "Xero redirects the admin's browser here after consent; the state parameter (a nonce bound to a connection an admin started) and the PKCE verifier held by its ErpConnection DO authenticate it" },
   "POST /webhooks/xero": { reason: "Xero's webhook delivery; the x-xero-signature HMAC of the raw body with the webhook key is its authentication (401 otherwise)" },
+  "GET /oauth/qbo/callback": { reason: "Intuit redirects the admin's browser here after consent (with the realmId); the state parameter (a nonce bound to a connection an admin started, checked by its ErpConnection DO) authenticates it" },
+  "POST /webhooks/qbo": { reason: "QuickBooks' webhook delivery; the intuit-signature HMAC of the raw body with the verifier token is its authentication (401 otherwise)" },
   "GET /docs/": { reason: "static, offline API reference rendered from /openapi.json", undocumented: true },
   "GET /.well-known/jwks.json": { reason: "public keys that verify Ledgerline's seals: anyone holding a sealed document must be able to verify it; holds no secret" },
   // Analytics BI feed (issue 11)

@@ -41,9 +41,9 @@ export class CreateIntegration extends OpenAPIRoute {
   schema = {
     tags,
     security: STAFF_ADMIN_SECURITY,
-    summary: "Connect an accounting system (Xero: OAuth 2.0 authorization code with PKCE; NetSuite: client credentials)",
+    summary: "Connect an accounting system (Xero, QBO: OAuth 2.0 authorization code; NetSuite: client credentials)",
     description:
-      "Xero: answers the URL of the provider's consent screen. After consent the provider redirects to /oauth/xero/callback, which finishes the connection. Starting again while pending re-issues the URL. NetSuite: send accountId, clientId and certificateId (the certificate mapped in NetSuite's OAuth 2.0 Client Credentials Setup); the connection is proven with a token at once and answered connected (authorizeUrl null), or refused with 422 and what to fix. A connected provider must be disconnected first (409).",
+      "Xero and QuickBooks Online: answers the URL of the provider's consent screen. After consent the provider redirects to /oauth/<provider>/callback (/oauth/xero/callback, /oauth/qbo/callback with the realmId), which finishes the connection. Starting again while pending re-issues the URL. NetSuite: send accountId, clientId and certificateId (the certificate mapped in NetSuite's OAuth 2.0 Client Credentials Setup); the connection is proven with a token at once and answered connected (authorizeUrl null), or refused with 422 and what to fix. A connected provider must be disconnected first (409).",
     request: { headers: IdempotencyHeader, body: jsonRequestBody(CreateIntegrationBody) },
     responses: { "201": jsonResponse(IntegrationConnect, "Connection started", "Location", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY) },
   };

@@ -9,6 +9,8 @@ export interface RateLimits {
 }
 
 export const XERO_LIMITS: RateLimits = { concurrent: 5, perMinute: 60, perDay: 5_000, minuteMs: 60_000 };
+/** QBO per realm: 10 in flight, 500 per minute; no daily limit is published, so the day is the minute's ceiling × 1,440 (it never binds). */
+export const QBO_LIMITS: RateLimits = { concurrent: 10, perMinute: 500, perDay: 500 * 1440, minuteMs: 60_000 };
 
 /**
  * NetSuite limits concurrency only: one pool per account shared with the account's other

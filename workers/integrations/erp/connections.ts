@@ -8,10 +8,13 @@ import { franchiseDatabase } from "../../db/resolver.ts";
 import { conflict, notFound } from "../../domain/errors.ts";
 import type { BillingContext } from "../../billing/context.ts";
 import { connectionStub } from "../xero/client.ts";
+import type { ErpProviderId } from "./connectors.ts";
 
 export const OAUTH_CALLBACK_PATH = "/oauth/xero/callback";
+/** Each provider returns the admin to its own callback (QBO's adds the realmId). */
+export const oauthCallbackPath = (provider: ErpProviderId) => (provider === "xero" ? OAUTH_CALLBACK_PATH : `/oauth/${provider}/callback`);
 
-export async function startConnection(ctx: BillingContext, input: { provider: "xero"; origin: string; connectionId?: string }): Promise<{ connection: ErpConnectionRow; authorizeUrl: string }> {
+export async function startConnection(ctx: BillingContext, input: { provider: ErpProviderId; origin: string; connectionId?: string }): Promise<{ connection: ErpConnectionRow; authorizeUrl: string }> {
   const existing = (await listConnections(ctx.db, ctx.franchiseId)).find((c) => c.provider === input.provider && c.status !== "disconnected");
   if (existing?.status === "connected") throw conflict("erp_already_connected", `this franchise is already connected to ${input.provider} (${existing.id}); disconnect it first`);
   const now = ctx.clock.now().toISOString();
@@ -20,12 +23,12 @@ export async function startConnection(ctx: BillingContext, input: { provider: "x
     alerting: "{}", contactOwner: "review", lastSyncedAt: null, lastPolledAt: null, createdAt: now, updatedAt: now,
   };
   if (!existing) await insertConnection(ctx.db, connection);
-  const { authorizeUrl } = await connectionStub(ctx.env, connection.id).beginAuthorization({ connectionId: connection.id, franchiseId: ctx.franchiseId, redirectUri: `${input.origin}${OAUTH_CALLBACK_PATH}` });
+  const { authorizeUrl } = await connectionStub(ctx.env, connection.id).beginAuthorization({ connectionId: connection.id, franchiseId: ctx.franchiseId, redirectUri: `${input.origin}${oauthCallbackPath(input.provider)}`, provider: input.provider });
   return { connection, authorizeUrl };
 }
 
 /** The callback: the state names the connection; its DO checks the nonce and swaps the code. */
-export async function completeConnection(env: Env, input: { state: string; code: string }): Promise<{ ok: true; connectionId: string } | { ok: false; message: string }> {
+export async function completeConnection(env: Env, input: { state: string; code: string; realmId?: string }): Promise<{ ok: true; connectionId: string } | { ok: false; message: string }> {
   const connectionId = input.state.split(".")[0] ?? "";
   if (!/^erc_[0-9a-z]{26}$/.test(connectionId)) return { ok: false, message: "the state parameter does not name a connection" };
   const result = await connectionStub(env, connectionId).completeAuthorization(input);

@@ -9,9 +9,11 @@ import { syncXeroRecords, type RecordOutcome } from "./xero-sync.ts";
 import { xeroClient } from "../xero/client.ts";
 import { syncNetSuiteRecords } from "./netsuite-sync.ts";
 import { netsuiteClient } from "../netsuite/client.ts";
+import { syncQboRecords } from "./qbo-sync.ts";
+import { qboClient } from "../qbo/client.ts";
 
 /** The accounting systems a franchise can connect (the API's `provider` enum). */
-export const ERP_PROVIDERS = ["xero", "netsuite"] as const;
+export const ERP_PROVIDERS = ["xero", "qbo", "netsuite"] as const;
 export type ErpProviderId = (typeof ERP_PROVIDERS)[number];
 
 export type { RecordOutcome };
@@ -27,13 +29,18 @@ const xero: ErpConnector = {
   sync: (env, db, connection, records) => syncXeroRecords(env, db, connection, xeroClient(env, connection.id, connection.remoteTenantId ?? ""), records),
 };
 
+const qbo: ErpConnector = {
+  provider: "qbo",
+  sync: (env, db, connection, records) => syncQboRecords(env, db, connection, qboClient(env, connection.id, connection.remoteTenantId ?? ""), records),
+};
+
 // NetSuite: remoteTenantId is the account id; every write an upsert by external id.
 const netsuite: ErpConnector = {
   provider: "netsuite",
   sync: (env, db, connection, records) => syncNetSuiteRecords(db, connection, netsuiteClient(env, connection.id, connection.remoteTenantId ?? ""), records),
 };
 
-const CONNECTORS: Record<ErpProviderId, ErpConnector> = { xero, netsuite };
+const CONNECTORS: Record<ErpProviderId, ErpConnector> = { xero, qbo, netsuite };
 
 export function connectorFor(provider: string): ErpConnector | undefined {
   return (CONNECTORS as Record<string, ErpConnector | undefined>)[provider];
