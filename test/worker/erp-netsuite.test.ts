@@ -173,7 +173,7 @@ describe("faults", () => {
     for (let i = 0; i < 30; i++) issued.push(await issueInvoice([{ description: `Visit ${i}`, quantity: 1 + (i % 3) * 0.5, unitPrice: 1999 + i * 7, serviceTypeId: A.cleaning }, { description: "Manual", quantity: 1, unitPrice: 333, serviceTypeId: A.books }]));
     const before = (await fake("/_fake/state")).counters;
     await fake("/_fake/config", { concurrency: 5, latencyMs: 15 });
-    await fake("/_fake/faults", { errorRate: 0.2, concurrencyStorm: 6, otherIntegrations: 3, commitThenFail: 3, expireTokensAfterCalls: 12, seed: 11 });
+    await fake("/_fake/faults", { errorRate: 0.2, concurrencyStorm: 6, otherIntegrations: 3, commitThenFail: 3, expireTokensAfterCalls: 12, hang: 1, hangMs: 500, seed: 11 });
     await deliverEvents();
     await deliverEvents(); // redelivered events add no records
     const waiting = (await records()).filter((r: any) => r.state !== "synced");
@@ -186,6 +186,8 @@ describe("faults", () => {
     expect(ns.counters.concurrencyRejected).toBeGreaterThan(0);
     expect(ns.counters.tokensIssued).toBeGreaterThan(before.tokensIssued);
     expect(ns.counters.expiredTokenCalls).toBeGreaterThan(0);
+    // Writes committed then answered 503 were retried as upserts: the same records rewritten, none added.
+    expect(ns.counters.upsertsReplaced).toBeGreaterThan(before.upsertsReplaced);
     // The pool was never overrun by us: ours (≤ 3) + the other integrations' 3 stays within NetSuite's 5 only by being refused.
     expect(ns.counters.maxInFlight).toBeLessThanOrEqual(5);
     const externalIds = ns.invoices.map((i: any) => i.externalId);
