@@ -16,6 +16,8 @@ export const FAKE_XERO_CREDENTIALS = {
 const LOCAL_DEMO_KEYS = {
   ERP_TOKEN_KEY: "ZmFrZS1sb2NhbC1lcnAtdG9rZW4ta2V5LW5vdC1yZWFs",
   BI_SIGNING_KEY: "fake-local-bi-signing-key-not-a-secret",
+  // audit (issue 10): seals the franchises' witness push secrets at rest
+  AUDIT_WITNESS_KEY: "fake-local-audit-witness-key-not-a-secret",
 } as const;
 
 export type LocalDemoKeyName = keyof typeof LOCAL_DEMO_KEYS;
@@ -43,6 +45,7 @@ interface SecretBindings {
   XERO_WEBHOOK_KEY?: string;
   ERP_TOKEN_KEY?: string;
   BI_SIGNING_KEY?: string;
+  AUDIT_WITNESS_KEY?: string;
   LOCAL_DEMO_SECRETS?: string;
 }
 
@@ -61,3 +64,6 @@ export const xeroWebhookKey = (env: Env): string | null => providerSecret(secret
 export const erpTokenKey = (env: Env): string => platformSecret(secretsOf(env), "ERP_TOKEN_KEY");
 
 export const biSigningKey = (env: Env): string => platformSecret(secretsOf(env), "BI_SIGNING_KEY");
+
+/** audit (issue 10): the key that seals witness push secrets at rest. */
+export const auditWitnessKey = (env: Env): string => platformSecret(secretsOf(env), "AUDIT_WITNESS_KEY");
