@@ -33,8 +33,13 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     }
     const t0 = performance.now();
     for (let start = 0; start < entries; start += batch) {
-      const res = await fetch(`${base}/append?start=${start}&count=${Math.min(batch, entries - start)}`, { method: "POST" });
-      if (!res.ok) throw new Error(`append failed: ${res.status} ${await res.text()}`);
+      // Appends are idempotent by event id, so a batch the dev server dropped (a restart) is simply sent again.
+      for (let attempt = 1; ; attempt++) {
+        const res = await fetch(`${base}/append?start=${start}&count=${Math.min(batch, entries - start)}`, { method: "POST" });
+        if (res.ok) break;
+        if (attempt >= 5 || res.status !== 503) throw new Error(`append failed: ${res.status} ${await res.text()}`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
       if (start % 100_000 === 0) console.error(`[audit bench] ${start} entries`);
     }
     const appendSeconds = (performance.now() - t0) / 1000;

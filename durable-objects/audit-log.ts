@@ -235,6 +235,11 @@ export class AuditLog extends DurableObject<Env> {
     return last ? { ok: true, value: last } : this.checkpoint(franchiseId, now);
   }
 
+  /** The note signed for exactly this size, if any (a witness push being retried). */
+  async checkpointNote(size: number): Promise<string | null> {
+    return this.ctx.storage.sql.exec<{ note: string }>("SELECT note FROM checkpoints WHERE size = ?", size).toArray()[0]?.note ?? null;
+  }
+
   /** Newest first, at most `limit`. */
   async checkpoints(limit: number): Promise<CheckpointView[]> {
     return this.ctx.storage.sql

@@ -7,6 +7,8 @@ import { serveFake } from "./fake-server.ts";
 import { witnessFake } from "./witness.ts";
 // audit and records (issue 10): the tax-rate feed
 import { taxFeedFake } from "./tax-feed.ts";
+// audit and records (issue 10): the European Commission's TEDB, the second rate source
+import { tedbFake } from "./tedb.ts";
 // dunning (issue 7): the three reminder channels
 import { emailFake } from "./email.ts";
 import { twilioFake } from "./twilio.ts";
@@ -33,6 +35,7 @@ export const fakeDefinitions: readonly FakeDefinition[] = [
   aeatFake,
   // audit and records (issue 10)
   taxFeedFake,
+  tedbFake,
 ];
 
 /** Starts every fake on a free port; `vars` maps each one's envVar to its URL. */

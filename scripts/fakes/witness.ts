@@ -4,6 +4,7 @@
 // back: a smaller size than one it holds, or another root for a size it holds.
 // Control surface: GET /_fake/checkpoints/<franchiseId> (what it holds, oldest first),
 // GET /_fake/received/<franchiseId> (every note posted, refused ones included),
+// GET /_fake/headers/<franchiseId> (the headers of the last checkpoint posted, e.g. Ledgerline-Signature),
 // POST /_fake/fault {"status": 503} (answer that status until cleared with {"status": null}).
 import type { FakeDefinition } from "./fake-server.ts";
 
@@ -21,6 +22,7 @@ export const witnessFake: FakeDefinition = {
   create() {
     const held = new Map<string, Held[]>();
     const received = new Map<string, string[]>();
+    const lastHeaders = new Map<string, Record<string, string>>();
     let fault: number | null = null;
     return async (request) => {
       const url = new URL(request.url);
@@ -28,6 +30,8 @@ export const witnessFake: FakeDefinition = {
       if (control && request.method === "GET") return Response.json(held.get(decodeURIComponent(control[1]!)) ?? []);
       const log = /^\/_fake\/received\/([^/]+)$/.exec(url.pathname);
       if (log && request.method === "GET") return Response.json(received.get(decodeURIComponent(log[1]!)) ?? []);
+      const headersOf = /^\/_fake\/headers\/([^/]+)$/.exec(url.pathname);
+      if (headersOf && request.method === "GET") return Response.json(lastHeaders.get(decodeURIComponent(headersOf[1]!)) ?? null);
       if (url.pathname === "/_fake/fault" && request.method === "POST") {
         fault = ((await request.json()) as { status: number | null }).status;
         return Response.json({ fault });
@@ -38,6 +42,7 @@ export const witnessFake: FakeDefinition = {
       const note = await request.text();
       const franchise = decodeURIComponent(post[1]!);
       received.set(franchise, [...(received.get(franchise) ?? []), note]);
+      lastHeaders.set(franchise, Object.fromEntries(request.headers));
       const [, sizeText, root] = note.split("\n");
       const size = Number(sizeText);
       if (!Number.isSafeInteger(size) || !root) return new Response("not a checkpoint", { status: 400 });

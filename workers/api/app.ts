@@ -32,6 +32,8 @@ import { GetCreditNoteArchive, GetCreditNoteDocument, GetCreditNoteSeal, GetCred
 import { CreateIntegration, DisconnectIntegration, GetIntegration, GetIntegrationStatus, ListIntegrationConflicts, ListIntegrationMappings, ListIntegrations, ListSyncRecords, PutIntegrationMappings, ReplaySyncRecords, ResolveIntegrationConflict, XeroOAuthCallback, XeroWebhook } from "./routes/integrations.ts";
 import { QboOAuthCallback, QboWebhook } from "./routes/integrations-qbo.ts";
 // audit (issue 10)
+// audit (issue 10): the franchise's own checkpoint witness
+import { ClearAuditWitness, GetAuditWitness, ListAuditWitnessPushes, SetAuditWitness } from "./routes/audit-witness.ts";
 import { CreateAuditCheckpoint, ExportAuditLog, GetAuditCheckpoint, GetAuditVerifierKey, GetConsistencyProof, GetInclusionProof, ListAuditCheckpoints, ListAuditEntries } from "./routes/audit.ts";
 import { AllocatePayment, ApplyCustomerCredit, CreateRefund, GetCustomerBalance, GetRefund } from "./routes/customer-credit.ts";
 // Staff dashboard (issue 6): invoice history and the receivables aging report.
@@ -85,6 +87,8 @@ export function createApp() {
   app.use("/v1/legal-holds/*", async (c, next) => (c.req.method === "GET" ? next() : staffAdminOnly(c, next)));
   app.use("/v1/invoices/:id/archive", async (c, next) => (c.req.method === "DELETE" ? staffAdminOnly(c, next) : next()));
   app.use("/v1/credit-notes/:id/archive", async (c, next) => (c.req.method === "DELETE" ? staffAdminOnly(c, next) : next()));
+  // audit (issue 10): setting or clearing the franchise's witness is for staff admins; reading it is not.
+  app.use("/v1/audit/witness", async (c, next) => (c.req.method === "GET" ? next() : staffAdminOnly(c, next)));
   app.use("/v1/bi/exports", staffAdminOnly);
   app.use("/v1/bi/exports/*", staffAdminOnly);
   // Scale (issue 13): rate plans and franchise assignments are the platform operator's (middleware/platform-operator.ts).
@@ -252,6 +256,11 @@ export function createApp() {
   openapi.get("/v1/audit/proofs/consistency", GetConsistencyProof);
   openapi.get("/v1/audit/verifier-key", GetAuditVerifierKey);
   openapi.get("/v1/audit/export", ExportAuditLog);
+  // audit (issue 10): the franchise's own checkpoint witness and its push record
+  openapi.get("/v1/audit/witness", GetAuditWitness);
+  openapi.put("/v1/audit/witness", SetAuditWitness);
+  openapi.delete("/v1/audit/witness", ClearAuditWitness);
+  openapi.get("/v1/audit/witness/pushes", ListAuditWitnessPushes);
   // audit and records (issue 10): tax-rate periods, the feed's staged changes (approve/reject), alerts, sync now.
   openapi.get("/v1/tax-rates", ListTaxRates);
   openapi.get("/v1/tax-rates/changes", ListTaxRateChanges);

@@ -5,6 +5,7 @@ import { HttpProblem } from "../api/problem.ts";
 import { auditLog } from "./log-client.ts";
 import { auditOrigin, checkpointArchivePrefix } from "./origin.ts";
 import { auditVerifierKey } from "./signing-key.ts";
+import { pushCheckpoint } from "./witness.ts";
 
 export const AUDIT_EXPORT_FORMAT = "ledgerline-audit-export/v1";
 const EXPORT_PAGE = 1000;
@@ -21,8 +22,14 @@ function signed(result: CheckpointResult): CheckpointView {
   throw new HttpProblem(409, result.code, result.message);
 }
 
-export const latestCheckpoint = async (env: Env, franchiseId: string, now: Date) => signed(await auditLog(env, franchiseId).latestCheckpoint(franchiseId, now.toISOString()));
-export const signCheckpoint = async (env: Env, franchiseId: string, now: Date) => signed(await auditLog(env, franchiseId).checkpoint(franchiseId, now.toISOString()));
+/** A checkpoint signed just now goes to the franchise's own witness too (recorded, retried hourly). */
+async function witnessed(env: Env, franchiseId: string, view: CheckpointView, now: Date): Promise<CheckpointView> {
+  if (view.createdAt === now.toISOString()) await pushCheckpoint(env, franchiseId, view, now);
+  return view;
+}
+
+export const latestCheckpoint = async (env: Env, franchiseId: string, now: Date) => witnessed(env, franchiseId, signed(await auditLog(env, franchiseId).latestCheckpoint(franchiseId, now.toISOString())), now);
+export const signCheckpoint = async (env: Env, franchiseId: string, now: Date) => witnessed(env, franchiseId, signed(await auditLog(env, franchiseId).checkpoint(franchiseId, now.toISOString())), now);
 export const listCheckpoints = (env: Env, franchiseId: string, limit: number) => auditLog(env, franchiseId).checkpoints(limit);
 
 export async function listEntries(env: Env, franchiseId: string, q: { from: number; to?: number; limit: number } & EntryFilter) {

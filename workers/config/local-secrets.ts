@@ -35,6 +35,8 @@ export const FAKE_QBO_CREDENTIALS = {
 const LOCAL_DEMO_KEYS = {
   ERP_TOKEN_KEY: "ZmFrZS1sb2NhbC1lcnAtdG9rZW4ta2V5LW5vdC1yZWFs",
   BI_SIGNING_KEY: "fake-local-bi-signing-key-not-a-secret",
+  // audit (issue 10): seals the franchises' witness push secrets at rest
+  AUDIT_WITNESS_KEY: "fake-local-audit-witness-key-not-a-secret",
 } as const;
 
 export type LocalDemoKeyName = keyof typeof LOCAL_DEMO_KEYS;
@@ -66,6 +68,7 @@ interface SecretBindings {
   ERP_TOKEN_KEY?: string;
   BI_SIGNING_KEY?: string;
   NETSUITE_PRIVATE_KEY?: string;
+  AUDIT_WITNESS_KEY?: string;
   LOCAL_DEMO_SECRETS?: string;
 }
 
@@ -97,3 +100,6 @@ export const qboWebhookVerifier = (env: Env): string | null => providerSecret(se
 export const erpTokenKey = (env: Env): string => platformSecret(secretsOf(env), "ERP_TOKEN_KEY");
 
 export const biSigningKey = (env: Env): string => platformSecret(secretsOf(env), "BI_SIGNING_KEY");
+
+/** audit (issue 10): the key that seals witness push secrets at rest. */
+export const auditWitnessKey = (env: Env): string => platformSecret(secretsOf(env), "AUDIT_WITNESS_KEY");

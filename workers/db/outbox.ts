@@ -31,12 +31,14 @@ export type DomainEventType =
   | "archive.purged"
   | "legal_hold.set"
   | "legal_hold.lifted"
-  | "retention.snapshot";
+  | "retention.snapshot"
+  | "audit_witness.configured"
+  | "audit_witness.cleared";
 
 export interface DomainEvent {
   franchiseId: string;
   type: DomainEventType;
-  aggregateType: "customer" | "invoice" | "credit_note" | "payment" | "refund" | "staff_user" | "dispute" | "promise_to_pay" | "tax_rate" | "legal_hold" | "retention";
+  aggregateType: "customer" | "invoice" | "credit_note" | "payment" | "refund" | "staff_user" | "dispute" | "promise_to_pay" | "tax_rate" | "legal_hold" | "retention" | "audit_witness";
   aggregateId: string;
   /** The aggregate's version after this change (1 for immutable documents). */
   aggregateVersion: number;

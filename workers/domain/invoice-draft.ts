@@ -114,7 +114,7 @@ export function priceDraft(input: DraftInput, ctx: PricingContext): PricedDraft 
     throw invalid("tax_point_too_far_ahead", "taxPointDate", `taxPointDate can be at most ${MAX_ISSUE_DAYS_AHEAD} days after today (${ctx.today})`);
   }
   // Without an issue date the invoice is issued on or after today, so a tax point too old for today is too old for good.
-  if (dates.issueDate === null && dates.taxPointDate !== null) checkTaxPoint(dates.taxPointDate, dates.taxPointDate > ctx.today ? dates.taxPointDate : ctx.today);
+  if (dates.issueDate === null && dates.taxPointDate !== null) checkTaxPoint(dates.taxPointDate, [dates.taxPointDate, ctx.today].sort()[1]!);
   const taxDate = dates.taxPointDate ?? dates.issueDate ?? ctx.today;
   const lines: DraftLine[] = input.lines.map((line, i) => {
     const field = `lines.${i}`;

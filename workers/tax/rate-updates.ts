@@ -9,7 +9,7 @@
 // invoicing there and is recorded in each of their audit logs, with the approver as actor.
 import { addDays, daysBetween } from "../domain/dates.ts";
 import { conflict, notFound } from "../domain/errors.ts";
-import { changeFingerprint, diffFeed, planRateChange, rateAlerts, type RateAlert } from "../domain/tax-periods.ts";
+import { changeFingerprint, diffFeed, planRateChange, rateAlerts, type RateAlert, type RateChange } from "../domain/tax-periods.ts";
 import { isBatchAssertionFailure, runBatch } from "../db/batch.ts";
 import { database, type Db } from "../db/client.ts";
 import { directoryDatabase, franchiseDatabase, tenantDatabases } from "../db/resolver.ts";
@@ -29,6 +29,7 @@ import {
 } from "../db/tax-rate-changes.ts";
 import type { Logger } from "../observability/logger.ts";
 import { fetchFeed } from "./feed.ts";
+import { fetchTedb, TEDB_DEFAULT_URL } from "./tedb.ts";
 
 export const TAX_RATE_SYNC_CRON = "45 4 * * *";
 export const DEFAULT_ALERT_DAYS = 30;
@@ -47,26 +48,48 @@ export interface SyncResult {
   alerts: RateAlert[];
 }
 
-/** Fetches the configured feed (if any), stages its new periods, and returns the current alerts. */
+/** How far ahead TEDB is asked for (rates announced early apply automatically from their date). */
+const TEDB_LOOKAHEAD_DAYS = 366;
+
+/**
+ * The deployment's rate source (TAX_RATE_SOURCE): "feed" (default) reads the ledgerline-tax-rates/1
+ * feed at TAX_RATE_FEED_URL; "tedb" asks the European Commission's TEDB (TEDB_URL) for the standard
+ * rates of the EU jurisdictions the table holds, from today to a year ahead.
+ */
+async function readSource(env: Env, db: Db, today: string, fetcher: typeof fetch): Promise<{ label: string; feed: { publisher: string; rates: RateChange[] } } | null> {
+  if (String(env.TAX_RATE_SOURCE ?? "feed") === "tedb") {
+    const url = String(env.TEDB_URL || TEDB_DEFAULT_URL);
+    const jurisdictions = [...new Set((await listTaxRates(db)).map((r) => r.jurisdiction))];
+    return { label: url, feed: await fetchTedb(url, jurisdictions, today, addDays(today, TEDB_LOOKAHEAD_DAYS), fetcher) };
+  }
+  const url = String(env.TAX_RATE_FEED_URL ?? "");
+  if (url === "") return null;
+  return { label: url, feed: await fetchFeed(url.endsWith(".json") ? url : `${url.replace(/\/$/, "")}/rates.json`, fetcher) };
+}
+
+/** Fetches the configured source (if any), stages its new periods, and returns the current alerts. */
 /** `opts.franchiseId`: the alerts returned are that franchise's (the API); without it, every franchise's (the cron). */
 export async function syncTaxRates(env: Env, logger: Logger, now: Date, opts: { fetcher?: typeof fetch; keepGoing?: boolean; franchiseId?: string } = {}): Promise<SyncResult> {
-  const url = String(env.TAX_RATE_FEED_URL ?? "");
   const db = directory(env);
   let staged = 0;
+  let url = "";
   const fetcher = opts.fetcher ?? fetch;
-  if (url !== "")
-    try {
-      const feed = await fetchFeed(url.endsWith(".json") ? url : `${url.replace(/\/$/, "")}/rates.json`, fetcher);
+  try {
+    const source = await readSource(env, db, utcDay(now), fetcher);
+    if (source) {
+      url = source.label;
+      const { feed } = source;
       const today = utcDay(now);
       const news = diffFeed(await listTaxRates(db), feed.rates, today).map((c) => ({ ...c, fingerprint: changeFingerprint(c) }));
       const before = (await listChanges(db, { statuses: ["pending"], limit: 10_000 })).length;
       await runBatch(db, stageStatements(db, news, feed.publisher, now.toISOString()));
       staged = (await listChanges(db, { statuses: ["pending"], limit: 10_000 })).length - before;
-    } catch (error) {
-      // The daily job still raises its alerts when the feed is down or malformed.
-      if (!opts.keepGoing) throw error;
-      logger.error("tax-rate feed not read", { feed: url, error: (error as Error).message });
     }
+  } catch (error) {
+    // The daily job still raises its alerts when the feed is down or malformed.
+    if (!opts.keepGoing) throw error;
+    logger.error("tax-rate feed not read", { feed: url, error: (error as Error).message });
+  }
   const alerts = opts.franchiseId ? await taxRateAlerts(env, opts.franchiseId, now) : await allFranchiseAlerts(env, now);
   for (const a of alerts) logger.warn("tax rate needs attention", { ...a });
   logger.info("tax-rate sync", { feed: url === "" ? null : url, staged, alerts: alerts.length });

@@ -7,6 +7,7 @@ import { EntryBrowser } from "./audit/entry-browser.tsx";
 import { RetentionAndHolds } from "./audit/retention-holds.tsx";
 import { TaxChanges } from "./audit/tax-changes.tsx";
 import { VerifyLog } from "./audit/verify-log.tsx";
+import { Witness } from "./audit/witness.tsx";
 
 export function Audit() {
   return (
@@ -22,6 +23,7 @@ export function AuditSections() {
   return (
     <>
       <VerifyLog />
+      <Witness admin={admin} />
       <EntryBrowser />
       <RetentionAndHolds />
       {admin && <TaxChanges />}
