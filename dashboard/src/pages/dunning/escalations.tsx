@@ -34,7 +34,7 @@ function EscalationActions({ e, me, onDone, onResolve }: { e: Escalation; me: st
     });
   const mine = e.assignee?.id === me;
   return (
-    <span className="row-actions" onClick={(ev) => ev.stopPropagation()} onKeyDown={(ev) => ev.stopPropagation()}>
+    <span className="row-actions">
       {!mine && <button type="button" className="btn btn-sm" disabled={action.busy} onClick={() => post("assign", { assigneeId: me })}>Take</button>}
       {mine && e.status === "open" && <button type="button" className="btn btn-sm" disabled={action.busy} onClick={() => post("acknowledge")}>Acknowledge</button>}
       <button type="button" className="btn btn-sm" disabled={action.busy} onClick={() => onResolve(e)}>Resolve</button>
