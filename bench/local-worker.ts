@@ -47,6 +47,9 @@ export async function startLocalWorker(opts: { port: number; customers: string; 
     // logFile: wrangler dev's output (the Worker's logs) for debugging a bench; else discarded.
     stdio: opts.logFile ? ["ignore", openSync(opts.logFile, "w"), openSync(opts.logFile, "a")] : "ignore",
     detached: true,
+    // A private dev registry: with the shared one, every other wrangler dev starting or stopping
+    // on the machine reloads this one's runtime mid-bench (and a reload drops its local queues).
+    env: { ...process.env, WRANGLER_REGISTRY_PATH: join(dir, "dev-registry") },
   });
   const baseUrl = `http://127.0.0.1:${opts.port}`;
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);

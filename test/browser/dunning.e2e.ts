@@ -174,6 +174,66 @@ export async function dunningScenarios(options: SuiteOptions): Promise<{ passed:
     await cleanText(page);
     await shoot(page, "dunning-escalations", "desktop");
   });
+
+  const workName = `Escalated Probe ${stamp}`;
+  await step("dunning: staff take, acknowledge and resolve an escalation; its assignee and state show in the queue", async () => {
+    // A customer whose own cadence escalates today at any hour; an opt-out (a customer.updated
+    // event) wakes their CustomerDunning DO at once, which records the escalation.
+    const branch = (await apiCall<Listed<{ id: string; currency: string }>>(page, "GET", "/v1/branches?limit=200")).body.data[0]!;
+    const types = await apiCall<Listed<{ id: string }>>(page, "GET", "/v1/service-types?limit=1");
+    const segment = `e2e-esc-${stamp}`;
+    const customer = await apiCall<Created>(page, "POST", "/v1/customers", { name: workName, segment, language: "en", timezone: "UTC", channels: { email: { address: `esc-${stamp}@dunning.example`, consent: "granted" }, sms: { address: "+34600123457", consent: "granted" } } });
+    assert.equal(customer.status, 201, JSON.stringify(customer.body));
+    const today = new Date().toISOString().slice(0, 10);
+    const recent = await apiCall<Listed<{ issueDate: string | null; number: string | null }>>(page, "GET", `/v1/invoices?branchId=${branch.id}&limit=50`);
+    let issueDate = recent.body.data.map((i) => (i.number ? i.issueDate : null)).filter((d): d is string => !!d && d <= today).sort().pop() ?? addDays(today, -10);
+    let issued: { status: number; body: unknown } = { status: 0, body: {} };
+    for (let attempt = 0; attempt < 2 && issued.status !== 200; attempt++) {
+      const draft = await apiCall<Created>(page, "POST", "/v1/invoices", { customerId: customer.body.id, branchId: branch.id, currency: branch.currency, issueDate, dueInDays: 0, lines: [{ description: "Escalation probe", quantity: 1, unitPrice: 9_000, serviceTypeId: types.body.data[0]!.id }] });
+      assert.equal(draft.status, 201, JSON.stringify(draft.body));
+      issued = await apiCall<unknown>(page, "POST", `/v1/invoices/${draft.body.id}/issue`);
+      const later = /dated (\d{4}-\d{2}-\d{2})/.exec((issued.body as { detail?: string }).detail ?? "")?.[1];
+      if (issued.status === 409 && later) issueDate = later;
+    }
+    assert.equal(issued.status, 200, JSON.stringify(issued.body));
+    const overdueDays = Math.round((Date.parse(today) - Date.parse(issueDate)) / 86_400_000);
+    const cadence = await apiCall<Created>(page, "POST", "/v1/dunning/cadences", {
+      name: `Escalation probe ${stamp}`,
+      segments: [segment],
+      steps: [{ id: "esc", trigger: { type: "days_after_due", days: overdueDays }, channels: ["email"], templates: { en: { subject: "Overdue", body: "{{amountDue}} is overdue" } }, escalations: ["notify_branch_manager", "assign_collections"] }],
+      suppression: { windowStartMinute: 0, windowEndMinute: 1440, sendAtMinute: 0, minGapHours: 24, weeklyCap: 3, minAmount: 0 },
+    });
+    assert.equal(cadence.status, 201, JSON.stringify(cadence.body));
+    assert.equal((await apiCall<unknown>(page, "POST", `/v1/customers/${customer.body.id}/opt-outs`, { channel: "sms" })).status, 201);
+    let escalationId: string | undefined;
+    for (let i = 0; i < 60 && !escalationId; i++) {
+      escalationId = (await apiCall<Listed<{ id: string }>>(page, "GET", `/v1/dunning/escalations?customerId=${customer.body.id}`)).body.data[0]?.id;
+      if (!escalationId) await page.waitForTimeout(1000);
+    }
+    assert.ok(escalationId, "the woken DO recorded the escalation");
+
+    await page.goto("/dunning?view=escalations");
+    await settled(page);
+    const row = page.getByRole("row").filter({ hasText: workName });
+    await row.waitFor();
+    await row.getByRole("button", { name: "Take" }).click();
+    await row.getByText("(you)").waitFor();
+    await row.getByText("Open").waitFor();
+    await row.getByRole("button", { name: "Acknowledge" }).click();
+    await row.getByText("Acknowledged").waitFor();
+    await row.getByRole("button", { name: "Resolve" }).click();
+    const dialog = page.getByRole("form", { name: "Resolve escalation" });
+    await dialog.getByLabel("How was it resolved?").fill("Called the customer: paying Friday");
+    await dialog.getByRole("button", { name: "Resolve" }).click();
+    await row.getByText("Resolved").waitFor();
+    assert.equal(await row.getByRole("button").count(), 0, "a resolved escalation has no actions left");
+    const after = await apiCall<{ status: string; resolution: string; resolvedBy: string; acknowledgedBy: string }>(page, "GET", `/v1/dunning/escalations/${escalationId}`);
+    assert.equal(after.body.status, "resolved");
+    assert.equal(after.body.resolution, "Called the customer: paying Friday");
+    assert.match(after.body.resolvedBy, /^staff:usr_/);
+    await cleanText(page);
+    await shoot(page, "dunning-escalation-work", "desktop");
+  });
   await context.close();
 
   const phone = await session(WIDTHS.phone);
@@ -220,6 +280,12 @@ export async function dunningScenarios(options: SuiteOptions): Promise<{ passed:
       assert.equal(await v.page.getByRole("button", { name: /Opt out of|back in|Record|do-not-contact|Allow contact/ }).count(), 0, "no recording controls");
       await cleanText(v.page);
       await shoot(v.page, "dunning-viewer", "desktop");
+      // The escalations queue: a viewer sees assignee and state, but no Take/Acknowledge/Resolve.
+      await v.page.goto("/dunning?view=escalations");
+      await settled(v.page);
+      const row = v.page.getByRole("row").filter({ hasText: workName });
+      await row.getByText("Resolved").waitFor();
+      assert.equal(await v.page.getByRole("button", { name: /^(Take|Acknowledge|Resolve)$/ }).count(), 0, "no escalation actions for a viewer");
     } finally {
       await v.context.close();
     }

@@ -54,7 +54,7 @@ import { ApproveTaxRateChange, ListTaxRateAlerts, ListTaxRateChanges, ListTaxRat
 import { emailUnsubscribe, metaWebhook, metaWebhookVerify, twilioInbound, twilioStatus } from "./routes/dunning-webhooks.ts";
 import { CreateDispute, CreateOptOut, CreatePromiseToPay, DeleteOptOut, ExportInvoiceCommunications, GetDunningProfile, ListCommunications, ResolveDispute, SetDunningProfile } from "./routes/dunning-records.ts";
 // Dunning page (issue 7): the escalations queue.
-import { ListEscalations } from "./routes/dunning-escalations.ts";
+import { AcknowledgeEscalation, AssignEscalation, GetEscalation, GetEscalationSettings, ListEscalations, ReplaceEscalationSettings, ResolveEscalation } from "./routes/dunning-escalations.ts";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -216,6 +216,13 @@ export function createApp() {
   openapi.get("/v1/invoices/:id/communications", ExportInvoiceCommunications);
   // Dunning page (issue 7): the escalations queue staff work.
   openapi.get("/v1/dunning/escalations", ListEscalations);
+  // Dunning escalation work (issue 7): assignment, acknowledgement, resolution, default assignee.
+  openapi.get("/v1/dunning/escalation-settings", GetEscalationSettings);
+  openapi.put("/v1/dunning/escalation-settings", ReplaceEscalationSettings);
+  openapi.get("/v1/dunning/escalations/:id", GetEscalation);
+  openapi.post("/v1/dunning/escalations/:id/assign", AssignEscalation);
+  openapi.post("/v1/dunning/escalations/:id/acknowledge", AcknowledgeEscalation);
+  openapi.post("/v1/dunning/escalations/:id/resolve", ResolveEscalation);
   // Dunning inbound (signed provider webhooks, one-click unsubscribe): outside the document.
   app.post("/webhooks/twilio/inbound", twilioInbound);
   app.post("/webhooks/twilio/status", twilioStatus);

@@ -26,6 +26,9 @@ export type DomainEventType =
   | "dispute.opened"
   | "dispute.resolved"
   | "promise_to_pay.recorded"
+  | "escalation.assigned"
+  | "escalation.acknowledged"
+  | "escalation.resolved"
   // audit and records (issue 10, docs/events.md)
   | "tax_rate.changed"
   | "archive.purged"
@@ -38,7 +41,7 @@ export type DomainEventType =
 export interface DomainEvent {
   franchiseId: string;
   type: DomainEventType;
-  aggregateType: "customer" | "invoice" | "credit_note" | "payment" | "refund" | "staff_user" | "dispute" | "promise_to_pay" | "tax_rate" | "legal_hold" | "retention" | "audit_witness";
+  aggregateType: "customer" | "invoice" | "credit_note" | "payment" | "refund" | "staff_user" | "dispute" | "promise_to_pay" | "escalation" | "tax_rate" | "legal_hold" | "retention" | "audit_witness";
   aggregateId: string;
   /** The aggregate's version after this change (1 for immutable documents). */
   aggregateVersion: number;

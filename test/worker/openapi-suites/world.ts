@@ -184,6 +184,18 @@ const FACTORIES: Record<string, (need: Need, s: Sessions) => Promise<string[]>> 
     await created(callJson("POST", `/v1/legal-holds/${lifted}/lift`, { key: s.aAdmin, body: { reason: "done" } }), "a lifted legal hold");
     return [active, lifted];
   },
+  // Dunning escalations (issue 7) are recorded by the dunning run, not created by an API: the world
+  // writes two escalation records straight into its D1, on the Madrid and on the New York invoice.
+  com: async (need) => {
+    const [, issued, usd] = await need("inv");
+    const ids = ["com_0000000000000000000000wld1", "com_0000000000000000000000wld2"];
+    await env.DB.batch(
+      [issued!, usd!].map((invoiceId, i) =>
+        env.DB.prepare("INSERT INTO communications (id, franchise_id, customer_id, kind, invoice_ids, reason, actor, occurred_at) SELECT ?, franchise_id, customer_id, 'escalation', ?, 'notify_branch_manager,formal_notice', 'system:dunning', '2026-01-01T10:00:00.000Z' FROM invoices WHERE id = ?").bind(ids[i], JSON.stringify([invoiceId]), invoiceId),
+      ),
+    );
+    return ids;
+  },
   dsp: async (need) => {
     const [, issued, usd] = await need("inv");
     const dispute = (invoiceId: string) => created(callJson("POST", `/v1/invoices/${invoiceId}/disputes`, { body: { reason: "isolation target" } }), "a dispute");

@@ -156,7 +156,7 @@ export const PreviewResource = z
   .object({ data: z.array(PreviewItem), escalations: z.array(PreviewEscalation), cadence: z.object({ id: z.string(), version: z.number().int() }).nullable() })
   .meta({ id: "DunningPreview" });
 
-export const COMMUNICATION_KINDS = ["attempt", "sent", "delivered", "failed", "suppressed", "opt_out", "opt_in", "escalation", "dispute_opened", "dispute_resolved", "promise_to_pay", "inbound"] as const;
+export const COMMUNICATION_KINDS = ["attempt", "sent", "delivered", "failed", "suppressed", "opt_out", "opt_in", "escalation", "dispute_opened", "dispute_resolved", "promise_to_pay", "inbound", "escalation_assigned", "escalation_acknowledged", "escalation_resolved"] as const;
 export const CommunicationResource = z
   .object({
     id: Id("com"),
