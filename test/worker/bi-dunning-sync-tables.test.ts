@@ -119,7 +119,7 @@ function expectedKpis(history: any[]): Map<string, Record<string, unknown>> {
     if (!col) continue;
     const dt = h.occurredAt.slice(0, 10);
     const key = `${dt}|${h.channel}`;
-    const row = rows.get(key) ?? { dt, sent: 0, delivered: 0, failed: 0, suppressed: 0, ...Object.fromEntries(SUPPRESSION_REASONS.map((r) => [`suppressed_${r}`, 0])), suppressed_other: 0, opt_outs: 0, opt_ins: 0, escalations_opened: 0 };
+    const row: Record<string, unknown> = rows.get(key) ?? { dt, sent: 0, delivered: 0, failed: 0, suppressed: 0, ...Object.fromEntries(SUPPRESSION_REASONS.map((r) => [`suppressed_${r}`, 0])), suppressed_other: 0, opt_outs: 0, opt_ins: 0, escalations_opened: 0 };
     row[col] = (row[col] as number) + 1;
     if (h.kind === "suppressed") row[`suppressed_${h.reason}`] = (row[`suppressed_${h.reason}`] as number) + 1;
     rows.set(key, row);
