@@ -1,6 +1,7 @@
-// Accounting integrations: is the franchise's Xero or QuickBooks Online connection healthy (backlog, lag against the
-// 5-minute SLA, error rate, rate budget), what failed and what to do about it (with replay), the
-// conflicts waiting for a decision, and the mappings. Changing anything is for administrators.
+// Accounting integrations: is the franchise's Xero or QuickBooks Online connection healthy
+// (backlog, lag against the 5-minute SLA, error rate, rate budget), what failed and what to do
+// about it (with replay), the conflicts waiting for a decision, and the mappings. Changing
+// anything is for administrators.
 import { useState } from "react";
 import { api, ok } from "../api/client.ts";
 import { useApi } from "../lib/data.ts";
@@ -147,11 +148,11 @@ function Connection({ integration, admin }: { integration: Integration; admin: b
         ) : conflicts.data.data.length === 0 ? (
           <Empty title="No conflicts" icon="✓">Nothing was changed on both sides.</Empty>
         ) : (
-          conflicts.data.data.map((c) => <ConflictReview key={c.id} integrationId={id} conflict={c} canResolve={admin} onResolved={refresh} />)
+          conflicts.data.data.map((c) => <ConflictReview key={c.id} integrationId={id} conflict={c} canResolve={admin} onResolved={refresh} providerName={name} />)
         )}
       </Card>
       <Card title="Mappings">
-        {mappings.error ? <ErrorState error={mappings.error} onRetry={mappings.reload} /> : !mappings.data ? <Loading rows={3} label="Loading mappings" /> : <Mappings integrationId={id} mappings={mappings.data.data} canEdit={admin} onSaved={refresh} />}
+        {mappings.error ? <ErrorState error={mappings.error} onRetry={mappings.reload} /> : !mappings.data ? <Loading rows={3} label="Loading mappings" /> : <Mappings integrationId={id} mappings={mappings.data.data} canEdit={admin} onSaved={refresh} providerName={name} />}
       </Card>
     </>
   );

@@ -9,7 +9,7 @@ import type { Conflict } from "./types.ts";
 
 const show = (v: unknown) => (v === undefined || v === null ? "—" : typeof v === "number" ? (v / 100).toFixed(2) : String(v));
 
-export function ConflictReview({ integrationId, conflict, canResolve, onResolved }: { integrationId: string; conflict: Conflict; canResolve: boolean; onResolved: () => void }) {
+export function ConflictReview({ integrationId, conflict, canResolve, onResolved, providerName = "Xero" }: { integrationId: string; conflict: Conflict; canResolve: boolean; onResolved: () => void; providerName?: string }) {
   const fields = Object.keys(conflict.ours);
   const [choices, setChoices] = useState<Record<string, "ours" | "theirs">>({});
   const action = useAction();
@@ -32,7 +32,7 @@ export function ConflictReview({ integrationId, conflict, canResolve, onResolved
               <th scope="col">Field</th>
               <th scope="col">Last synced</th>
               <th scope="col">Ledgerline</th>
-              <th scope="col">Xero</th>
+              <th scope="col">{providerName}</th>
               {canResolve && <th scope="col">Keep</th>}
             </tr>
           </thead>
@@ -47,7 +47,7 @@ export function ConflictReview({ integrationId, conflict, canResolve, onResolved
                   <td>
                     {(["ours", "theirs"] as const).map((side) => (
                       <label key={side} className="radio">
-                        <input type="radio" name={`${conflict.id}-${f}`} checked={choices[f] === side} onChange={() => setChoices({ ...choices, [f]: side })} /> {side === "ours" ? "Ledgerline" : "Xero"}
+                        <input type="radio" name={`${conflict.id}-${f}`} checked={choices[f] === side} onChange={() => setChoices({ ...choices, [f]: side })} /> {side === "ours" ? "Ledgerline" : providerName}
                       </label>
                     ))}
                   </td>

@@ -15,7 +15,7 @@ const HINTS: Record<(typeof KINDS)[number], string> = {
   contact: "a customer id (cus_…)",
 };
 
-export function Mappings({ integrationId, mappings, canEdit, onSaved }: { integrationId: string; mappings: Mapping[]; canEdit: boolean; onSaved: () => void }) {
+export function Mappings({ integrationId, mappings, canEdit, onSaved, providerName = "Xero" }: { integrationId: string; mappings: Mapping[]; canEdit: boolean; onSaved: () => void; providerName?: string }) {
   const [kind, setKind] = useState<(typeof KINDS)[number]>("tax");
   const [localKey, setLocalKey] = useState("");
   const [remoteCode, setRemoteCode] = useState("");
@@ -30,7 +30,7 @@ export function Mappings({ integrationId, mappings, canEdit, onSaved }: { integr
   return (
     <>
       {mappings.length === 0 ? (
-        <Empty title="Nothing mapped yet">Map each tax rate to a Xero tax code and a default revenue account before the first sync.</Empty>
+        <Empty title="Nothing mapped yet">Map each tax rate to a {providerName} tax code and a default {providerName === "Xero" ? "revenue account" : "item"} before the first sync.</Empty>
       ) : (
         KINDS.filter((k) => mappings.some((m) => m.kind === k)).map((k) => (
           <div key={k} className="table-wrap">
@@ -39,7 +39,7 @@ export function Mappings({ integrationId, mappings, canEdit, onSaved }: { integr
               <thead>
                 <tr>
                   <th scope="col">Ledgerline</th>
-                  <th scope="col">Xero</th>
+                  <th scope="col">{providerName}</th>
                 </tr>
               </thead>
               <tbody>
@@ -80,7 +80,7 @@ export function Mappings({ integrationId, mappings, canEdit, onSaved }: { integr
             Ledgerline key <input value={localKey} onChange={(e) => setLocalKey(e.target.value)} placeholder={HINTS[kind]} required />
           </label>
           <label>
-            Xero code <input value={remoteCode} onChange={(e) => setRemoteCode(e.target.value)} required />
+            {providerName} code <input value={remoteCode} onChange={(e) => setRemoteCode(e.target.value)} required />
           </label>
           <button type="submit" className="btn btn-sm" disabled={action.busy}>
             {action.busy ? "Saving…" : "Save mapping"}
