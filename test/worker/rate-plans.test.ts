@@ -145,10 +145,10 @@ describe("RateLimiter persistence (write-behind)", () => {
   it("keeps every debit in storage within the flush window, in a later turn than the answer", async () => {
     const limiter = env.RATE_LIMITER.getByName("write-behind-test");
     // (typed loosely: the RPC stub's inferred type of take() is too deep for tsc)
-    const take = (limiter as unknown as { take(franchiseId: string, keyId: string): Promise<{ allowed: boolean }> }).take.bind(limiter);
-    for (let i = 0; i < 3; i++) expect((await take(A.franchiseId, "key_write_behind")).allowed).toBe(true);
+    const rpc = limiter as unknown as { take(franchiseId: string, keyId: string): Promise<{ allowed: boolean }> };
+    for (let i = 0; i < 3; i++) expect((await rpc.take(A.franchiseId, "key_write_behind")).allowed).toBe(true);
     await new Promise((r) => setTimeout(r, 200));
-    await runInDurableObject(limiter, (instance: any, state) => {
+    await runInDurableObject(limiter as unknown as DurableObjectStub, (instance: any, state: DurableObjectState) => {
       const rows = state.storage.sql.exec<{ name: string; tat: number }>("SELECT name, tat FROM buckets ORDER BY name").toArray();
       expect(rows.map((r) => r.name)).toEqual(["franchise", "key:key_write_behind"]);
       // What storage holds is exactly what the instance decides with.
