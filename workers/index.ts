@@ -19,6 +19,8 @@ import { BI_EXPORT_CRON, scheduleDailyBiExports } from "./bi/schedule.ts";
 // Dunning (issue 7): the daily sweep, and the subscriber that wakes a customer's DO on events.
 import { DUNNING_CRON, sweepDunning } from "./dunning/sweep.ts";
 import "./dunning/subscriber.ts";
+// Accounting integrations (issue 8): polling Xero for payments and changed invoices.
+import { ERP_POLL_CRON, pollAllXeroConnections } from "./integrations/erp/xero-polling.ts";
 // Forecasting (issue 12): the daily retraining cron.
 import { FORECAST_RETRAIN_CRON, scheduleRetraining } from "./forecast/retrain-cron.ts";
 
@@ -54,6 +56,7 @@ export default {
     if (controller.cron === AUDIT_CHECKPOINT_CRON) await checkpointAllLogs(env, logger);
     if (controller.cron === TAX_RATE_SYNC_CRON) await syncTaxRates(env, logger, new Date(), { keepGoing: true }); // audit and records (issue 10)
     if (controller.cron === DUNNING_CRON) await sweepDunning(env, logger);
+    if (controller.cron === ERP_POLL_CRON) await pollAllXeroConnections(env, logger); // accounting integrations (issue 8): Xero payments + invoices
     if (controller.cron === FORECAST_RETRAIN_CRON) await scheduleRetraining(env, logger, new Date(controller.scheduledTime)); // forecasting (issue 12)
   },
 } satisfies ExportedHandler<Env>;
