@@ -187,6 +187,17 @@ describe("payments recorded in Xero", () => {
     expect((await fake("/_fake/state")).payments).toHaveLength(1);
   });
 
+  it("polls with If-Modified-Since: nothing changed answers 304 and moves nothing", async () => {
+    const before = await env.DB.prepare("SELECT resource, watermark FROM erp_poll_watermarks WHERE connection_id = ? ORDER BY resource").bind(connectionId).all();
+    expect(before.results.map((r: any) => r.resource)).toEqual(["Invoices", "Payments"]);
+    const seen = (await fake("/_fake/requests")).requests.length;
+    await poll();
+    const calls = (await fake("/_fake/requests")).requests.slice(seen);
+    expect(calls.map((c: any) => `${c.method} ${c.path.split("?")[0]} ${c.status}`)).toEqual(["GET /api.xro/2.0/Invoices 304", "GET /api.xro/2.0/Payments 304"]);
+    const after = await env.DB.prepare("SELECT resource, watermark FROM erp_poll_watermarks WHERE connection_id = ? ORDER BY resource").bind(connectionId).all();
+    expect(after.results).toEqual(before.results);
+  });
+
   it("sends a payment that would over-settle to review instead of recording it", async () => {
     const invoice = await issueSynced(2_000); // 24.20
     // Paid in full here first (not yet in Xero), then someone records a payment in Xero too.
