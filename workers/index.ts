@@ -21,6 +21,7 @@ import { DUNNING_CRON, sweepDunning } from "./dunning/sweep.ts";
 import "./dunning/subscriber.ts";
 // Accounting integrations (issue 8): polling Xero for payments and changed invoices.
 import { ERP_POLL_CRON, pollAllXeroConnections } from "./integrations/erp/xero-polling.ts";
+import { ERP_ALERTS_CRON, checkAllAlerts } from "./integrations/erp/alerts.ts";
 // Forecasting (issue 12): the daily retraining cron.
 import { FORECAST_RETRAIN_CRON, scheduleRetraining } from "./forecast/retrain-cron.ts";
 
@@ -57,6 +58,7 @@ export default {
     if (controller.cron === TAX_RATE_SYNC_CRON) await syncTaxRates(env, logger, new Date(), { keepGoing: true }); // audit and records (issue 10)
     if (controller.cron === DUNNING_CRON) await sweepDunning(env, logger);
     if (controller.cron === ERP_POLL_CRON) await pollAllXeroConnections(env, logger); // accounting integrations (issue 8): Xero payments + invoices
+    if (controller.cron === ERP_ALERTS_CRON) await checkAllAlerts(env, logger); // accounting integrations (issue 8): sync alerts
     if (controller.cron === FORECAST_RETRAIN_CRON) await scheduleRetraining(env, logger, new Date(controller.scheduledTime)); // forecasting (issue 12)
   },
 } satisfies ExportedHandler<Env>;

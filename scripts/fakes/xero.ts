@@ -4,7 +4,7 @@
 // X-Rate-Limit-Problem. Time can be scaled (`minuteMs`) so a "minute" lasts 1 s in benches; every
 // limit and lifetime scales with it. Shapes follow shared/reference/erp/NOTES.md §8 (X1–X14).
 // Control surface: /_fake/config, /_fake/faults, /_fake/state, /_fake/requests, /_fake/webhook,
-// /_fake/intent-to-receive, /_fake/edit-invoice, /_fake/payment, /_fake/reset.
+// /_fake/intent-to-receive, /_fake/edit-invoice, /_fake/payment, /_fake/reset, /_fake/hooks/<name>.
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import type { FakeDefinition, FakeHandler } from "./fake-server.ts";
 import { componentFor, contractProblems } from "./xero-contract.ts";
@@ -536,7 +536,15 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
     return response.status;
   }
 
+  // A stand-in for a franchise's own webhook receiver (sync alerts): POST records, GET lists.
+  const hooks = new Map<string, Array<{ headers: Record<string, string>; body: string }>>();
+
   async function control(request: Request, url: URL): Promise<Response> {
+    const hook = /^\/_fake\/hooks\/([\w-]+)$/.exec(url.pathname);
+    if (hook) {
+      if (request.method === "POST") hooks.set(hook[1]!, [...(hooks.get(hook[1]!) ?? []), { headers: Object.fromEntries(request.headers), body: await request.text() }]);
+      return json(200, { received: hooks.get(hook[1]!) ?? [] });
+    }
     const body = request.method === "POST" ? ((await request.json().catch(() => ({}))) as Json) : {};
     switch (url.pathname) {
       case "/_fake/config":

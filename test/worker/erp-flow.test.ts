@@ -275,3 +275,51 @@ describe("invoice changes made in Xero", () => {
     expect(conflicts).toHaveLength(0);
   });
 });
+
+describe("sync alerts", () => {
+  const RESEND = (env as unknown as { RESEND_BASE_URL: string }).RESEND_BASE_URL;
+  const TO = "ops-erpflow@alpha.test";
+  const emails = async () => ((await (await fetch(`${RESEND}/_fake/requests`)).json()) as { data: Array<{ body: { to: string[] } }> }).data.filter((e) => e.body?.to?.includes(TO));
+  const hooks = async () => (await fake("/_fake/hooks/alerts")).received as Array<{ headers: Record<string, string>; body: string }>;
+  const check = async () => (await import("../../workers/integrations/erp/alerts.ts")).checkAllAlerts(env, { error: (m: string, f: unknown) => console.log(m, f), warn() {}, info() {}, debug() {} } as never);
+
+  it("refuses a plain-http webhook outside loopback, naming the field", async () => {
+    const res = await callJson("PUT", `/v1/integrations/${connectionId}/alerting`, { key: admin, body: { webhookUrl: "http://example.com/hook", maxLagSeconds: 86_400, maxFailed: 0 } });
+    expect(res.status).toBe(422);
+    expect(JSON.stringify(res.body)).toContain("webhookUrl");
+  });
+
+  it("fires once per kind (signed webhook + email) while failures stay over the threshold, and clears after", async () => {
+    // Earlier tests left records failed on purpose (a payment Xero refuses): the threshold sits at what exists.
+    const before = (await env.DB.prepare("SELECT count(*) AS n FROM erp_sync_records WHERE state = 'failed'").first<{ n: number }>())!.n;
+    const put = await callJson("PUT", `/v1/integrations/${connectionId}/alerting`, { key: admin, body: { email: TO, webhookUrl: `${XERO}/_fake/hooks/alerts?tenant=${SLOT}`, maxLagSeconds: 86_400, maxFailed: before } });
+    expect(put.status).toBe(200);
+    const secret = put.body.webhookSecret as string;
+    // An unmapped tax rate (4 %): the record fails with its fix.
+    const draft = await createDraft(customerId, { lines: [{ description: "Books", quantity: 1, unitPrice: 1_000, serviceTypeId: A.books }] });
+    expect((await callJson("POST", `/v1/invoices/${draft.id}/issue`)).status).toBe(200);
+    await deliverEvents();
+    await drain();
+    expect(await check()).toBe(1);
+    expect(await check()).toBe(0); // still over the threshold: no second alert
+    const status = await callJson("GET", `/v1/integrations/${connectionId}/status`);
+    expect(status.body.alerts.open).toMatchObject([{ kind: "failed", status: "open", value: before + 1, threshold: before, notified: { webhook: "sent", email: "sent" } }]);
+    const received = await hooks();
+    expect(received).toHaveLength(1);
+    const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    const expected = [...new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${received[0]!.headers["x-ledgerline-timestamp"]}.${received[0]!.body}`)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    expect(received[0]!.headers["x-ledgerline-signature"]).toBe(`sha256=${expected}`);
+    expect(JSON.parse(received[0]!.body)).toMatchObject({ type: "integration.alert", kind: "failed", integrationId: connectionId });
+    expect(await emails()).toHaveLength(1);
+    // Fixed and replayed: the failure count falls back, the alert clears.
+    await callJson("PUT", `/v1/integrations/${connectionId}/mappings`, { key: admin, body: { mappings: [{ kind: "tax", localKey: "ES:super_reduced:40000", remoteCode: "OUTPUT_ES4" }] } });
+    await callJson("POST", `/v1/integrations/${connectionId}/replay`, { key: admin, body: { scope: "failed" } });
+    await drain();
+    await check();
+    const after = await callJson("GET", `/v1/integrations/${connectionId}/status`);
+    expect(after.body.alerts.open).toEqual([]);
+    expect(after.body.alerts.recent[0]).toMatchObject({ kind: "failed", status: "cleared" });
+    expect(after.body.alerts.recent[0].clearedAt).not.toBeNull();
+    expect(await hooks()).toHaveLength(1);
+  });
+});

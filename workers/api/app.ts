@@ -26,7 +26,7 @@ import { GetEventPipeline, ListDeadLetters, ReplayDeadLetter } from "./routes/op
 import { CreatePayment, GetPayment, ListPayments } from "./routes/payments.ts";
 import { GetCreditNoteArchive, GetCreditNoteDocument, GetCreditNoteSeal, GetCreditNoteVerifactu, GetInvoiceArchive, GetInvoiceDocument, GetInvoiceSeal, GetInvoiceVerifactu, GetJwks, ListTaxCategoryMappings, ResetTaxCategoryMapping, SetTaxCategoryMapping, VerifySeal } from "./routes/einvoice.ts";
 // Accounting integrations (issue 8)
-import { CreateIntegration, DisconnectIntegration, GetIntegration, GetIntegrationStatus, ListIntegrationConflicts, ListIntegrationMappings, ListIntegrations, ListSyncRecords, PutIntegrationMappings, ReplaySyncRecords, ResolveIntegrationConflict, XeroOAuthCallback, XeroWebhook } from "./routes/integrations.ts";
+import { CreateIntegration, DisconnectIntegration, GetIntegration, GetIntegrationStatus, ListIntegrationConflicts, ListIntegrationMappings, ListIntegrations, ListSyncRecords, PutIntegrationMappings, ReplaySyncRecords, ResolveIntegrationConflict, XeroOAuthCallback, XeroWebhook, PutIntegrationAlerting } from "./routes/integrations.ts";
 // audit (issue 10)
 import { CreateAuditCheckpoint, ExportAuditLog, GetAuditCheckpoint, GetAuditVerifierKey, GetConsistencyProof, GetInclusionProof, ListAuditCheckpoints, ListAuditEntries } from "./routes/audit.ts";
 import { AllocatePayment, ApplyCustomerCredit, CreateRefund, GetCustomerBalance, GetRefund } from "./routes/customer-credit.ts";
@@ -228,6 +228,8 @@ export function createApp() {
   openapi.put("/v1/integrations/:id/mappings", PutIntegrationMappings);
   openapi.get("/v1/integrations/:id/conflicts", ListIntegrationConflicts);
   openapi.post("/v1/integrations/:id/conflicts", ResolveIntegrationConflict);
+  // Accounting integrations (issue 8, erpflow): sync alerts
+  openapi.put("/v1/integrations/:id/alerting", PutIntegrationAlerting);
   openapi.get("/oauth/xero/callback", XeroOAuthCallback);
   openapi.post("/webhooks/xero", XeroWebhook);
   // audit (issue 10): the franchise's Merkle audit log, checkpoints and proofs

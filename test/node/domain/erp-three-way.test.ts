@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CONTACT_OWNERS, FIELD_GROUPS, ownerOf, threeWay, type Fields, type Owner } from "../../../workers/domain/erp/three-way.ts";
+import { checkAlerts } from "../../../workers/domain/erp/alert-rules.ts";
 import { planRemoteInvoice, planRemotePayment, type InvoiceView, type LocalInvoice } from "../../../workers/domain/erp/remote-changes.ts";
 
 const OWNERS: Owner[] = ["ledgerline", "erp", "first", "review"];
@@ -130,6 +131,19 @@ describe("planRemotePayment", () => {
           }
         },
       ),
+    );
+  });
+});
+
+describe("checkAlerts", () => {
+  it("crosses only strictly above the threshold, lag being the slower of p95 and the oldest waiting", () => {
+    fc.assert(
+      fc.property(fc.option(fc.nat(10_000), { nil: null }), fc.option(fc.nat(10_000), { nil: null }), fc.nat(500), fc.integer({ min: 1, max: 5_000 }), fc.integer({ min: 0, max: 400 }), (p95, oldest, failed, maxLag, maxFailed) => {
+        const [lag, fail] = checkAlerts({ p95LagSeconds: p95, oldestPendingAgeSeconds: oldest, failed }, { maxLagSeconds: maxLag, maxFailed });
+        expect(lag!.value).toBe(Math.max(p95 ?? 0, oldest ?? 0));
+        expect(lag!.crossed).toBe(lag!.value > maxLag);
+        expect(fail!.crossed).toBe(failed > maxFailed);
+      }),
     );
   });
 });
