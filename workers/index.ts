@@ -19,6 +19,9 @@ import { BI_EXPORT_CRON, scheduleDailyBiExports } from "./bi/schedule.ts";
 // Dunning (issue 7): the daily sweep, and the subscriber that wakes a customer's DO on events.
 import { DUNNING_CRON, sweepDunning } from "./dunning/sweep.ts";
 import "./dunning/subscriber.ts";
+// Accounting integrations (issue 8): polling Xero for payments and changed invoices.
+import { ERP_POLL_CRON, pollAllXeroConnections } from "./integrations/erp/xero-polling.ts";
+import { ERP_ALERTS_CRON, checkAllAlerts } from "./integrations/erp/alerts.ts";
 // Forecasting (issue 12): the daily retraining cron.
 import { FORECAST_RETRAIN_CRON, scheduleRetraining } from "./forecast/retrain-cron.ts";
 
@@ -58,6 +61,8 @@ export default {
     if (controller.cron === DUNNING_CRON) await sweepDunning(env, logger);
     if (controller.cron === NETSUITE_POLL_CRON) await pollNetSuiteConnections(env, logger); // accounting integrations (issue 8): NetSuite has no webhooks
     if (controller.cron === QBO_CDC_CRON) await catchUpQbo(env, { logger }); // accounting integrations (issue 8): QBO change-data-capture catch-up
+    if (controller.cron === ERP_POLL_CRON) await pollAllXeroConnections(env, logger); // accounting integrations (issue 8): Xero payments + invoices
+    if (controller.cron === ERP_ALERTS_CRON) await checkAllAlerts(env, logger); // accounting integrations (issue 8): sync alerts
     if (controller.cron === FORECAST_RETRAIN_CRON) await scheduleRetraining(env, logger, new Date(controller.scheduledTime)); // forecasting (issue 12)
   },
 } satisfies ExportedHandler<Env>;

@@ -4,7 +4,7 @@
 // X-Rate-Limit-Problem. Time can be scaled (`minuteMs`) so a "minute" lasts 1 s in benches; every
 // limit and lifetime scales with it. Shapes follow shared/reference/erp/NOTES.md §8 (X1–X14).
 // Control surface: /_fake/config, /_fake/faults, /_fake/state, /_fake/requests, /_fake/webhook,
-// /_fake/intent-to-receive, /_fake/edit-invoice, /_fake/payment, /_fake/reset.
+// /_fake/intent-to-receive, /_fake/edit-invoice, /_fake/payment, /_fake/reset, /_fake/hooks/<name>.
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import type { FakeDefinition, FakeHandler } from "./fake-server.ts";
 import { componentFor, contractProblems } from "./xero-contract.ts";
@@ -31,13 +31,23 @@ export interface XeroFakeConfig {
   latencyMs: number;
 }
 
-const DEFAULT_CONFIG: XeroFakeConfig = { minuteMs: 60_000, perMinute: 60, perDay: 5_000, concurrent: 5, accessTokenMinutes: 30, refreshGraceMinutes: 0, latencyMs: 0 };
+const DEFAULT_CONFIG: XeroFakeConfig = {
+  minuteMs: 60_000,
+  perMinute: 60,
+  perDay: 5_000,
+  concurrent: 5,
+  accessTokenMinutes: 30,
+  refreshGraceMinutes: 0,
+  latencyMs: 0,
+};
 
 interface Faults {
   /** Share of API calls answered 500 before doing anything (0..1). */
   errorRate: number;
   /** Next n API calls answer 429 (minute). */
   rateLimitStorm: number;
+  /** Next n API calls answer 429 (day): the daily budget is spent, Retry-After hours away. */
+  dayLimitStorm: number;
   /** Next n writes are committed, then answered 503 (the "uncertain outcome"). */
   commitThenFail: number;
   /** Seed of the fake's own random numbers (deterministic fault patterns). */
@@ -45,8 +55,17 @@ interface Faults {
 }
 
 type Json = Record<string, unknown>;
-interface Token { value: string; expiresAt: number; tenantId: string }
-interface RefreshToken { value: string; usedAt: number | null; successor: string | null; tenantId: string }
+interface Token {
+  value: string;
+  expiresAt: number;
+  tenantId: string;
+}
+interface RefreshToken {
+  value: string;
+  usedAt: number | null;
+  successor: string | null;
+  tenantId: string;
+}
 
 const TAX_RATES = [
   { Name: "Standard 21% (ES)", TaxType: "OUTPUT_ES21", EffectiveRate: 21, Status: "ACTIVE" },
@@ -59,7 +78,14 @@ const TAX_RATES = [
 const ACCOUNTS = [
   { AccountID: "a0000000-0000-4000-8000-000000000200", Code: "200", Name: "Sales", Type: "REVENUE", Status: "ACTIVE" },
   { AccountID: "a0000000-0000-4000-8000-000000000260", Code: "260", Name: "Other Revenue", Type: "REVENUE", Status: "ACTIVE" },
-  { AccountID: "a0000000-0000-4000-8000-000000000090", Code: "090", Name: "Business Bank Account", Type: "BANK", Status: "ACTIVE", EnablePaymentsToAccount: true },
+  {
+    AccountID: "a0000000-0000-4000-8000-000000000090",
+    Code: "090",
+    Name: "Business Bank Account",
+    Type: "BANK",
+    Status: "ACTIVE",
+    EnablePaymentsToAccount: true,
+  },
 ];
 const CURRENCIES = ["EUR", "GBP", "USD"];
 
@@ -71,11 +97,24 @@ const dec = (c: number) => c / 100;
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 }
-const validation = (elements: Json[], message = "A validation exception occurred") => json(400, { ErrorNumber: 10, Type: "ValidationException", Message: message, Elements: elements });
+const validation = (elements: Json[], message = "A validation exception occurred") =>
+  json(400, { ErrorNumber: 10, Type: "ValidationException", Message: message, Elements: elements });
 
-export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig> = {}): FakeHandler {
+/** One organisation of the fake; `slot` prefixes its codes and tokens so the router finds it. */
+export interface FakeTenant {
+  slot: number;
+  id: string;
+  name: string;
+}
+
+export const tenantOfSlot = (slot: number): FakeTenant =>
+  slot === 0
+    ? { slot, id: FAKE_XERO.tenantId, name: FAKE_XERO.tenantName }
+    : { slot, id: `7a1e1f0e-0000-4000-8000-${(0xf001 + slot).toString(16).padStart(12, "0")}`, name: `Tenant ${slot} (fake Xero)` };
+
+export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig> = {}, tenant: FakeTenant = tenantOfSlot(0)): FakeHandler {
   let config: XeroFakeConfig = { ...DEFAULT_CONFIG, ...initial };
-  let faults: Faults = { errorRate: 0, rateLimitStorm: 0, commitThenFail: 0, seed: 1 };
+  let faults: Faults = { errorRate: 0, rateLimitStorm: 0, dayLimitStorm: 0, commitThenFail: 0, seed: 1 };
   let random = seededRandom(faults.seed);
   const now = () => Date.now();
   const minute = () => config.minuteMs;
@@ -98,11 +137,17 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
   const counters = { apiCalls: 0, rateLimited: 0, injected5xx: 0, refreshes: 0, rejectedRefreshes: 0 };
 
   function issueTokens(tenantId: string) {
-    const access: Token = { value: `xat_${randomUUID()}`, expiresAt: now() + config.accessTokenMinutes * minute(), tenantId };
-    const refresh: RefreshToken = { value: `xrt_${randomUUID()}`, usedAt: null, successor: null, tenantId };
+    const access: Token = { value: `xat_${tenant.slot}_${randomUUID()}`, expiresAt: now() + config.accessTokenMinutes * minute(), tenantId };
+    const refresh: RefreshToken = { value: `xrt_${tenant.slot}_${randomUUID()}`, usedAt: null, successor: null, tenantId };
     accessTokens.set(access.value, access);
     refreshTokens.set(refresh.value, refresh);
-    return { access_token: access.value, refresh_token: refresh.value, expires_in: Math.round((config.accessTokenMinutes * minute()) / 1000), token_type: "Bearer", scope: "openid offline_access accounting.transactions accounting.contacts accounting.settings.read" };
+    return {
+      access_token: access.value,
+      refresh_token: refresh.value,
+      expires_in: Math.round((config.accessTokenMinutes * minute()) / 1000),
+      token_type: "Bearer",
+      scope: "openid offline_access accounting.transactions accounting.contacts accounting.settings.read",
+    };
   }
 
   function clientOk(request: Request, form: URLSearchParams): boolean {
@@ -127,7 +172,8 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
       if (!grant || grant.expiresAt < now() || grant.redirectUri !== form.get("redirect_uri")) return json(400, { error: "invalid_grant" });
       if (grant.challenge) {
         const verifier = form.get("code_verifier") ?? "";
-        if (createHash("sha256").update(verifier).digest("base64url") !== grant.challenge) return json(400, { error: "invalid_grant", error_description: "PKCE verification failed" });
+        if (createHash("sha256").update(verifier).digest("base64url") !== grant.challenge)
+          return json(400, { error: "invalid_grant", error_description: "PKCE verification failed" });
       }
       return json(200, issueTokens(grant.tenantId));
     }
@@ -151,9 +197,9 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
   function authorize(url: URL): Response {
     const redirectUri = url.searchParams.get("redirect_uri");
     if (url.searchParams.get("client_id") !== FAKE_XERO.clientId || !redirectUri) return json(400, { error: "invalid_request" });
-    const code = `xcode_${randomUUID()}`;
+    const code = `xcode_${tenant.slot}_${randomUUID()}`;
     const challenge = url.searchParams.get("code_challenge_method") === "S256" ? url.searchParams.get("code_challenge") : null;
-    codes.set(code, { redirectUri, challenge, tenantId: FAKE_XERO.tenantId, expiresAt: now() + 5 * minute() });
+    codes.set(code, { redirectUri, challenge, tenantId: tenant.id, expiresAt: now() + 5 * minute() });
     const back = new URL(redirectUri);
     back.searchParams.set("code", code);
     const state = url.searchParams.get("state");
@@ -166,7 +212,11 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
     const log = calls.get(tenantId) ?? [];
     const t = now();
     const inMinute = log.filter((x) => x > t - minute()).length;
-    return { "X-MinLimit-Remaining": String(Math.max(0, config.perMinute - inMinute)), "X-DayLimit-Remaining": String(Math.max(0, config.perDay - log.length)), "X-AppMinLimit-Remaining": "9999" };
+    return {
+      "X-MinLimit-Remaining": String(Math.max(0, config.perMinute - inMinute)),
+      "X-DayLimit-Remaining": String(Math.max(0, config.perDay - log.length)),
+      "X-AppMinLimit-Remaining": "9999",
+    };
   }
 
   /** Admits a call under the tenant's limits, or answers the 429 Xero would. */
@@ -176,8 +226,21 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
     calls.set(tenantId, log);
     const tooMany = (problem: string, waitMs: number, extra: Record<string, string> = {}) => {
       counters.rateLimited++;
-      return new Response(`Rate limit exceeded: ${problem}`, { status: 429, headers: { "content-type": "text/plain", "Retry-After": String(Math.max(1, Math.ceil(waitMs / 1000))), "X-Rate-Limit-Problem": problem, ...limitHeaders(tenantId), ...extra } });
+      return new Response(`Rate limit exceeded: ${problem}`, {
+        status: 429,
+        headers: {
+          "content-type": "text/plain",
+          "Retry-After": String(Math.max(1, Math.ceil(waitMs / 1000))),
+          "X-Rate-Limit-Problem": problem,
+          ...limitHeaders(tenantId),
+          ...extra,
+        },
+      });
     };
+    if (faults.dayLimitStorm > 0) {
+      faults.dayLimitStorm--;
+      return tooMany("day", 360 * minute(), { "X-DayLimit-Remaining": "0" });
+    }
     if (faults.rateLimitStorm > 0) {
       faults.rateLimitStorm--;
       return tooMany("minute", minute() / 2, { "X-MinLimit-Remaining": "0" });
@@ -205,17 +268,21 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
       const q4 = BigInt(Math.round(Number(l.Quantity ?? 1) * 10_000));
       const u4 = BigInt(Math.round(Number(l.UnitAmount ?? 0) * 10_000));
       const gross = Number(roundDiv(q4 * u4, 1_000_000n));
-      const discount = l.DiscountRate !== undefined ? Number(roundDiv(BigInt(gross) * BigInt(Math.round(Number(l.DiscountRate) * 100)), 10_000n)) : cents(l.DiscountAmount);
+      const discount =
+        l.DiscountRate !== undefined ? Number(roundDiv(BigInt(gross) * BigInt(Math.round(Number(l.DiscountRate) * 100)), 10_000n)) : cents(l.DiscountAmount);
       const lineAmount = gross - discount;
-      if (l.LineAmount !== undefined && cents(l.LineAmount) !== lineAmount) errors.push({ Message: `Line amount ${l.LineAmount} does not equal quantity × unit amount less discount (${dec(lineAmount)}).` });
+      if (l.LineAmount !== undefined && cents(l.LineAmount) !== lineAmount)
+        errors.push({ Message: `Line amount ${l.LineAmount} does not equal quantity × unit amount less discount (${dec(lineAmount)}).` });
       const rate = TAX_RATES.find((r) => r.TaxType === l.TaxType);
       if (!rate) errors.push({ Message: `Tax type '${String(l.TaxType)}' is not valid.` });
-      if (!ACCOUNTS.some((a) => a.Code === l.AccountCode && a.Type === "REVENUE")) errors.push({ Message: `Account code '${String(l.AccountCode)}' is not a valid code for this document.` });
+      if (!ACCOUNTS.some((a) => a.Code === l.AccountCode && a.Type === "REVENUE"))
+        errors.push({ Message: `Account code '${String(l.AccountCode)}' is not a valid code for this document.` });
       const computedTax = Number(roundDiv(BigInt(lineAmount) * BigInt(Math.round((rate?.EffectiveRate ?? 0) * 10_000)), 1_000_000n));
       // Xero accepts a line's TaxAmount when it is within a rounding adjustment of its own.
       let lineTax = computedTax;
       if (l.TaxAmount !== undefined) {
-        if (Math.abs(cents(l.TaxAmount) - computedTax) > 1) errors.push({ Message: `The tax amount ${l.TaxAmount} is not within rounding of ${dec(computedTax)}.` });
+        if (Math.abs(cents(l.TaxAmount) - computedTax) > 1)
+          errors.push({ Message: `The tax amount ${l.TaxAmount} is not within rounding of ${dec(computedTax)}.` });
         else lineTax = cents(l.TaxAmount);
       }
       sub += lineAmount;
@@ -234,7 +301,8 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
     if (existingById) {
       // Only status transitions are supported on an existing document here.
       if (input.Status === "VOIDED" || input.Status === "DELETED") {
-        if (Number(existingById.AmountPaid ?? 0) > 0 || existingById.Status === "PAID") return { ...existingById, HasErrors: true, ValidationErrors: [{ Message: "Invoice not of valid status for modification" }] };
+        if (Number(existingById.AmountPaid ?? 0) > 0 || existingById.Status === "PAID")
+          return { ...existingById, HasErrors: true, ValidationErrors: [{ Message: "Invoice not of valid status for modification" }] };
         Object.assign(existingById, { Status: input.Status, UpdatedDateUTC: xeroDate(now()) });
         return { ...existingById, HasErrors: false };
       }
@@ -243,9 +311,11 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
     if (typeof input[idField] === "string") errors.push({ Message: `${idField} ${input[idField]} was not found` });
     if (input.Type !== (kind === "invoice" ? "ACCREC" : "ACCRECCREDIT")) errors.push({ Message: "Type must be ACCREC for a sales document" });
     if (!findContact(input.Contact)) errors.push({ Message: "A Contact must be specified with this type of transaction" });
-    if (typeof input.CurrencyCode === "string" && !CURRENCIES.includes(input.CurrencyCode)) errors.push({ Message: `The currency ${input.CurrencyCode} is not enabled for this organisation.` });
+    if (typeof input.CurrencyCode === "string" && !CURRENCIES.includes(input.CurrencyCode))
+      errors.push({ Message: `The currency ${input.CurrencyCode} is not enabled for this organisation.` });
     const number = input[numberField];
-    if (typeof number === "string" && [...store.values()].some((d) => d[numberField] === number && d.Status !== "DELETED")) errors.push({ Message: `${kind === "invoice" ? "Invoice" : "Credit note"} # must be unique.` });
+    if (typeof number === "string" && [...store.values()].some((d) => d[numberField] === number && d.Status !== "DELETED"))
+      errors.push({ Message: `${kind === "invoice" ? "Invoice" : "Credit note"} # must be unique.` });
     const lines = Array.isArray(input.LineItems) ? (input.LineItems as Json[]) : [];
     if (lines.length === 0) errors.push({ Message: "At least one line item is required" });
     const priced = priceLines(lines, errors);
@@ -274,23 +344,42 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
     const errors: Json[] = [];
     if (!invoice) errors.push({ Message: "Invoice could not be found" });
     else if (invoice.Status !== "AUTHORISED") errors.push({ Message: "Payment can only be applied to an authorised invoice" });
-    if (!ACCOUNTS.some((a) => a.Code === (input.Account as Json | undefined)?.Code && a.Type === "BANK")) errors.push({ Message: "Account code must be a bank account or have payments enabled" });
+    if (!ACCOUNTS.some((a) => a.Code === (input.Account as Json | undefined)?.Code && a.Type === "BANK"))
+      errors.push({ Message: "Account code must be a bank account or have payments enabled" });
     const amount = cents(input.Amount);
     if (invoice && amount > cents(invoice.AmountDue)) errors.push({ Message: "Payment amount exceeds the amount outstanding on this document" });
     if (errors.length > 0 || !invoice) return { ...input, HasErrors: true, ValidationErrors: errors };
     const id = randomUUID();
-    const payment: Json = { ...input, PaymentID: id, Status: "AUTHORISED", UpdatedDateUTC: xeroDate(now()) };
+    // Xero answers (and lists) a payment with a summary of its invoice.
+    const payment: Json = {
+      ...input,
+      Invoice: { InvoiceID: invoice.InvoiceID, InvoiceNumber: invoice.InvoiceNumber, CurrencyCode: invoice.CurrencyCode },
+      PaymentID: id,
+      Status: "AUTHORISED",
+      UpdatedDateUTC: xeroDate(now()),
+    };
     payments.set(id, payment);
     const paid = cents(invoice.AmountPaid) + amount;
-    Object.assign(invoice, { AmountPaid: dec(paid), AmountDue: dec(cents(invoice.Total) - paid), Status: paid >= cents(invoice.Total) ? "PAID" : "AUTHORISED", UpdatedDateUTC: xeroDate(now()) });
+    Object.assign(invoice, {
+      AmountPaid: dec(paid),
+      AmountDue: dec(cents(invoice.Total) - paid),
+      Status: paid >= cents(invoice.Total) ? "PAID" : "AUTHORISED",
+      UpdatedDateUTC: xeroDate(now()),
+    });
     return { ...payment, HasErrors: false };
   }
 
   function upsertContact(input: Json): Json {
     if (typeof input.ContactID === "string" && contacts.has(input.ContactID)) return { ...contacts.get(input.ContactID)!, HasErrors: false };
-    if (typeof input.Name !== "string" || input.Name.trim() === "") return { ...input, HasErrors: true, ValidationErrors: [{ Message: "The contact name must be specified." }] };
+    if (typeof input.Name !== "string" || input.Name.trim() === "")
+      return { ...input, HasErrors: true, ValidationErrors: [{ Message: "The contact name must be specified." }] };
     const clash = [...contacts.values()].find((c) => c.Name === input.Name);
-    if (clash && clash.ContactNumber !== input.ContactNumber) return { ...input, HasErrors: true, ValidationErrors: [{ Message: "The contact name is already assigned to another contact. The contact name must be unique across all active contacts." }] };
+    if (clash && clash.ContactNumber !== input.ContactNumber)
+      return {
+        ...input,
+        HasErrors: true,
+        ValidationErrors: [{ Message: "The contact name is already assigned to another contact. The contact name must be unique across all active contacts." }],
+      };
     if (clash) return { ...clash, HasErrors: false };
     const id = randomUUID();
     const contact = { ...input, ContactID: id, ContactStatus: "ACTIVE", UpdatedDateUTC: xeroDate(now()) };
@@ -302,6 +391,22 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
     const since = request.headers.get("if-modified-since");
     const floor = since ? Date.parse(since) : Number.NEGATIVE_INFINITY;
     return [...docs].filter((d) => parseXeroDate(d.UpdatedDateUTC) > floor);
+  }
+
+  /**
+   * A list answer as Xero gives it: with `page`, oldest change first, `pageSize` (default 100,
+   * at most 1000) per page; with If-Modified-Since and nothing changed since, 304 and no body.
+   */
+  function listed(request: Request, url: URL, key: string, docs: Json[]): Response {
+    if (request.headers.has("if-modified-since") && docs.length === 0) return new Response(null, { status: 304 });
+    const page = Number(url.searchParams.get("page") ?? 0);
+    if (!Number.isInteger(page) || page < 1) return json(200, { [key]: docs });
+    const size = Math.min(1000, Math.max(1, Number(url.searchParams.get("pageSize") ?? 100) || 100));
+    const sorted = [...docs].sort((a, b) => parseXeroDate(a.UpdatedDateUTC) - parseXeroDate(b.UpdatedDateUTC));
+    return json(200, {
+      pagination: { page, pageSize: size, pageCount: Math.ceil(sorted.length / size), itemCount: sorted.length },
+      [key]: sorted.slice((page - 1) * size, page * size),
+    });
   }
 
   function filterByNumbers(url: URL, field: string, docs: Json[]): Json[] {
@@ -328,9 +433,11 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
     if (path === "/TaxRates" && m === "GET") return json(200, { TaxRates: TAX_RATES });
     if (path === "/Accounts" && m === "GET") return json(200, { Accounts: ACCOUNTS });
     if (path === "/Currencies" && m === "GET") return json(200, { Currencies: CURRENCIES.map((Code) => ({ Code })) });
-    if (path === "/Contacts" && m === "GET") return json(200, { Contacts: filterByNumbers(url, "ContactNumber", modifiedSince(request, contacts.values())) });
+    if (path === "/Contacts" && m === "GET")
+      return listed(request, url, "Contacts", filterByNumbers(url, "ContactNumber", modifiedSince(request, contacts.values())));
     if (path === "/Contacts" && (m === "POST" || m === "PUT")) return batch(request, url, "Contacts", upsertContact);
-    if (path === "/Invoices" && m === "GET") return json(200, { Invoices: filterByNumbers(url, "InvoiceNumber", modifiedSince(request, invoices.values())) });
+    if (path === "/Invoices" && m === "GET")
+      return listed(request, url, "Invoices", filterByNumbers(url, "InvoiceNumber", modifiedSince(request, invoices.values())));
     if (path === "/Invoices" && (m === "POST" || m === "PUT")) return batch(request, url, "Invoices", (i) => upsertInvoice(i, "invoice"));
     const one = /^\/Invoices\/([0-9a-f-]{36})$/.exec(path);
     if (one && m === "GET") return invoices.has(one[1]!) ? json(200, { Invoices: [invoices.get(one[1]!)] }) : json(404, { Title: "Not Found", Status: 404 });
@@ -340,9 +447,10 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
       const result = upsertInvoice({ ...input, InvoiceID: one[1] }, "invoice");
       return result.HasErrors ? validation([result]) : json(200, { Invoices: [result] });
     }
-    if (path === "/CreditNotes" && m === "GET") return json(200, { CreditNotes: filterByNumbers(url, "CreditNoteNumber", modifiedSince(request, creditNotes.values())) });
+    if (path === "/CreditNotes" && m === "GET")
+      return listed(request, url, "CreditNotes", filterByNumbers(url, "CreditNoteNumber", modifiedSince(request, creditNotes.values())));
     if (path === "/CreditNotes" && (m === "POST" || m === "PUT")) return batch(request, url, "CreditNotes", (i) => upsertInvoice(i, "credit"));
-    if (path === "/Payments" && m === "GET") return json(200, { Payments: modifiedSince(request, payments.values()) });
+    if (path === "/Payments" && m === "GET") return listed(request, url, "Payments", modifiedSince(request, payments.values()));
     if (path === "/Payments" && (m === "POST" || m === "PUT")) return batch(request, url, "Payments", createPayment);
     void tenantId;
     return json(404, { Title: "Not Found", Status: 404, Detail: `no such resource ${m} ${path}` });
@@ -351,10 +459,20 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
   async function accounting(request: Request, url: URL): Promise<Response> {
     const auth = request.headers.get("authorization") ?? "";
     const access = accessTokens.get(auth.replace(/^Bearer /, ""));
-    if (!access) return json(401, { Type: null, Title: "Unauthorized", Status: 401, Detail: "AuthenticationUnsuccessful", Instance: randomUUID(), Extensions: {} });
-    if (access.expiresAt <= now()) return json(401, { Type: null, Title: "Unauthorized", Status: 401, Detail: `TokenExpired: token expired at ${new Date(access.expiresAt).toISOString()}`, Instance: randomUUID(), Extensions: {} });
+    if (!access)
+      return json(401, { Type: null, Title: "Unauthorized", Status: 401, Detail: "AuthenticationUnsuccessful", Instance: randomUUID(), Extensions: {} });
+    if (access.expiresAt <= now())
+      return json(401, {
+        Type: null,
+        Title: "Unauthorized",
+        Status: 401,
+        Detail: `TokenExpired: token expired at ${new Date(access.expiresAt).toISOString()}`,
+        Instance: randomUUID(),
+        Extensions: {},
+      });
     const tenantId = request.headers.get("xero-tenant-id") ?? "";
-    if (tenantId !== access.tenantId) return json(403, { Type: null, Title: "Forbidden", Status: 403, Detail: "AuthenticationUnsuccessful", Instance: randomUUID(), Extensions: {} });
+    if (tenantId !== access.tenantId)
+      return json(403, { Type: null, Title: "Forbidden", Status: 403, Detail: "AuthenticationUnsuccessful", Instance: randomUUID(), Extensions: {} });
     const refused = admit(tenantId);
     if (refused) return refused;
     counters.apiCalls++;
@@ -363,7 +481,11 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
       if (config.latencyMs > 0) await new Promise((r) => setTimeout(r, config.latencyMs));
       if (faults.errorRate > 0 && random() < faults.errorRate) {
         counters.injected5xx++;
-        return json(500, { Title: "An error occurred", Status: 500, Detail: "An error occurred in Xero. Check the API Status page for current service status." });
+        return json(500, {
+          Title: "An error occurred",
+          Status: 500,
+          Detail: "An error occurred in Xero. Check the API Status page for current service status.",
+        });
       }
       const write = request.method === "POST" || request.method === "PUT";
       const key = write ? request.headers.get("idempotency-key") : null;
@@ -393,7 +515,10 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
         faults.commitThenFail--;
         return json(503, { Title: "Service Unavailable", Status: 503, Detail: "The service is temporarily unavailable" });
       }
-      return new Response(body, { status: response.status, headers: { ...Object.fromEntries(response.headers), ...limitHeaders(tenantId) } });
+      return new Response(response.status === 304 ? null : body, {
+        status: response.status,
+        headers: { ...Object.fromEntries(response.headers), ...limitHeaders(tenantId) },
+      });
     } finally {
       inFlight.set(tenantId, (inFlight.get(tenantId) ?? 1) - 1);
     }
@@ -411,7 +536,15 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
     return response.status;
   }
 
+  // A stand-in for a franchise's own webhook receiver (sync alerts): POST records, GET lists.
+  const hooks = new Map<string, Array<{ headers: Record<string, string>; body: string }>>();
+
   async function control(request: Request, url: URL): Promise<Response> {
+    const hook = /^\/_fake\/hooks\/([\w-]+)$/.exec(url.pathname);
+    if (hook) {
+      if (request.method === "POST") hooks.set(hook[1]!, [...(hooks.get(hook[1]!) ?? []), { headers: Object.fromEntries(request.headers), body: await request.text() }]);
+      return json(200, { received: hooks.get(hook[1]!) ?? [] });
+    }
     const body = request.method === "POST" ? ((await request.json().catch(() => ({}))) as Json) : {};
     switch (url.pathname) {
       case "/_fake/config":
@@ -425,7 +558,14 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
         if (body.expireAccessTokens) for (const t of accessTokens.values()) t.expiresAt = now() - 1;
         return json(200, faults);
       case "/_fake/state":
-        return json(200, { counters, contractViolations, invoices: [...invoices.values()], creditNotes: [...creditNotes.values()], payments: [...payments.values()], contacts: [...contacts.values()] });
+        return json(200, {
+          counters,
+          contractViolations,
+          invoices: [...invoices.values()],
+          creditNotes: [...creditNotes.values()],
+          payments: [...payments.values()],
+          contacts: [...contacts.values()],
+        });
       case "/_fake/requests":
         return json(200, { requests: recorded });
       case "/_fake/reset":
@@ -434,7 +574,7 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
         contractViolations.length = 0;
         Object.assign(counters, { apiCalls: 0, rateLimited: 0, injected5xx: 0, refreshes: 0, rejectedRefreshes: 0 });
         config = { ...DEFAULT_CONFIG, ...initial };
-        faults = { errorRate: 0, rateLimitStorm: 0, commitThenFail: 0, seed: 1 };
+        faults = { errorRate: 0, rateLimitStorm: 0, dayLimitStorm: 0, commitThenFail: 0, seed: 1 };
         return json(200, { reset: true });
       case "/_fake/edit-invoice": {
         // A bookkeeper edits or voids an invoice inside Xero (inbound sync and conflicts).
@@ -449,7 +589,12 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
       case "/_fake/webhook": {
         // Sends a signed event batch to `url` (`duplicate: true` sends it twice; `badSignature` signs with another key).
         const events = (body.events as Json[] | undefined) ?? [];
-        const payload = JSON.stringify({ events: events.map((e) => ({ tenantId: FAKE_XERO.tenantId, tenantType: "ORGANISATION", eventDateUtc: new Date(now()).toISOString(), ...e })), firstEventSequence: 1, lastEventSequence: events.length, entropy: randomUUID() });
+        const payload = JSON.stringify({
+          events: events.map((e) => ({ tenantId: tenant.id, tenantType: "ORGANISATION", eventDateUtc: new Date(now()).toISOString(), ...e })),
+          firstEventSequence: 1,
+          lastEventSequence: events.length,
+          entropy: randomUUID(),
+        });
         const sig = body.badSignature ? signature(payload, "wrong-key") : signature(payload);
         const statuses = [await postWebhook(String(body.url), payload, sig)];
         if (body.duplicate) statuses.push(await postWebhook(String(body.url), payload, sig));
@@ -475,11 +620,21 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
     let response: Response;
     if (url.pathname === "/connections" && request.method === "GET") {
       const access = accessTokens.get((request.headers.get("authorization") ?? "").replace(/^Bearer /, ""));
-      response = access && access.expiresAt > now() ? json(200, [{ id: randomUUID(), tenantId: access.tenantId, tenantType: "ORGANISATION", tenantName: FAKE_XERO.tenantName }]) : json(401, { Title: "Unauthorized", Status: 401 });
+      response =
+        access && access.expiresAt > now()
+          ? json(200, [{ id: randomUUID(), tenantId: access.tenantId, tenantType: "ORGANISATION", tenantName: tenant.name }])
+          : json(401, { Title: "Unauthorized", Status: 401 });
     } else if (url.pathname.startsWith("/api.xro/2.0/")) {
       const bodyText = request.method === "GET" ? "" : await request.clone().text();
       response = await accounting(request, url);
-      recorded.push({ at: now(), method: request.method, path: url.pathname + url.search, status: response.status, idempotencyKey: request.headers.get("idempotency-key"), body: bodyText ? JSON.parse(bodyText) : null });
+      recorded.push({
+        at: now(),
+        method: request.method,
+        path: url.pathname + url.search,
+        status: response.status,
+        idempotencyKey: request.headers.get("idempotency-key"),
+        body: bodyText ? JSON.parse(bodyText) : null,
+      });
       if (recorded.length > 50_000) recorded.splice(0, recorded.length - 50_000);
     } else {
       response = json(404, { error: `fake Xero has no ${request.method} ${url.pathname}` });
@@ -498,10 +653,37 @@ function parseXeroDate(value: unknown): number {
   return m ? Number(m[1]) : 0;
 }
 
+/**
+ * Several organisations behind one fake, each with its own state, limits, faults and counters,
+ * so test files running in parallel never see each other's documents. Slot 0 is the default
+ * tenant; another one is chosen by `fake_tenant=<slot>` on the consent URL (a test appends it),
+ * after which its codes and tokens carry the slot. Control paths take `?tenant=<slot>`.
+ */
+export function createMultiTenantXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig> = {}): FakeHandler {
+  const cores = new Map<number, FakeHandler>();
+  const core = (slot: number) => {
+    const safe = Number.isInteger(slot) && slot >= 0 && slot < 1000 ? slot : 0;
+    let handler = cores.get(safe);
+    if (!handler) cores.set(safe, (handler = createXeroFake(baseUrl, initial, tenantOfSlot(safe))));
+    return handler;
+  };
+  const slotOf = (value: string | null | undefined) => Number(/^x(?:at|rt|code)_(\d+)_/.exec(value ?? "")?.[1] ?? 0);
+  return async (request: Request) => {
+    const url = new URL(request.url);
+    if (url.pathname.startsWith("/_fake/")) return core(Number(url.searchParams.get("tenant") ?? 0))(request);
+    if (url.pathname === "/identity/connect/authorize") return core(Number(url.searchParams.get("fake_tenant") ?? 0))(request);
+    if (url.pathname === "/identity/connect/token") {
+      const form = new URLSearchParams(await request.clone().text());
+      return core(slotOf(form.get("code") ?? form.get("refresh_token")))(request);
+    }
+    return core(slotOf((request.headers.get("authorization") ?? "").replace(/^Bearer /, "")))(request);
+  };
+}
+
 export const xeroFake: FakeDefinition = {
   name: "xero",
   standsInFor: "Xero Accounting API + identity",
   envVar: "XERO_BASE_URL",
-  purpose: "OAuth, invoices/credit notes/payments/contacts with Xero's limits; /_fake/state, /_fake/faults, /_fake/webhook",
-  create: (baseUrl) => createXeroFake(baseUrl),
+  purpose: "OAuth, invoices/credit notes/payments/contacts with Xero's limits, one org per ?tenant= slot; /_fake/state, /_fake/faults, /_fake/webhook",
+  create: (baseUrl) => createMultiTenantXeroFake(baseUrl),
 };

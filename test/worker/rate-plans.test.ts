@@ -148,7 +148,9 @@ describe("RateLimiter persistence (write-behind)", () => {
     const rpc = limiter as unknown as { take(franchiseId: string, keyId: string): Promise<{ allowed: boolean }> };
     for (let i = 0; i < 3; i++) expect((await rpc.take(A.franchiseId, "key_write_behind")).allowed).toBe(true);
     await new Promise((r) => setTimeout(r, 200));
-    await runInDurableObject(limiter as unknown as DurableObjectStub, (instance: any, state: DurableObjectState) => {
+    // (runInDurableObject's generic inference over this stub is also too deep: called through a plain signature)
+    const inObject = runInDurableObject as unknown as (stub: unknown, callback: (instance: any, state: DurableObjectState) => void) => Promise<void>;
+    await inObject(limiter, (instance: any, state: DurableObjectState) => {
       const rows = state.storage.sql.exec<{ name: string; tat: number }>("SELECT name, tat FROM buckets ORDER BY name").toArray();
       expect(rows.map((r) => r.name)).toEqual(["franchise", "key:key_write_behind"]);
       // What storage holds is exactly what the instance decides with.

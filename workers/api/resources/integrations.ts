@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { ErpConflictRow, ErpConnectionRow, ErpMappingRow, ErpSyncAttemptRow, ErpSyncRecordRow } from "../../db/erp.ts";
 import { SYNC_STATES } from "../../domain/erp/sync-state.ts";
 import { ERP_PROVIDERS, type ErpProviderId } from "../../integrations/erp/connectors.ts";
+import { AlertingSettings } from "../../integrations/erp/alerts.ts";
 
 const Timestamp = z.string().describe("UTC ISO-8601");
 
@@ -55,6 +56,22 @@ const LastError = z.object({
   at: Timestamp,
 });
 
+const IntegrationAlert = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["lag", "failed"]),
+    status: z.enum(["open", "cleared"]),
+    value: z.number().int(),
+    threshold: z.number().int(),
+    message: z.string(),
+    notified: z.record(z.string(), z.string()).describe("per channel (webhook, email): sent, or failed with why"),
+    openedAt: Timestamp,
+    clearedAt: Timestamp.nullable(),
+  })
+  .meta({ id: "IntegrationAlert" });
+
+export const IntegrationAlertingResult = AlertingSettings.extend({ enabled: z.boolean(), webhookSecret: z.string().nullable().describe("verify x-ledgerline-signature: sha256=HMAC-SHA256(secret, `${x-ledgerline-timestamp}.${body}`) hex") }).meta({ id: "IntegrationAlertingResult" });
+
 export const IntegrationStatus = z
   .object({
     connectionId: z.string(),
@@ -68,6 +85,13 @@ export const IntegrationStatus = z
     lagSeconds: z.object({ p50: z.number().nullable(), p95: z.number().nullable(), samples: z.number().int(), slaSeconds: z.number().int(), withinSla: z.boolean().nullable() }).describe("issue-to-synced lag of the last 24 h"),
     errorRate: z.number().min(0).max(1).describe("share of ERP attempts that failed in the last hour"),
     budget: z.object({ callsLastMinute: z.number().int(), callsLastDay: z.number().int(), perMinute: z.number().int(), perDay: z.number().int(), pausedUntil: Timestamp.nullable() }).nullable(),
+    alerts: z
+      .object({
+        settings: z.object({ enabled: z.boolean(), maxLagSeconds: z.number().int(), maxFailed: z.number().int(), email: z.string().nullable(), webhookUrl: z.string().nullable() }),
+        open: z.array(IntegrationAlert),
+        recent: z.array(IntegrationAlert).describe("the last 10, open or cleared"),
+      })
+      .describe("thresholds and the alerts they raised (one open alert per kind until it clears)"),
     lastErrors: z.array(LastError),
   })
   .meta({ id: "IntegrationStatus" });

@@ -10,6 +10,7 @@ import { connectionStatus } from "../../integrations/erp/monitoring.ts";
 import { decideConflict, putMappings, replayRecords } from "../../integrations/erp/review.ts";
 import { handleXeroWebhook } from "../../integrations/erp/xero-webhook.ts";
 import { connectNetSuite } from "../../integrations/netsuite/connect.ts";
+import { AlertingSettings, putAlerting } from "../../integrations/erp/alerts.ts";
 import { STAFF_ADMIN_SECURITY } from "../middleware/staff-admin.ts";
 import { AUTHENTICATED, decodeCursor, emptyResponse, IdempotencyHeader, IdParams, jsonRequestBody, jsonResponse, listOf, page, PageQuery, problemResponses, WITH_BODY } from "../resources/common.ts";
 import {
@@ -18,6 +19,7 @@ import {
   conflictResource,
   CreateIntegrationBody,
   Integration,
+  IntegrationAlertingResult,
   IntegrationConnect,
   integrationResource,
   IntegrationStatus,
@@ -195,5 +197,22 @@ export class XeroWebhook extends OpenAPIRoute {
     const status = await handleXeroWebhook(c.env, c.get("bodyText") ?? "", c.req.header("x-xero-signature") ?? null, (p) => c.executionCtx.waitUntil(p));
     if (status === 401) return problemResponse({ status: 401, code: "webhook_signature_invalid", detail: "x-xero-signature does not match the body" }, { instance: "/webhooks/xero", requestId: c.get("requestId") });
     return c.body(null, 200);
+  }
+}
+
+// ---- Changes flowing back and alerts (erpflow) ---------------------------------------------
+
+export class PutIntegrationAlerting extends OpenAPIRoute {
+  schema = {
+    tags,
+    security: STAFF_ADMIN_SECURITY,
+    summary: "Set where sync alerts go (email, signed webhook) and their thresholds (lag, failed records)",
+    description: "Checked every minute: when the p95 lag or the oldest waiting record exceeds maxLagSeconds, or more than maxFailed records are failed, one alert of that kind opens, is sent once, and clears when the measure falls back. The answer carries the webhook's signing secret.",
+    request: { headers: IdempotencyHeader, params: Params, body: jsonRequestBody(AlertingSettings) },
+    responses: { "200": jsonResponse(IntegrationAlertingResult, "Alerting after the change", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY, 404) },
+  };
+  async handle(c: AppContext) {
+    const { params, body } = await this.getValidatedData<typeof this.schema>();
+    return putAlerting(billing(c), params.id, body);
   }
 }

@@ -8,6 +8,7 @@ import { erpSyncRecords } from "../../db/schema/erp.ts";
 import { percentile, SYNC_STATES } from "../../domain/erp/sync-state.ts";
 import { connectionStub } from "../xero/client.ts";
 import { loadConnection } from "./connections.ts";
+import { alertsView } from "./alerts.ts";
 
 export const SYNC_SLA_SECONDS = 300;
 
@@ -33,6 +34,7 @@ export async function connectionStatus(ctx: BillingContext, id: string) {
   const p95 = percentile(lags, 95);
   const budget = connection.status === "connected" ? await connectionStub(ctx.env, id).info() : null;
   const attempts = outcomes.ok + outcomes.failed;
+  const alerts = await alertsView(ctx.db, connection);
   return {
     connectionId: id,
     provider: connection.provider,
@@ -45,6 +47,7 @@ export async function connectionStatus(ctx: BillingContext, id: string) {
     lagSeconds: { p50: round(percentile(lags, 50)), p95: round(p95), samples: lags.length, slaSeconds: SYNC_SLA_SECONDS, withinSla: p95 === null ? null : p95 <= SYNC_SLA_SECONDS },
     errorRate: attempts === 0 ? 0 : Math.round((outcomes.failed / attempts) * 1000) / 1000,
     budget: budget ? { callsLastMinute: budget.callsLastMinute, callsLastDay: budget.callsLastDay, perMinute: budget.limits.perMinute, perDay: budget.limits.perDay, pausedUntil: budget.pausedUntil } : null,
+    alerts,
     lastErrors: lastFailures.map((r) => ({
       recordId: r.id,
       entityType: r.entityType,

@@ -22,8 +22,12 @@ type Draft = Pick<ErpSyncRecordRow, "entityType" | "entityId" | "operation" | "e
 
 const PAYLOAD_KEY: Record<string, string> = { "invoice.issued": "invoice", "invoice.voided": "invoice", "credit_note.issued": "creditNote", "payment.recorded": "payment", "payment.allocated": "payment" };
 
+/** A change the ERP made (applied by workers/integrations/erp/apply.ts) is never sent back to it. */
+const FROM_ERP = "system:erp-sync";
+
 function draftsOf(event: DeliveredEvent): Draft[] {
   const p = event.payload as Record<string, Record<string, unknown>>;
+  if (event.actor === FROM_ERP && (event.type === "payment.recorded" || event.type === "invoice.voided")) return [];
   // An envelope without its aggregate can never be synced (see workers/events/payload-shape.ts).
   const expected = PAYLOAD_KEY[event.type];
   if (expected && !payloadCarries(event, expected)) return [];

@@ -1,21 +1,21 @@
 // Inbound Xero webhooks. The signature (base64 HMAC-SHA256 of the raw body with the webhook key)
 // is checked before anything is parsed; Xero's "intent to receive" check is exactly that (200
 // for a good signature, 401 for a bad one, no body, within 5 s), so the work runs after the
-// answer (waitUntil). Each INVOICE event re-reads the invoice from Xero and compares it with the
-// last synced snapshot and with ours: a change made in Xero (a void, a different total, a
-// payment) that Ledgerline did not make opens a conflict for review; a duplicate delivery finds
-// the conflict already open and adds nothing.
+// answer (waitUntil). Each INVOICE event re-reads the invoice from Xero and hands it to the
+// apply step (./apply.ts): a change only Xero made is applied, ignored or reviewed by the owner
+// of its field group; a duplicate delivery finds it decided already and adds nothing.
 import { xeroWebhookKey } from "../../config/local-secrets.ts";
 import { and, eq } from "drizzle-orm";
 import { database } from "../../db/client.ts";
-import { runBatch } from "../../db/batch.ts";
-import { insertConflict, updateSyncRecord } from "../../db/erp.ts";
-import { newId } from "../../db/ids.ts";
+import type { ErpConnectionRow } from "../../db/erp.ts";
+import { recordByRemoteId } from "../../db/erp-flow.ts";
 import { tenantDatabases } from "../../db/resolver.ts";
-import { erpConflicts, erpConnections, erpSyncRecords } from "../../db/schema/erp.ts";
+import { erpConnections } from "../../db/schema/erp.ts";
 import { invoices } from "../../db/schema.ts";
-import { fromXeroAmount } from "../../domain/erp/xero-documents.ts";
 import { xeroClient } from "../xero/client.ts";
+import { applyRemoteInvoice, type ApplyOutcome } from "./apply.ts";
+import { remoteInvoiceOf } from "./xero-inbound.ts";
+import { pollXeroConnection } from "./xero-polling.ts";
 
 const enc = new TextEncoder();
 
@@ -53,43 +53,40 @@ export async function handleXeroWebhook(env: Env, rawBody: string, signature: st
   return 200;
 }
 
-export async function applyInvoiceEvents(env: Env, events: XeroEvent[]): Promise<number> {
-  let opened = 0;
+/**
+ * Re-reads each changed invoice and hands it to the provider-neutral apply step (./apply.ts).
+ * When Xero's paid amount moved, the connection's payments are polled right away (Xero sends no
+ * payment events). Returns what was decided, per field group.
+ */
+export async function applyInvoiceEvents(env: Env, events: XeroEvent[]): Promise<ApplyOutcome[]> {
+  const outcomes: ApplyOutcome[] = [];
   for (const d1 of tenantDatabases(env)) {
     const db = database(d1);
+    const poll = new Map<string, ErpConnectionRow>();
     for (const event of events) {
-      const [connection] = await db.select().from(erpConnections).where(and(eq(erpConnections.remoteTenantId, event.tenantId), eq(erpConnections.status, "connected"))).all();
-      if (!connection) continue;
-      const [record] = await db
+      const [connection] = await db
         .select()
-        .from(erpSyncRecords)
-        .where(and(eq(erpSyncRecords.franchiseId, connection.franchiseId), eq(erpSyncRecords.connectionId, connection.id), eq(erpSyncRecords.entityType, "invoice"), eq(erpSyncRecords.operation, "create"), eq(erpSyncRecords.remoteId, event.resourceId)))
+        .from(erpConnections)
+        .where(and(eq(erpConnections.remoteTenantId, event.tenantId), eq(erpConnections.status, "connected")))
         .all();
+      if (!connection) continue;
+      const record = await recordByRemoteId(db, connection.franchiseId, connection.id, "invoice", event.resourceId);
       if (!record?.syncedSnapshot) continue;
+      const [ours] = await db
+        .select({ currency: invoices.currency })
+        .from(invoices)
+        .where(and(eq(invoices.franchiseId, connection.franchiseId), eq(invoices.id, record.entityId)))
+        .all();
+      if (!ours) continue;
       const result = await xeroClient(env, connection.id, event.tenantId).call("GET", `/Invoices/${event.resourceId}`);
-      if (!result.ok) continue;
+      if (!result.ok) continue; // the poll catches up with what a failed read missed
       const remote = ((result.body.Invoices as Array<Record<string, unknown>> | undefined) ?? [])[0];
       if (!remote) continue;
-      const [ours] = await db.select({ status: invoices.status, total: invoices.total, currency: invoices.currency }).from(invoices).where(and(eq(invoices.franchiseId, connection.franchiseId), eq(invoices.id, record.entityId))).all();
-      if (!ours) continue;
-      const base = JSON.parse(record.syncedSnapshot) as { status: string; total: number };
-      const theirs = { status: String(remote.Status), total: fromXeroAmount(Number(remote.Total), ours.currency) };
-      const oursNow = { status: ours.status === "void" ? "VOIDED" : ours.status === "paid" ? "PAID" : "AUTHORISED", total: ours.total };
-      // Three-way: only fields Xero changed since the last sync matter; Ledgerline owns amounts
-      // and status, so a change there in Xero is never applied silently.
-      const changed = (["status", "total"] as const).filter((f) => theirs[f] !== base[f] && theirs[f] !== oursNow[f]);
-      if (changed.length === 0) continue;
-      const group = changed.includes("total") ? "amounts" : "status";
-      const open = await db.select({ id: erpConflicts.id }).from(erpConflicts).where(and(eq(erpConflicts.franchiseId, connection.franchiseId), eq(erpConflicts.recordId, record.id), eq(erpConflicts.status, "open"))).all();
-      if (open.length > 0) continue;
-      const pick = (o: Record<string, unknown>) => Object.fromEntries(changed.map((f) => [f, o[f]]));
-      const at = new Date().toISOString();
-      await runBatch(db, [
-        insertConflict(db, { id: newId("erx"), franchiseId: connection.franchiseId, connectionId: connection.id, recordId: record.id, fieldGroup: group, ours: JSON.stringify(pick(oursNow)), theirs: JSON.stringify(pick(theirs)), base: JSON.stringify(pick(base)), status: "open", resolution: null, resolvedBy: null, createdAt: at, resolvedAt: null }),
-        updateSyncRecord(db, connection.franchiseId, record.id, { state: "conflict", lastErrorClass: "conflict", lastError: `changed in Xero: ${changed.map((f) => `${f} ${base[f]} → ${theirs[f]}`).join(", ")}`, lastFix: "Decide which side wins under Integrations → Conflicts.", updatedAt: at }),
-      ]);
-      opened++;
+      const decided = await applyRemoteInvoice(env, connection, remoteInvoiceOf(remote, ours.currency));
+      outcomes.push(...decided);
+      if (decided.some((o) => o.pollPayments)) poll.set(connection.id, connection);
     }
+    for (const connection of poll.values()) await pollXeroConnection(env, connection);
   }
-  return opened;
+  return outcomes;
 }

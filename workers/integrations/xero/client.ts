@@ -68,6 +68,8 @@ export function xeroClient(env: Env, connectionId: string, tenantId: string): Xe
         }
         const retryAfter = Number(headers.get("retry-after"));
         await stub.release(permit.lease, { status, retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined, problem: headers.get("x-rate-limit-problem") });
+        // If-Modified-Since and nothing changed: an empty answer, not a failure.
+        if (status === 304) return { ok: true, status, body: {} };
         if (status >= 200 && status < 300) {
           try {
             return { ok: true, status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
