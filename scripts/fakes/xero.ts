@@ -664,7 +664,10 @@ export function createMultiTenantXeroFake(baseUrl: string, initial: Partial<Xero
   const core = (slot: number) => {
     const safe = Number.isInteger(slot) && slot >= 0 && slot < 1000 ? slot : 0;
     let handler = cores.get(safe);
-    if (!handler) cores.set(safe, (handler = createXeroFake(baseUrl, initial, tenantOfSlot(safe))));
+    if (!handler) {
+      handler = createXeroFake(baseUrl, initial, tenantOfSlot(safe));
+      cores.set(safe, handler);
+    }
     return handler;
   };
   const slotOf = (value: string | null | undefined) => Number(/^x(?:at|rt|code)_(\d+)_/.exec(value ?? "")?.[1] ?? 0);
