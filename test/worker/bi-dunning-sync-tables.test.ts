@@ -197,7 +197,7 @@ describe("dunning_kpis", () => {
     for (const d of days) await exportDay(d);
     const pulled = await pullAll("dunning_kpis", days[0]!);
     const byKey = new Map(pulled.map((r) => [`${r.dt}|${r.channel}`, r]));
-    for (const [key, row] of expected) expect(byKey.get(key), key).toMatchObject({ ...row, day: row.dt, branch_id: A.madrid, currency: "EUR", escalations_resolved: null });
+    for (const [key, row] of expected) expect(byKey.get(key), key).toMatchObject({ ...row, day: row.dt, branch_id: A.madrid, currency: "EUR", escalations_resolved: 0 });
     // Every kind the test made happened, so the comparison is not vacuous.
     const total = (col: string) => pulled.reduce((s, r) => s + r[col], 0);
     expect([total("sent") > 0, total("delivered"), total("suppressed") > 0, total("opt_outs"), total("escalations_opened") > 0]).toEqual([true, 1, true, 1, true]);

@@ -112,7 +112,7 @@ const riskScoresTable: BiTable = {
 const suppressedColumn = (reason: string) => `suppressed_${reason}`;
 
 /** The communications kinds the table counts, and their column. */
-const KIND_COLUMNS: Record<string, string> = { sent: "sent", delivered: "delivered", failed: "failed", suppressed: "suppressed", opt_out: "opt_outs", opt_in: "opt_ins", escalation: "escalations_opened" };
+const KIND_COLUMNS: Record<string, string> = { sent: "sent", delivered: "delivered", failed: "failed", suppressed: "suppressed", opt_out: "opt_outs", opt_in: "opt_ins", escalation: "escalations_opened", escalation_resolved: "escalations_resolved" };
 
 const dunningKpis: BiTable = {
   name: "dunning_kpis",
@@ -132,7 +132,7 @@ const dunningKpis: BiTable = {
     int("opt_outs"),
     int("opt_ins"),
     int("escalations_opened"),
-    int("escalations_resolved", true),
+    int("escalations_resolved"),
     int("collected_after_reminder"),
     int("invoices_paid_after_reminder"),
   ],
@@ -145,8 +145,7 @@ const dunningKpis: BiTable = {
       if (!r) {
         r = { day: date, branch_id: branchId, currency, channel, sent: 0, delivered: 0, failed: 0, suppressed: 0 };
         for (const reason of SUPPRESSION_REASONS) r[suppressedColumn(reason)] = 0;
-        // Escalations are not resolved anywhere yet (no resolution record on main): null, not 0.
-        Object.assign(r, { suppressed_other: 0, opt_outs: 0, opt_ins: 0, escalations_opened: 0, escalations_resolved: null, collected_after_reminder: 0, invoices_paid_after_reminder: 0 });
+        Object.assign(r, { suppressed_other: 0, opt_outs: 0, opt_ins: 0, escalations_opened: 0, escalations_resolved: 0, collected_after_reminder: 0, invoices_paid_after_reminder: 0 });
         rows.set(k, r);
       }
       return r;
