@@ -138,19 +138,26 @@ async function deliverEvents() {
 
 async function drain() {
   for (let r = 0; r < 40; r++) {
-    const { results } = await env.DB.prepare("SELECT id, connection_id FROM erp_sync_records WHERE franchise_id = ? AND state IN ('pending','retrying','syncing')").bind(A.franchiseId).all<{ id: string; connection_id: string }>();
+    // Drained: nothing left to do except records waiting on a document that needs a person (failed or in conflict).
+    const { results } = await env.DB.prepare(
+      "SELECT r.id, r.connection_id FROM erp_sync_records r LEFT JOIN erp_sync_records p ON p.id = r.depends_on WHERE r.franchise_id = ? AND r.state IN ('pending','retrying','syncing') AND (p.id IS NULL OR p.state NOT IN ('failed','conflict'))",
+    )
+      .bind(A.franchiseId)
+      .all<{ id: string; connection_id: string }>();
     if (results.length === 0) return;
     await env.DB.prepare("UPDATE erp_sync_records SET claimed_until = '2000-01-01T00:00:00.000Z' WHERE franchise_id = ? AND state = 'syncing'").bind(A.franchiseId).run();
     await queue("erp-sync", results.map((x) => ({ franchiseId: A.franchiseId, connectionId: x.connection_id, recordId: x.id })));
   }
-  throw new Error("erp sync did not drain");
+  const left = await env.DB.prepare("SELECT entity_type, operation, state, attempts, substr(last_error,1,80) AS e, count(*) AS n FROM erp_sync_records WHERE franchise_id = ? GROUP BY 1,2,3,4,5").bind(A.franchiseId).all();
+  throw new Error(`erp sync did not drain: ${JSON.stringify(left.results)}`);
 }
 
 async function seedSync() {
   const started = await callJson("POST", "/v1/integrations", { key: admin, body: { provider: "xero" } });
   expect(started.status).toBe(201);
   connectionId = started.body.integration.id;
-  const consent = await fetch(new URL(started.body.authorizeUrl), { redirect: "manual" });
+  // Its own organisation in the fake Xero (slot 2), so faults other test files inject into slot 0 never reach it.
+  const consent = await fetch(`${started.body.authorizeUrl}&fake_tenant=2`, { redirect: "manual" });
   const back = new URL(consent.headers.get("location")!);
   const ctx = createExecutionContext();
   const callback = await worker.fetch(new Request(`http://ledgerline.test${back.pathname}${back.search}`), env, ctx);

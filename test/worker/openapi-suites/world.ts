@@ -263,6 +263,9 @@ export async function buildWorld(operations: Operation[]): Promise<World> {
   for (const franchiseId of [A.franchiseId, B.franchiseId]) {
     await auditLog(env, franchiseId).append(franchiseId, [{ eventId: `evt_world_${franchiseId}`, type: "customer.created", aggregateType: "customer", aggregateId: "cus_world", actor: "system:test", occurredAt: "2026-01-01T00:00:00.000Z", seq: 0, payload: {} }]);
   }
+  // audit (issue 10): A has a witness configured, so clearing it (DELETE /v1/audit/witness) is a valid owner request.
+  const witness = await callJson("PUT", "/v1/audit/witness", { key: sessions.aAdmin, body: { url: "https://witness.example/isolation", secret: "isolation-witness-secret-0001" } });
+  if (witness.status !== 200) throw new Error(`world: could not set A's audit witness (${witness.status} ${JSON.stringify(witness.body)})`);
   return { sessions, aIds, allAIds, newYorkIds };
 }
 

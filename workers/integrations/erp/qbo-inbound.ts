@@ -22,7 +22,7 @@ import { qboSnapshot, type QboSnapshot } from "./qbo-sync.ts";
 import { xeroSignatureValid } from "./xero-webhook.ts";
 
 /** The catch-up cron (scripts/local-crons.ts fires it under npm start). */
-export const QBO_CDC_CRON = "*/10 * * * *";
+export const QBO_CDC_CRON = "7,17,27,37,47,57 * * * *"; // every 10 minutes (the local cron ticker reads lists, not steps)
 /** A QBO "day" (1,440 of QBO_MINUTE_MS, scaled like the rate limits in tests and benches). */
 const qboDayMs = (env: Env) => 1440 * (Number(env.QBO_MINUTE_MS) > 0 ? Number(env.QBO_MINUTE_MS) : 60_000);
 
