@@ -66,6 +66,15 @@ export async function auditScenarios(options: SuiteOptions): Promise<{ passed: n
     await page.getByLabel("Type").fill("customer.created");
     await page.getByRole("button", { name: "Filter" }).click();
     await page.getByTestId("audit-entries").waitFor();
+    // The unfiltered table is already on the page: wait for the filtered answer to replace it
+    // (on a long log that takes longer than the click), then check what it shows.
+    await page
+      .waitForFunction(
+        `(() => { const cells = [...document.querySelectorAll('[data-testid="audit-entries"] tbody tr td:nth-child(2)')].map((td) => td.textContent.trim()); return cells.length > 0 && cells.every((t) => t === "customer.created"); })()`,
+        undefined,
+        { timeout: 15_000 },
+      )
+      .catch(() => undefined);
     const types = await page.getByTestId("audit-entries").locator("tbody tr td:nth-child(2)").allTextContents();
     assert.ok(types.length > 0 && types.every((t) => t === "customer.created"), `only customer.created entries: ${types.join(", ")}`);
     const policies = (await page.getByTestId("retention-policies").textContent()) ?? "";
