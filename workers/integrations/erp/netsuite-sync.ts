@@ -8,14 +8,14 @@
 // differently from us is a conflict for review, not a success.
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { runBatch, type Statement } from "../../db/batch.ts";
-import { insertAttempt, insertConflict, listMappings, updateConnection, updateSyncRecord, upsertMapping, type ErpConnectionRow, type ErpSyncRecordRow } from "../../db/erp.ts";
+import { fail, flush, settle, waitFor } from "./record-outcomes.ts";
+import { type Statement } from "../../db/batch.ts";
+import { insertConflict, listMappings, upsertMapping, type ErpConnectionRow, type ErpSyncRecordRow } from "../../db/erp.ts";
 import { erpSyncRecords } from "../../db/schema/erp.ts";
 import { branches, customers } from "../../db/schema.ts";
 import { newId } from "../../db/ids.ts";
 import { NETSUITE_LIMITS } from "../../domain/erp/rate-budget.ts";
 import { MissingMapping, mappingTable, type MappingTable } from "../../domain/erp/mapping.ts";
-import { afterFailure } from "../../domain/erp/sync-state.ts";
 import type { SyncFailure } from "../../domain/erp/xero-errors.ts";
 import type { SyncDocument } from "../../domain/erp/xero-documents.ts";
 import { fromNetSuiteAmount, internalIdFromLocation, netsuiteCreditMemoBody, netsuiteCustomerBody, netsuiteInvoiceBody, netsuitePaymentBody } from "../../domain/erp/netsuite-documents.ts";
@@ -233,42 +233,4 @@ async function parentsOf(pass: Pass, records: ErpSyncRecordRow[]): Promise<Map<s
   if (ids.length === 0) return new Map();
   const rows = await pass.db.select().from(erpSyncRecords).where(and(eq(erpSyncRecords.franchiseId, pass.connection.franchiseId), inArray(erpSyncRecords.id, ids))).all();
   return new Map(rows.map((r) => [r.id, r]));
-}
-
-// ---- Outcomes ----------------------------------------------------------------------------
-
-function settle(pass: Pass, record: ErpSyncRecordRow, changes: Partial<ErpSyncRecordRow>, attempt: { outcome: string; message: string | null; httpStatus?: number }, counts = true): void {
-  const at = new Date(pass.now()).toISOString();
-  const attempts = counts ? record.attempts + 1 : record.attempts;
-  pass.statements.push(updateSyncRecord(pass.db, record.franchiseId, record.id, { ...changes, attempts, claimedUntil: null, updatedAt: at }));
-  if (counts) pass.statements.push(insertAttempt(pass.db, { id: newId("era"), franchiseId: record.franchiseId, recordId: record.id, attempt: attempts, at, outcome: attempt.outcome, httpStatus: attempt.httpStatus ?? null, message: attempt.message }));
-  pass.outcomes.set(record.id, { recordId: record.id, done: true });
-}
-
-function fail(pass: Pass, record: ErpSyncRecordRow, failure: SyncFailure): void {
-  const counts = failure.class !== "rate_limited" && failure.class !== "daily_limit";
-  const attempts = counts ? record.attempts + 1 : record.attempts;
-  const step = afterFailure(failure, attempts, pass.now(), pass.random());
-  settle(
-    pass,
-    record,
-    { state: step.state, nextAttemptAt: step.nextAttemptAt, lastErrorClass: failure.class, lastError: failure.message.slice(0, 1000), lastFix: failure.fix },
-    { outcome: failure.class, message: failure.message.slice(0, 1000), httpStatus: failure.httpStatus },
-    counts,
-  );
-  if (step.state === "retrying") pass.outcomes.set(record.id, { recordId: record.id, done: false, delaySeconds: step.delaySeconds });
-  else pass.outcomes.set(record.id, { recordId: record.id, done: true, ...(step.deadLetter ? { deadLetter: true, error: failure.message } : {}) });
-}
-
-function waitFor(pass: Pass, record: ErpSyncRecordRow, delaySeconds: number, why: string): void {
-  const at = new Date(pass.now()).toISOString();
-  pass.statements.push(updateSyncRecord(pass.db, record.franchiseId, record.id, { state: "pending", claimedUntil: null, lastError: why, lastErrorClass: "blocked_dependency", lastFix: null, nextAttemptAt: new Date(pass.now() + delaySeconds * 1000).toISOString(), updatedAt: at }));
-  pass.outcomes.set(record.id, { recordId: record.id, done: false, delaySeconds });
-}
-
-async function flush(pass: Pass): Promise<void> {
-  const synced = [...pass.outcomes.values()].some((o) => o.done);
-  if (synced) pass.statements.push(updateConnection(pass.db, pass.connection.franchiseId, pass.connection.id, { lastSyncedAt: new Date(pass.now()).toISOString() }));
-  for (let i = 0; i < pass.statements.length; i += 50) await runBatch(pass.db, pass.statements.slice(i, i + 50));
-  pass.statements = [];
 }

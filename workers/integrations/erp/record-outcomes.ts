@@ -1,7 +1,7 @@
 // How a connector records what happened to each claimed record in one pass: every outcome is a
 // statement appended to the pass (record update + attempt row), persisted together in D1 batches
 // at the end; what the queue consumer must do with each message is kept beside it. Provider-
-// neutral (the QBO connector uses it; Xero's keeps its own copy of the same rules for now).
+// neutral: the Xero, QBO and NetSuite connectors all record outcomes through it.
 import type { Db } from "../../db/client.ts";
 import { runBatch, type Statement } from "../../db/batch.ts";
 import { insertAttempt, updateConnection, updateSyncRecord, type ErpConnectionRow, type ErpSyncRecordRow } from "../../db/erp.ts";
