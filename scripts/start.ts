@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { cronTicker, fireCron } from "./local-crons.ts";
 import { startAllFakes } from "./fakes/registry.ts";
+import { connectDemoErp } from "./demo-erp.ts";
 
 const port = Number(process.env.PORT ?? 8787);
 const baseUrl = `http://127.0.0.1:${port}`;
@@ -14,6 +15,9 @@ const seededStamp = `${stateDir}/ledgerline-seeded.json`;
 const credentialsFile = "demo-credentials.json";
 const wrangler = "node_modules/.bin/wrangler";
 const readyTimeoutMs = 180_000;
+// Accounting integrations (issue 8): the demo Xero connection, made after the banner (opt out with 0).
+const demoErp = process.env.LEDGERLINE_DEMO_ERP !== "0";
+const demoErpStamp = `${stateDir}/ledgerline-demo-erp.json`;
 
 function run(cmd: string, args: string[], what: string): void {
   const started = Date.now();
@@ -110,6 +114,7 @@ ${(credentials.staff ?? [])
     read-only    ${credentials.readOnlyApiKey}
 
   Try          curl -H "Authorization: Bearer ${credentials.apiKey}" "${baseUrl}/v1/invoices?limit=2"
+  Integrations ${demoErp ? "the demo franchise connects to the fake Xero in the background (log lines [demo-erp]; LEDGERLINE_DEMO_ERP=0 skips it)" : "no demo connection (LEDGERLINE_DEMO_ERP=0)"}
   Crons        fired locally on their wrangler.toml schedule (scripts/local-crons.ts)
   Stop         Ctrl-C (the local data is kept for the next npm start)
   Reset        npm run reset (wipes local D1/R2/DO/queue state; the next npm start seeds again)
@@ -124,6 +129,14 @@ if (await waitUntilReady()) {
   console.error(`[start] analytics rollups ${rollups.ok ? "ready" : `not built (${rollups.detail}); the next cron tick retries`} (${((Date.now() - rollupsStarted) / 1000).toFixed(1)} s)`);
   stopTicker = cronTicker(baseUrl);
   console.log(banner());
+  // Accounting integrations (issue 8): after the banner, so readiness does not wait for it.
+  if (demoErp && fakes.vars.XERO_BASE_URL) {
+    const demoStarted = Date.now();
+    connectDemoErp({ baseUrl, credentials, stampFile: demoErpStamp, xeroBaseUrl: fakes.vars.XERO_BASE_URL, log: (line) => console.error(`[demo-erp] ${line}`) }).then(
+      () => console.error(`[demo-erp] ready (${((Date.now() - demoStarted) / 1000).toFixed(1)} s): open ${baseUrl}/integrations`),
+      (error: unknown) => console.error(`[demo-erp] not set up: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
 } else if (!exited) {
   console.error(`[start] wrangler dev did not answer ${baseUrl}/health within ${readyTimeoutMs / 1000} s; stopping`);
   stop("SIGTERM");

@@ -6,7 +6,7 @@
 // concurrency pool shared with the account's other integrations (429 beyond it), and errors in
 // NetSuite's `o:errorDetails` shape (NOTES.md §3 and §8, N1–N9).
 // Control surface: /_fake/config, /_fake/faults, /_fake/state, /_fake/requests, /_fake/reset,
-// /_fake/certificate, /_fake/edit, /_fake/payment.
+// /_fake/certificate, /_fake/revoke, /_fake/edit, /_fake/payment.
 import { createPublicKey, randomUUID, verify } from "node:crypto";
 import type { FakeDefinition, FakeHandler } from "./fake-server.ts";
 import { runSuiteQl, SuiteQlError, type Row } from "./netsuite-suiteql.ts";
@@ -108,6 +108,8 @@ export function createNetSuiteFake(baseUrl: string, initial: Partial<NetSuiteFak
 
   let certificates = new Map<string, { clientId: string; publicKeyPem: string }>();
   let accessTokens = new Map<string, { expiresAt: number }>();
+  /** Client ids whose integration record an admin disabled in NetSuite (/_fake/revoke). */
+  let revokedClients = new Set<string>();
   let records: Record<RecordType, Map<string, Json>>;
   let byExternalId: Record<RecordType, Map<string, string>>;
   let nextId = 1000;
@@ -118,6 +120,7 @@ export function createNetSuiteFake(baseUrl: string, initial: Partial<NetSuiteFak
   function reset() {
     certificates = new Map([[FAKE_NETSUITE.certificateId, { clientId: FAKE_NETSUITE.clientId, publicKeyPem: FAKE_CERT_PUBLIC_KEY }]]);
     accessTokens = new Map();
+    revokedClients = new Set();
     records = { customer: new Map(), invoice: new Map(), creditmemo: new Map(), customerpayment: new Map() };
     byExternalId = { customer: new Map(), invoice: new Map(), creditmemo: new Map(), customerpayment: new Map() };
     nextId = 1000;
@@ -153,6 +156,11 @@ export function createNetSuiteFake(baseUrl: string, initial: Partial<NetSuiteFak
     // N9: an unmapped certificate (or a key that does not match the mapped one) is invalid_grant.
     if (!certificate) return refuse("invalid_grant", "The certificate (kid) is not mapped in OAuth 2.0 Client Credentials Setup");
     if (claims.iss !== certificate.clientId) return refuse("invalid_client", "iss is not the client id the certificate is mapped to");
+    // A disabled or deleted integration record: NetSuite answers 401 invalid_client.
+    if (revokedClients.has(String(claims.iss))) {
+      counters.assertionsRefused++;
+      return json(401, { error: "invalid_client", error_description: "The integration record is disabled or no longer exists" });
+    }
     const key = createPublicKey(certificate.publicKeyPem);
     const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
     const signature = Buffer.from(parts[2]!, "base64url");
@@ -466,7 +474,14 @@ export function createNetSuiteFake(baseUrl: string, initial: Partial<NetSuiteFak
       case "/_fake/certificate":
         // Maps the certificate id to the fake key (default) or to another key ("wrong key").
         certificates.set(String(body.certificateId ?? FAKE_NETSUITE.certificateId), { clientId: String(body.clientId ?? FAKE_NETSUITE.clientId), publicKeyPem: body.mismatched ? OTHER_PUBLIC_KEY : String(body.publicKeyPem ?? FAKE_CERT_PUBLIC_KEY) });
+        revokedClients.delete(String(body.clientId ?? FAKE_NETSUITE.clientId));
         return json(200, { certificates: [...certificates.keys()] });
+      case "/_fake/revoke":
+        // An admin disables the integration record in NetSuite: its tokens stop working at once
+        // and new assertions are refused with 401 invalid_client, until /_fake/certificate maps it again.
+        revokedClients.add(String(body.clientId ?? FAKE_NETSUITE.clientId));
+        accessTokens = new Map();
+        return json(200, { revoked: [...revokedClients] });
       case "/_fake/state":
         return json(200, { customers: [...records.customer.values()], invoices: [...records.invoice.values()], creditMemos: [...records.creditmemo.values()], payments: [...records.customerpayment.values()], counters, inFlight, config });
       case "/_fake/requests":

@@ -213,10 +213,56 @@ describe("faults", () => {
     expect(record.last_fix).toMatch(/OAuth 2.0 Client Credentials \(M2M\) Setup/);
     const status = await callJson("GET", `/v1/integrations/${connectionId}/status`);
     expect(status.body.lastErrors.some((e: any) => e.fix === record.last_fix)).toBe(true);
+    // The connection itself is marked: nothing more is sent until an admin reconnects.
+    expect((await callJson("GET", `/v1/integrations/${connectionId}`)).body.status).toBe("reconnect_required");
     await fake("/_fake/certificate", {});
+    const reconnected = await callJson("POST", "/v1/integrations", { key: admin, body: SETUP });
+    expect(reconnected.status).toBe(201);
+    expect(reconnected.body.integration).toMatchObject({ id: connectionId, status: "connected" });
     await callJson("POST", `/v1/integrations/${connectionId}/replay`, { key: admin, body: { scope: "failed" } });
     await drain();
     expect((await records()).find((r: any) => r.id === record.id).state).toBe("synced");
+  });
+
+  it("NetSuite disabling the integration record (401 invalid_client) flips the connection to reconnect_required and its records stop retrying until the reconnect", async () => {
+    await fake("/_fake/revoke", {});
+    const first = await issueInvoice([{ description: "After the integration was disabled", quantity: 1, unitPrice: 2500, serviceTypeId: A.cleaning }]);
+    const second = await issueInvoice([{ description: "Also after", quantity: 2, unitPrice: 1250, serviceTypeId: A.cleaning }]);
+    await deliverEvents();
+    const waiting = async () => (await records()).filter((r: any) => (r.entity_id === first.id || r.entity_id === second.id) && r.operation === "create");
+    const pass = async () => run("erp-sync", (await waiting()).map((r: any) => ({ franchiseId: A.franchiseId, connectionId, recordId: r.id })));
+    await pass();
+
+    const connection = await callJson("GET", `/v1/integrations/${connectionId}`);
+    expect(connection.body.status).toBe("reconnect_required");
+    const refused = await waiting();
+    expect(refused).toHaveLength(2);
+    for (const r of refused) {
+      expect(r).toMatchObject({ state: "failed", last_error_class: "reconnect_required" });
+      expect(r.last_error).toMatch(/401 invalid_client/);
+      expect(r.last_fix).toMatch(/Manage Integrations\), then reconnect under Integrations/);
+    }
+    const status = await callJson("GET", `/v1/integrations/${connectionId}/status`);
+    expect(status.body.status).toBe("reconnect_required");
+    expect(status.body.lastErrors.find((e: any) => e.errorClass === "reconnect_required")?.fix).toBe(refused[0].last_fix);
+
+    // Redelivered messages, another consumer pass: NetSuite is not asked again, nothing is retried.
+    const counters = (await fake("/_fake/state")).counters;
+    const attempts = (await env.DB.prepare("SELECT COUNT(*) AS n FROM erp_sync_attempts WHERE franchise_id = ?").bind(A.franchiseId).first<{ n: number }>())!.n;
+    await pass();
+    expect((await fake("/_fake/state")).counters).toMatchObject({ apiCalls: counters.apiCalls, assertionsRefused: counters.assertionsRefused, tokensIssued: counters.tokensIssued });
+    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM erp_sync_attempts WHERE franchise_id = ?").bind(A.franchiseId).first<{ n: number }>())!.n).toBe(attempts);
+    expect((await waiting()).map((r: any) => r.state)).toEqual(["failed", "failed"]);
+
+    // Re-enabled in NetSuite, reconnected (same connection), replayed: both reach NetSuite once.
+    await fake("/_fake/certificate", {});
+    const reconnected = await callJson("POST", "/v1/integrations", { key: admin, body: SETUP });
+    expect(reconnected.body.integration).toMatchObject({ id: connectionId, status: "connected" });
+    await callJson("POST", `/v1/integrations/${connectionId}/replay`, { key: admin, body: { scope: "failed" } });
+    await drain();
+    expect((await waiting()).map((r: any) => r.state)).toEqual(["synced", "synced"]);
+    const ns = await fake("/_fake/state");
+    for (const inv of [first, second]) expect(ns.invoices.filter((i: any) => i.externalId === inv.id)).toHaveLength(1);
   });
 });
 

@@ -10,7 +10,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { fail, flush, settle, waitFor } from "./record-outcomes.ts";
 import { type Statement } from "../../db/batch.ts";
-import { insertConflict, listMappings, upsertMapping, type ErpConnectionRow, type ErpSyncRecordRow } from "../../db/erp.ts";
+import { insertConflict, listMappings, updateConnection, upsertMapping, type ErpConnectionRow, type ErpSyncRecordRow } from "../../db/erp.ts";
 import { erpSyncRecords } from "../../db/schema/erp.ts";
 import { branches, customers } from "../../db/schema.ts";
 import { newId } from "../../db/ids.ts";
@@ -20,6 +20,7 @@ import type { SyncFailure } from "../../domain/erp/xero-errors.ts";
 import type { SyncDocument } from "../../domain/erp/xero-documents.ts";
 import { fromNetSuiteAmount, internalIdFromLocation, netsuiteCreditMemoBody, netsuiteCustomerBody, netsuiteInvoiceBody, netsuitePaymentBody } from "../../domain/erp/netsuite-documents.ts";
 import type { NetSuiteClient } from "../netsuite/client.ts";
+import { watchingRefusals } from "../netsuite/refusal.ts";
 import type { RecordOutcome } from "./xero-sync.ts";
 
 const CURRENCIES_TTL_MS = 10 * 60_000;
@@ -41,8 +42,16 @@ interface Pass {
 type Doc = SyncDocument & { customerId: string; branchId: string };
 const documentOf = (r: ErpSyncRecordRow) => JSON.parse(r.payload) as Doc;
 
-export async function syncNetSuiteRecords(db: Db, connection: ErpConnectionRow, client: NetSuiteClient, records: ErpSyncRecordRow[], now: () => number = Date.now, random: () => number = Math.random): Promise<RecordOutcome[]> {
+export async function syncNetSuiteRecords(db: Db, connection: ErpConnectionRow, netsuite: NetSuiteClient, records: ErpSyncRecordRow[], now: () => number = Date.now, random: () => number = Math.random): Promise<RecordOutcome[]> {
   const mappings = await listMappings(db, connection.franchiseId, connection.id);
+  // NetSuite refusing our credentials ends the pass's calls and marks the connection (../netsuite/refusal.ts).
+  const watched = watchingRefusals(netsuite);
+  const client = watched.client;
+  const finish = async () => {
+    const refusal = watched.refusal();
+    if (refusal) pass.statements.push(updateConnection(db, connection.franchiseId, connection.id, { status: "reconnect_required", updatedAt: new Date(now()).toISOString() }));
+    await flush(pass);
+  };
   const pass: Pass = { db, connection, client, now, random, mapping: mappingTable(mappings.filter((m) => m.kind !== "contact").map((m) => ({ kind: m.kind as "tax", localKey: m.localKey, remoteCode: m.remoteCode }))), records, statements: [], outcomes: new Map() };
   const contacts = new Map(mappings.filter((m) => m.kind === "contact").map((m) => [m.localKey, m.remoteCode]));
 
@@ -51,7 +60,7 @@ export async function syncNetSuiteRecords(db: Db, connection: ErpConnectionRow, 
   const needsCurrencies = documents.length > 0 || dependents.some((r) => r.entityType === "payment");
   const currencies = needsCurrencies ? await accountCurrencies(pass) : new Map<string, string>();
   if (currencies === null) {
-    await flush(pass);
+    await finish();
     return records.map((r) => pass.outcomes.get(r.id) ?? { recordId: r.id, done: false, delaySeconds: 5 });
   }
 
@@ -98,7 +107,7 @@ export async function syncNetSuiteRecords(db: Db, connection: ErpConnectionRow, 
     });
   }
 
-  await flush(pass);
+  await finish();
   return records.map((r) => pass.outcomes.get(r.id) ?? { recordId: r.id, done: false, delaySeconds: 5 });
 }
 
