@@ -27,6 +27,8 @@ export interface SuiteOptions {
   outDir: string;
   /** A dead letter run.ts put in the franchise for this run, to replay from the Operations page. */
   deadLetterId?: string;
+  /** The local fakes' base URLs by their Worker variable (XERO_BASE_URL, NETSUITE_BASE_URL, …), for their /_fake controls. */
+  fakes?: Record<string, string>;
 }
 export type Suite = (options: SuiteOptions) => Promise<{ passed: number; failed: number }>;
 

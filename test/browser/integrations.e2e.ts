@@ -1,11 +1,17 @@
-// The Integrations page against the fake Xero that test/browser/run.ts starts: an admin connects
-// Xero through the real consent redirect and callback, sees the live status, adds a mapping; a
-// viewer sees the status but no controls; the page works at 390 px.
+// The Integrations page against the fake Xero, QBO and NetSuite that test/browser/run.ts starts:
+// an admin connects Xero through the real consent redirect and callback, sees the live status,
+// adds a mapping; the demo connection npm start makes (scripts/demo-erp.ts) shows its mapping
+// error with the fix and its conflict for review; alert settings are validated at the field and
+// an alert opened by the per-minute check is shown; a viewer sees all of it read-only at 390 px;
+// QBO (consent, callback) and NetSuite (client credentials) are connected from the page.
 import assert from "node:assert/strict";
+import { connectDemoErp } from "../../scripts/demo-erp.ts";
+import { fireCron } from "../../scripts/local-crons.ts";
+import { FAKE_NETSUITE_CREDENTIALS } from "../../workers/config/local-secrets.ts";
 import { createHarness, type SuiteOptions, WIDTHS } from "./harness.ts";
 
 export async function integrationsScenarios(options: SuiteOptions): Promise<{ passed: number; failed: number }> {
-  const { counts, session, step, signIn, settled, cleanText, shoot, apiCall, admin, credentials } = createHarness(options);
+  const { counts, session, step, signIn, settled, cleanText, shoot, apiCall, admin, credentials, baseUrl } = createHarness(options);
   const { context, page } = await session(WIDTHS.desktop);
 
   await step("an admin connects Xero from the Integrations page (consent, callback, back on the page)", async () => {
@@ -33,6 +39,50 @@ export async function integrationsScenarios(options: SuiteOptions): Promise<{ pa
     await page.getByRole("status").waitFor();
     await cleanText(page);
   });
+
+  await step("the demo connection (as npm start makes it) shows a mapping error with its fix and a conflict waiting for review", async () => {
+    // The same step npm start runs after its banner, with a small backlog; it replaces the connection above.
+    const demo = await connectDemoErp({ baseUrl, credentials, stampFile: null, invoices: 10 });
+    await page.goto("/integrations");
+    await page.getByText("Xero · Demo Org (fake Xero)").waitFor();
+    await settled(page);
+    await page.getByTestId("integration-status").getByText("Connected").waitFor();
+    await page.getByText("Tax rate ES reduced 10% has no Xero tax code: map it under Integrations → Tax, then retry.").first().waitFor();
+    const conflict = page.getByRole("region", { name: "Conflict on Status" });
+    await conflict.waitFor();
+    // Three-way: synced open, voided in Xero, still open (part-paid) here.
+    await conflict.getByRole("cell", { name: "VOIDED" }).waitFor();
+    const status = await apiCall<{ states: Record<string, number> }>(page, "GET", `/v1/integrations/${demo.connectionId}/status`);
+    assert.equal(status.body.states.conflict, 1, "one conflict");
+    assert.equal(status.body.states.failed, 1, "one mapping error");
+    await cleanText(page);
+    await shoot(page, "integrations-demo", "desktop");
+  });
+
+  await step("an admin sets alerting: bad values are refused at their field, then an open alert from the per-minute check is shown", async () => {
+    const form = page.getByRole("form", { name: "Alert settings" });
+    await form.getByLabel("Alert webhook URL").fill("http://hooks.example.com/ledgerline");
+    await form.getByRole("button", { name: "Save alert settings" }).click();
+    await form.locator(".field-invalid").getByText("the alert webhook must be an https:// URL").waitFor();
+    await form.getByLabel("Alert webhook URL").fill("");
+    await form.getByLabel("Lag threshold (seconds)").fill("30");
+    await form.getByRole("button", { name: "Save alert settings" }).click();
+    await form.locator(".field-invalid").getByLabel("Lag threshold (seconds)").waitFor();
+    await form.getByLabel("Alert email").fill("ops@brightnest.example");
+    await form.getByLabel("Lag threshold (seconds)").fill("900");
+    await form.getByLabel("Failed records threshold").fill("0");
+    await form.getByRole("button", { name: "Save alert settings" }).click();
+    await form.getByText("Alert settings saved.").waitFor();
+    // The per-minute cron (the local ticker's job under npm start) measures and opens the alert.
+    const fired = await fireCron(baseUrl, "* * * * *", new Date());
+    assert.ok(fired.ok, `the per-minute cron ran (${fired.detail})`);
+    await page.reload();
+    const open = page.getByRole("list", { name: "Open alerts" });
+    await open.waitFor();
+    await open.getByText("Failed", { exact: true }).waitFor();
+    await open.getByText(/email: /).waitFor();
+    await cleanText(page);
+  });
   await context.close();
 
   const viewer = credentials.staff?.find((s) => s.role === "viewer");
@@ -45,6 +95,11 @@ export async function integrationsScenarios(options: SuiteOptions): Promise<{ pa
       await settled(phone.page);
       assert.equal(await phone.page.getByRole("button", { name: "Save mapping" }).count(), 0);
       assert.equal(await phone.page.getByRole("button", { name: "Replay all failed" }).count(), 0);
+      // Alerts read-only: where they go and the open one, no form.
+      await phone.page.getByRole("list", { name: "Open alerts" }).waitFor();
+      await phone.page.getByText("ops@brightnest.example").waitFor();
+      assert.equal(await phone.page.getByRole("button", { name: "Save alert settings" }).count(), 0);
+      assert.equal(await phone.page.getByRole("button", { name: "Resolve" }).count(), 0);
       const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 1, `no horizontal scroll at 390 px (${overflow} px)`);
       await cleanText(phone.page);
@@ -52,7 +107,81 @@ export async function integrationsScenarios(options: SuiteOptions): Promise<{ pa
     });
     await phone.context.close();
   }
+
+  const desk = await session(WIDTHS.desktop);
+  await step("an admin connects QuickBooks Online from the page (consent at the fake, callback, status shows QBO)", async () => {
+    await signIn(desk.page, admin.email, admin.password);
+    await disconnectAll(desk.page);
+    await desk.page.goto("/integrations");
+    await desk.page.getByRole("button", { name: "Connect QuickBooks Online" }).click();
+    await desk.page.waitForURL(/\/integrations\?connected=erc_/);
+    await desk.page.getByText(/^QuickBooks Online · /).waitFor();
+    await settled(desk.page);
+    await desk.page.getByTestId("integration-status").getByText("Connected").waitFor();
+    await desk.page.getByText("QuickBooks Online calls").waitFor();
+    await cleanText(desk.page);
+  });
+
+  await step("an admin connects NetSuite from the page with client credentials (status shows NetSuite)", async () => {
+    await disconnectAll(desk.page);
+    await desk.page.goto("/integrations");
+    const form = desk.page.getByRole("form", { name: "Connect NetSuite" });
+    await form.getByLabel("Account id").fill(FAKE_NETSUITE_CREDENTIALS.accountId);
+    await form.getByLabel("Client id").fill(FAKE_NETSUITE_CREDENTIALS.clientId);
+    await form.getByLabel("Certificate id").fill(FAKE_NETSUITE_CREDENTIALS.certificateId);
+    await form.getByRole("button", { name: "Connect NetSuite" }).click();
+    await desk.page.getByText(`NetSuite · NetSuite ${FAKE_NETSUITE_CREDENTIALS.accountId}`).waitFor();
+    await settled(desk.page);
+    await desk.page.getByTestId("integration-status").getByText("Connected").waitFor();
+    await cleanText(desk.page);
+    await shoot(desk.page, "integrations-netsuite", "desktop");
+  });
+
+  const netsuite = options.fakes?.NETSUITE_BASE_URL;
+  if (netsuite) {
+    await step("NetSuite later refusing our credentials (401 invalid_client) shows Reconnect required with what to do; reconnecting from the page clears it", async () => {
+      const control = (path: string, body: unknown = {}) => fetch(`${netsuite}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const [integration] = (await apiCall<{ data: Array<{ id: string; status: string }> }>(desk.page, "GET", "/v1/integrations")).body.data.filter((i) => i.status === "connected");
+      assert.ok(integration, "the NetSuite connection");
+      await control("/_fake/revoke");
+      // Any invoice issued now goes to NetSuite, whose token endpoint now refuses the assertion.
+      const branch = (await apiCall<{ data: Array<{ id: string; code: string; currency: string }> }>(desk.page, "GET", "/v1/branches?limit=50")).body.data.find((b) => b.code === "MAD1")!;
+      const customer = (await apiCall<{ data: Array<{ id: string }> }>(desk.page, "GET", "/v1/customers?limit=1")).body.data[0]!;
+      const draft = await apiCall<{ id: string }>(desk.page, "POST", "/v1/invoices", { customerId: customer.id, branchId: branch.id, currency: branch.currency, lines: [{ description: "Sent after the integration was disabled", quantity: 1, unitPrice: 3000 }] });
+      assert.equal((await apiCall(desk.page, "POST", `/v1/invoices/${draft.body.id}/issue`)).status, 200);
+      const started = Date.now();
+      for (;;) {
+        const got = await apiCall<{ status: string }>(desk.page, "GET", `/v1/integrations/${integration.id}`);
+        if (got.body.status === "reconnect_required") break;
+        assert.ok(Date.now() - started < 90_000, `the connection flips to reconnect_required (still ${got.body.status})`);
+        await desk.page.waitForTimeout(1000);
+      }
+      await desk.page.goto("/integrations");
+      const card = desk.page.getByRole("region", { name: "Reconnect required" }).or(desk.page.locator(".card-bad")).first();
+      await card.getByText("NetSuite refused Ledgerline's credentials.").waitFor();
+      await card.getByText(/Manage Integrations\), then reconnect under Integrations/).waitFor();
+      await settled(desk.page);
+      await cleanText(desk.page);
+      await shoot(desk.page, "integrations-reconnect", "desktop");
+      // Re-enabled in NetSuite; the admin reconnects the same connection from the card.
+      await control("/_fake/certificate");
+      const form = card.getByRole("form", { name: "Connect NetSuite" });
+      await form.getByLabel("Account id").fill(FAKE_NETSUITE_CREDENTIALS.accountId);
+      await form.getByLabel("Client id").fill(FAKE_NETSUITE_CREDENTIALS.clientId);
+      await form.getByLabel("Certificate id").fill(FAKE_NETSUITE_CREDENTIALS.certificateId);
+      await form.getByRole("button", { name: "Reconnect NetSuite" }).click();
+      await desk.page.locator(".card-bad").waitFor({ state: "detached" });
+      await desk.page.getByTestId("integration-status").getByText("Connected").waitFor();
+      assert.equal((await apiCall<{ id: string; status: string }>(desk.page, "GET", `/v1/integrations/${integration.id}`)).body.status, "connected");
+    });
+  }
+  await desk.context.close();
   return counts;
+
+  async function disconnectAll(p: typeof page) {
+    const existing = await apiCall<{ data: Array<{ id: string; status: string }> }>(p, "GET", "/v1/integrations");
+    for (const i of existing.body.data.filter((x) => x.status !== "disconnected")) await apiCall(p, "POST", `/v1/integrations/${i.id}/disconnect`, {});
+  }
 }
 
 declare const document: { documentElement: { scrollWidth: number; clientWidth: number } };

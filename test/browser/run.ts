@@ -84,7 +84,8 @@ const baseUrl = `http://127.0.0.1:${port}`;
 // The local fakes of outside providers (Xero, ...), as npm start runs them, so pages that call out reach them.
 const fakes = await startAllFakes();
 const fakeVars = Object.entries(fakes.vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
-const dev = spawn(wrangler, ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", STATE, "--log-level", "error", ...fakeVars], {
+// --test-scheduled: a suite can fire a cron as the npm start ticker does (the Integrations suite fires the per-minute alert check).
+const dev = spawn(wrangler, ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", STATE, "--log-level", "error", "--test-scheduled", ...fakeVars], {
   detached: true, // setsid: wrangler's node and workerd children share this process group
   stdio: ["ignore", "ignore", "pipe"],
   env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false" },
@@ -122,7 +123,7 @@ try {
     const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
     for (const suite of suites.filter((s) => !only || s.name === only)) {
       console.error(`[browser] suite ${suite.name}`);
-      const r = await suite.run({ browser, baseUrl, credentials, outDir: "test-results", deadLetterId });
+      const r = await suite.run({ browser, baseUrl, credentials, outDir: "test-results", deadLetterId, fakes: fakes.vars });
       passed += r.passed;
       failed += r.failed;
     }

@@ -11,6 +11,7 @@ import { useAction } from "../lib/use-action.ts";
 import { Card, InstantText, PageHeader, Stat } from "../ui/bits.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { type Column, DataTable } from "../ui/table.tsx";
+import { AlertsPanel } from "./integrations/alerts.tsx";
 import { ConflictReview } from "./integrations/conflicts.tsx";
 import { Mappings } from "./integrations/mappings.tsx";
 import { NetSuiteConnect } from "./integrations/netsuite-connect.tsx";
@@ -41,7 +42,7 @@ export function Integrations() {
       ) : !current || current.status === "pending" ? (
         <ConnectCard admin={admin} pending={current} onConnected={list.reload} />
       ) : (
-        <Connection integration={current} admin={admin} />
+        <Connection integration={current} admin={admin} onReconnected={list.reload} />
       )}
     </>
   );
@@ -86,7 +87,7 @@ function ConnectCard({ admin, pending, onConnected }: { admin: boolean; pending:
   );
 }
 
-function Connection({ integration, admin }: { integration: Integration; admin: boolean }) {
+function Connection({ integration, admin, onReconnected }: { integration: Integration; admin: boolean; onReconnected: () => void }) {
   const id = integration.id;
   const name = providerName(integration.provider);
   const status = useApi((signal) => ok(api.GET("/v1/integrations/{id}/status", { params: { path: { id } }, signal })), [id]);
@@ -128,6 +129,14 @@ function Connection({ integration, admin }: { integration: Integration; admin: b
     <>
       {flash && <p className="flash" role="status">{flash}</p>}
       {replay.generalError && <p className="error-text" role="alert">{replay.generalError}</p>}
+      {(integration.status === "reconnect_required" || status.data?.status === "reconnect_required") && (
+        <ReconnectCard integration={integration} name={name} admin={admin} refusal={status.data?.lastErrors.find((e) => e.errorClass === "reconnect_required")}
+          onReconnected={() => {
+            onReconnected();
+            refresh();
+          }}
+        />
+      )}
       <Card title={`${name} · ${integration.organisation ?? "organisation"}`} actions={<button type="button" className="btn btn-sm" onClick={refresh}>Refresh</button>}>
         {status.error ? <ErrorState error={status.error} onRetry={status.reload} /> : !status.data ? <Loading rows={2} label="Loading sync status" /> : <StatusStats s={status.data} name={name} />}
       </Card>
@@ -151,10 +160,46 @@ function Connection({ integration, admin }: { integration: Integration; admin: b
           conflicts.data.data.map((c) => <ConflictReview key={c.id} integrationId={id} conflict={c} canResolve={admin} onResolved={refresh} providerName={name} />)
         )}
       </Card>
+      <Card title="Alerts">
+        {status.error ? <ErrorState error={status.error} onRetry={status.reload} /> : !status.data ? <Loading rows={2} label="Loading alerts" /> : <AlertsPanel integrationId={id} alerts={status.data.alerts} canEdit={admin} onSaved={status.reload} />}
+      </Card>
       <Card title="Mappings">
         {mappings.error ? <ErrorState error={mappings.error} onRetry={mappings.reload} /> : !mappings.data ? <Loading rows={3} label="Loading mappings" /> : <Mappings integrationId={id} mappings={mappings.data.data} canEdit={admin} onSaved={refresh} providerName={name} />}
       </Card>
     </>
+  );
+}
+
+/** The ERP refused our credentials: nothing is sent until an administrator reconnects. */
+function ReconnectCard({ integration, name, admin, refusal, onReconnected }: { integration: Integration; name: string; admin: boolean; refusal: LastError | undefined; onReconnected: () => void }) {
+  const action = useAction();
+  const reauthorize = () =>
+    action.run(async () => {
+      const started = await ok(api.POST("/v1/integrations", { body: { provider: integration.provider } }));
+      if (started.authorizeUrl) location.assign(started.authorizeUrl);
+    });
+  return (
+    <Card title="Reconnect required" className="card-bad">
+      <p role="alert">
+        <strong>{name} refused Ledgerline's credentials.</strong> Nothing is sent to {name} until the connection is made again; then replay the records that failed (below).
+      </p>
+      {refusal?.message && <p className="small">{name} said: {refusal.message}</p>}
+      <p className="small">What to do: {refusal?.fix ?? `Reconnect ${name} below.`}</p>
+      {admin ? (
+        integration.provider === "netsuite" ? (
+          <NetSuiteConnect onConnected={onReconnected} submitLabel="Reconnect NetSuite" />
+        ) : (
+          <p>
+            <button type="button" className="btn" onClick={reauthorize} disabled={action.busy}>
+              {action.busy ? `Opening ${name}…` : `Reconnect ${name}`}
+            </button>{" "}
+            {action.generalError && <span className="error-text small">{action.generalError}</span>}
+          </p>
+        )
+      ) : (
+        <p className="muted small">An administrator can reconnect it.</p>
+      )}
+    </Card>
   );
 }
 

@@ -6,7 +6,7 @@ import { useState } from "react";
 import { api, ok } from "../../api/client.ts";
 import { useAction } from "../../lib/use-action.ts";
 
-export function NetSuiteConnect({ onConnected }: { onConnected: () => void }) {
+export function NetSuiteConnect({ onConnected, submitLabel = "Connect NetSuite" }: { onConnected: () => void; submitLabel?: string }) {
   const [accountId, setAccountId] = useState("");
   const [clientId, setClientId] = useState("");
   const [certificateId, setCertificateId] = useState("");
@@ -35,7 +35,7 @@ export function NetSuiteConnect({ onConnected }: { onConnected: () => void }) {
       {field("Client id", clientId, setClientId, "clientId", "from the integration record")}
       {field("Certificate id", certificateId, setCertificateId, "certificateId", "from M2M Setup")}
       <button type="submit" className="btn" disabled={action.busy}>
-        {action.busy ? "Connecting NetSuite…" : "Connect NetSuite"}
+        {action.busy ? "Connecting NetSuite…" : submitLabel}
       </button>
       {action.generalError && <span className="error-text small">{action.generalError}</span>}
     </form>
