@@ -167,6 +167,27 @@ describe("syncing to NetSuite", () => {
   });
 });
 
+describe("credit-note allocations (erpflow2)", () => {
+  it("applies the credit memo to its invoice only after both are in NetSuite (apply sublist), once", async () => {
+    const invoice = await issueInvoice([{ description: "Deep clean", quantity: 1, unitPrice: 3000, serviceTypeId: A.cleaning }]); // 36.30
+    const cn = await callJson("POST", "/v1/credit-notes", { key: admin, body: { invoiceId: invoice.id, reason: "late", lines: [{ description: "Late arrival", quantity: 1, unitPrice: 1000 }] } }); // 12.10
+    expect(cn.status).toBe(201);
+    await deliverEvents();
+    const allocation = (await records()).find((r: any) => r.entity_id === cn.body.id && r.operation === "allocate");
+    await run("erp-sync", [{ franchiseId: A.franchiseId, connectionId, recordId: allocation.id }]);
+    expect((await records()).find((r: any) => r.id === allocation.id)).toMatchObject({ state: "pending", attempts: 0, last_error_class: "blocked_dependency" });
+    await drain();
+    await deliverEvents();
+    await drain();
+    const ns = await fake("/_fake/state");
+    const memo = ns.creditMemos.find((m: any) => m.externalId === cn.body.id);
+    const remote = ns.invoices.find((i: any) => i.externalId === invoice.id);
+    expect(memo.apply.items).toEqual([{ doc: { id: remote.id, refName: remote.tranId }, apply: true, amount: 12.1 }]);
+    expect([remote.amountPaid, remote.amountCredited, remote.amountRemaining]).toEqual([0, 12.1, 24.2]);
+    expect((await records()).find((r: any) => r.id === allocation.id)).toMatchObject({ state: "synced", remote_id: memo.id });
+  });
+});
+
 describe("faults", () => {
   it("20 % 5xx, a concurrency storm in a pool shared with other integrations, a token expiring mid-batch, commit-then-fail and redelivery: every invoice once, to the cent", async () => {
     const issued = [];

@@ -170,6 +170,30 @@ describe("credit notes", () => {
     expect(cents(qbo.creditMemos[0].TotalAmt)).toBe(cn.body.total);
     expect((await records()).find((r: any) => r.entity_type === "credit_note").state).toBe("synced");
   });
+
+  it("allocates the credit note to its invoice only after both are in QBO: a zero Payment linking the CreditMemo to the Invoice, once (erpflow2)", async () => {
+    const invoice = await issueInvoice([{ description: "Hedge trim", quantity: 1, unitPrice: 4000, serviceTypeId: A.cleaning }]); // 48.40
+    const cn = await callJson("POST", "/v1/credit-notes", { key: admin, body: { invoiceId: invoice.id, reason: "short visit", lines: [{ description: "Short visit", quantity: 1, unitPrice: 1000 }] } }); // 12.10
+    expect(cn.status).toBe(201);
+    await deliverEvents();
+    const allocation = (await records()).find((r: any) => r.entity_id === cn.body.id && r.operation === "allocate");
+    expect(JSON.parse(allocation.payload)).toMatchObject({ invoiceId: invoice.id, amount: 1_210 });
+    // Sent before either document is in QBO: it waits, and nothing reaches QBO for it.
+    await run("erp-sync", [{ franchiseId: A.franchiseId, connectionId, recordId: allocation.id }]);
+    expect((await records()).find((r: any) => r.id === allocation.id)).toMatchObject({ state: "pending", attempts: 0, last_error_class: "blocked_dependency" });
+    await drain();
+    await deliverEvents(); // redelivered: nothing new
+    await drain();
+    const qbo = await fake("/_fake/state");
+    const memo = qbo.creditMemos.find((m: any) => m.DocNumber === cn.body.number);
+    const remote = qbo.invoices.find((i: any) => i.DocNumber === invoice.number);
+    const links = qbo.payments.filter((p: any) => p.PrivateNote === `Ledgerline ${cn.body.id}:${invoice.id}`);
+    expect(links).toHaveLength(1);
+    expect(links[0]).toMatchObject({ TotalAmt: 0, Line: [{ Amount: 12.1, LinkedTxn: [{ TxnId: remote.Id, TxnType: "Invoice" }] }, { Amount: 12.1, LinkedTxn: [{ TxnId: memo.Id, TxnType: "CreditMemo" }] }] });
+    expect([remote.Balance, memo.RemainingCredit]).toEqual([36.3, 0]);
+    expect(qbo.contractViolations).toEqual([]);
+    expect((await records()).find((r: any) => r.id === allocation.id)).toMatchObject({ state: "synced", remote_id: links[0].Id });
+  });
 });
 
 describe("faults", () => {
@@ -195,7 +219,7 @@ describe("faults", () => {
     const requests = (await fake("/_fake/requests")).requests;
     const creates = requests.filter((r: any) => r.method === "POST" && /\/(invoice|creditmemo|payment|customer)\?/.test(r.path));
     expect(creates.length).toBeGreaterThan(35);
-    expect(creates.filter((r: any) => !/^ll-(inv|crm|pay|void|cus)-[a-z]+_[0-9a-z]+-[0-9a-f]{8}$/.test(r.requestId ?? ""))).toEqual([]);
+    expect(creates.filter((r: any) => !/^ll-(inv|crm|pay|void|cus|alc)-[a-z]+_[0-9a-z]+-[0-9a-f]{8}$/.test(r.requestId ?? ""))).toEqual([]);
     expect(requests.some((r: any) => r.path.includes("/query?") && (new URLSearchParams(r.path.split("?")[1]).get("query") ?? "").includes("DocNumber in ("))).toBe(true);
     expect(qbo.contractViolations).toEqual([]);
     const numbers = qbo.invoices.map((i: any) => i.DocNumber);
@@ -205,9 +229,10 @@ describe("faults", () => {
       expect(remote).toHaveLength(1);
       expect(cents(remote[0].TotalAmt)).toBe(inv.total);
     }
-    // Five new payments plus the earlier one: each exactly once.
-    expect(qbo.payments).toHaveLength(6);
-    expect(new Set(qbo.payments.map((p: any) => p.PrivateNote)).size).toBe(6);
+    // Five new payments plus the earlier one: each exactly once (credit-memo applications, zero payments, are the credit notes tests').
+    const money = qbo.payments.filter((p: any) => p.TotalAmt !== 0);
+    expect(money).toHaveLength(6);
+    expect(new Set(money.map((p: any) => p.PrivateNote)).size).toBe(6);
     expect(qbo.customers).toHaveLength(1);
     expect((await records()).every((r: any) => r.state === "synced")).toBe(true);
   });
