@@ -256,8 +256,24 @@ export function createNetSuiteFake(baseUrl: string, initial: Partial<NetSuiteFak
     // N5: NetSuite's answer to a total it cannot accept (e.g. a missing tax mapping made negative).
     if (total < 0) throw new Refused(userError("The total can not be negative"));
     const paid = previous ? cents(previous.amountPaid) : 0;
+    const credited = previous ? cents(previous.amountCredited ?? 0) : 0;
     if (previous?.voided) throw new Refused(userError("Error while accessing a resource. You cannot edit a voided transaction."));
-    if (previous && paid > total) throw new Refused(userError("The total can not be less than the amount already paid."));
+    if (previous && paid + credited > total) throw new Refused(userError("The total can not be less than the amount already paid."));
+    // [U] A credit memo's `apply` sublist, keyed by doc like customerpayment's: what it settles on each invoice.
+    const applied =
+      type === "creditmemo"
+        ? ((body.apply?.items ?? []) as Json[]).map((a, i) => {
+            const doc = records.invoice.get(ref(a.doc) ?? "");
+            if (!doc) throw new Refused(invalidValue(`Invalid doc reference key ${ref(a.doc) ?? "(none)"}.`, `apply.items[${i}].doc`));
+            if (doc.voided) throw new Refused(userError("You cannot apply a credit to a voided transaction.", `apply.items[${i}].doc`));
+            if (ref(doc.entity) !== entity.id) throw new Refused(invalidValue("The credit memo and the invoice must be for the same customer.", `apply.items[${i}].doc`));
+            const already = previous ? ((previous.apply?.items ?? []) as Json[]).filter((p) => p.doc.id === doc.id).reduce((sum, p) => sum + cents(p.amount), 0) : 0;
+            if (!(cents(a.amount) > 0) || cents(a.amount) > cents(doc.amountRemaining) + already) throw new Refused(userError(`The amount applied (${a.amount}) exceeds the amount due on ${doc.tranId} (${dec(cents(doc.amountRemaining) + already)}).`, `apply.items[${i}].amount`));
+            return { doc: { id: doc.id, refName: doc.tranId }, apply: true, amount: dec(cents(a.amount)) };
+          })
+        : [];
+    const appliedTotal = applied.reduce((sum, a) => sum + cents(a.amount), 0);
+    if (appliedTotal > total) throw new Refused(userError("The total applied exceeds the amount of the credit memo.", "apply"));
     return {
       ...body,
       id,
@@ -268,19 +284,21 @@ export function createNetSuiteFake(baseUrl: string, initial: Partial<NetSuiteFak
       subtotal: dec(subtotal),
       taxTotal: dec(tax),
       total: dec(total),
-      ...(type === "invoice" ? { amountPaid: dec(paid), amountRemaining: dec(total - paid), status: total - paid === 0 && total > 0 ? { id: "B", refName: "Paid In Full" } : { id: "A", refName: "Open" } } : { status: { id: "A", refName: "Open" } }),
+      ...(type === "invoice"
+        ? { amountPaid: dec(paid), amountCredited: dec(credited), amountRemaining: dec(total - paid - credited), status: total - paid - credited === 0 && total > 0 ? { id: "B", refName: "Paid In Full" } : { id: "A", refName: "Open" } }
+        : { apply: { items: applied }, amountApplied: dec(appliedTotal), amountUnapplied: dec(total - appliedTotal), status: { id: "A", refName: "Open" } }),
       voided: false,
     };
   }
 
-  function applyPayment(payment: Json, sign: 1 | -1) {
+  function applyPayment(payment: Json, sign: 1 | -1, field: "amountPaid" | "amountCredited" = "amountPaid") {
     for (const a of (payment.apply?.items ?? []) as Json[]) {
       const doc = records.invoice.get(a.doc.id);
       if (!doc) continue;
-      const paid = cents(doc.amountPaid) + sign * cents(a.amount);
-      doc.amountPaid = dec(paid);
-      doc.amountRemaining = dec(cents(doc.total) - paid);
-      doc.status = cents(doc.total) - paid === 0 ? { id: "B", refName: "Paid In Full" } : { id: "A", refName: "Open" };
+      doc[field] = dec(cents(doc[field] ?? 0) + sign * cents(a.amount));
+      const remaining = cents(doc.total) - cents(doc.amountPaid) - cents(doc.amountCredited ?? 0);
+      doc.amountRemaining = dec(remaining);
+      doc.status = remaining === 0 ? { id: "B", refName: "Paid In Full" } : { id: "A", refName: "Open" };
       touch(doc);
     }
   }
@@ -291,12 +309,14 @@ export function createNetSuiteFake(baseUrl: string, initial: Partial<NetSuiteFak
     const id = existingId ?? String(nextId++);
     const record = materialize(type, body, id, previous);
     if (type === "customerpayment" && previous) applyPayment(previous, -1);
+    if (type === "creditmemo" && previous) applyPayment(previous, -1, "amountCredited");
     if (previous) counters.upsertsReplaced++;
     else counters.upsertsCreated++;
     touch(record);
     records[type].set(id, record);
     if (record.externalId) byExternalId[type].set(String(record.externalId), id);
     if (type === "customerpayment") applyPayment(record, 1);
+    if (type === "creditmemo") applyPayment(record, 1, "amountCredited");
     return id;
   }
 

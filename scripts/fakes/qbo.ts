@@ -295,8 +295,20 @@ export function createQboFake(baseUrl: string, initial: Partial<QboFakeConfig> =
     const lines = Array.isArray(input.Line) ? (input.Line as Json[]) : [];
     let applied = 0;
     const targets: Array<{ invoice: Json; amount: number }> = [];
+    const credits: Array<{ memo: Json; amount: number }> = [];
     for (const l of lines) {
       const linked = ((l.LinkedTxn as Json[] | undefined) ?? [])[0];
+      if (linked?.TxnType === "CreditMemo") {
+        // A credit memo applied through the payment (Intuit's pattern): it pays the invoice lines, not money received.
+        const memo = store.CreditMemo.get(String(linked.TxnId));
+        if (!memo || memo.status === "Deleted") return invalidReference("LinkedTxn", linked.TxnId);
+        if (ref(memo.CustomerRef) !== ref(input.CustomerRef)) return businessError("The credit memo belongs to a different customer than the payment.", "Line.LinkedTxn");
+        const amount = cents(l.Amount);
+        if (!(amount > 0) || amount > cents(memo.RemainingCredit)) return businessError(`The amount ${l.Amount} applied from the credit memo is more than its remaining credit ${memo.RemainingCredit}.`, "Line.Amount");
+        applied -= amount;
+        credits.push({ memo, amount });
+        continue;
+      }
       const invoice = linked?.TxnType === "Invoice" ? store.Invoice.get(String(linked.TxnId)) : undefined;
       if (!invoice) return invalidReference("LinkedTxn", linked?.TxnId);
       if (ref(invoice.CustomerRef) !== ref(input.CustomerRef)) return businessError("The invoice belongs to a different customer than the payment.", "Line.LinkedTxn");
@@ -307,6 +319,7 @@ export function createQboFake(baseUrl: string, initial: Partial<QboFakeConfig> =
     }
     if (applied !== cents(input.TotalAmt)) return businessError("The payment's TotalAmt does not equal the amounts applied to its lines (unapplied payments are not supported by this fake).", "TotalAmt");
     for (const { invoice, amount } of targets) Object.assign(invoice, { Balance: dec(cents(invoice.Balance) - amount), SyncToken: String(Number(invoice.SyncToken) + 1), MetaData: meta(invoice.MetaData as Json) });
+    for (const { memo, amount } of credits) Object.assign(memo, { RemainingCredit: dec(cents(memo.RemainingCredit) - amount), SyncToken: String(Number(memo.SyncToken) + 1), MetaData: meta(memo.MetaData as Json) });
     const id = String(nextId++);
     const payment: Json = { ...input, Id: id, SyncToken: "0", domain: "QBO", MetaData: meta(), UnappliedAmt: 0 };
     store.Payment.set(id, payment);

@@ -23,6 +23,7 @@ export function componentFor(method: string, path: string): string | null {
   const p = path.replace(/^\/api\.xro\/2\.0/, "").split("?")[0]!;
   if (/^\/Invoices(\/[0-9a-f-]{36})?$/.test(p)) return "Invoices";
   if (p === "/CreditNotes") return "CreditNotes";
+  if (/^\/CreditNotes\/[0-9a-f-]{36}\/Allocations$/.test(p)) return "Allocations";
   if (p === "/Payments") return "Payments";
   if (p === "/Contacts") return "Contacts";
   return null;

@@ -360,13 +360,40 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
     };
     payments.set(id, payment);
     const paid = cents(invoice.AmountPaid) + amount;
+    const due = cents(invoice.Total) - paid - cents(invoice.AmountCredited ?? 0);
     Object.assign(invoice, {
       AmountPaid: dec(paid),
-      AmountDue: dec(cents(invoice.Total) - paid),
-      Status: paid >= cents(invoice.Total) ? "PAID" : "AUTHORISED",
+      AmountDue: dec(due),
+      Status: due <= 0 ? "PAID" : "AUTHORISED",
       UpdatedDateUTC: xeroDate(now()),
     });
     return { ...payment, HasErrors: false };
+  }
+
+  /** A credit note applied to an invoice: at most what the note has left and what the invoice still owes. */
+  function allocate(creditNoteId: string, input: Json): Json {
+    const note = creditNotes.get(creditNoteId);
+    const invoice = invoices.get(String((input.Invoice as Json | undefined)?.InvoiceID ?? ""));
+    const errors: Json[] = [];
+    if (!note) errors.push({ Message: "Credit note could not be found" });
+    else if (note.Status !== "AUTHORISED") errors.push({ Message: "Credit note must be authorised before it can be allocated" });
+    if (!invoice) errors.push({ Message: "Invoice could not be found" });
+    else if (invoice.Status !== "AUTHORISED") errors.push({ Message: "Invoice must be authorised and not fully paid to be allocated" });
+    if (note && invoice && note.CurrencyCode !== invoice.CurrencyCode) errors.push({ Message: "The currency of the credit note and the invoice must match" });
+    if (note && invoice && (note.Contact as Json | undefined)?.ContactID !== (invoice.Contact as Json | undefined)?.ContactID)
+      errors.push({ Message: "The credit note and the invoice must be for the same contact" });
+    const amount = cents(input.Amount);
+    if (!(amount > 0)) errors.push({ Message: "Amount must be greater than zero" });
+    if (note && amount > cents(note.RemainingCredit ?? note.Total)) errors.push({ Message: "The amount allocated exceeds the remaining credit on the credit note" });
+    if (invoice && amount > cents(invoice.AmountDue)) errors.push({ Message: "The amount allocated exceeds the amount due on the invoice" });
+    if (errors.length > 0 || !note || !invoice) return { ...input, HasErrors: true, ValidationErrors: errors };
+    const allocation: Json = { AllocationID: randomUUID(), Amount: dec(amount), Date: input.Date, Invoice: { InvoiceID: invoice.InvoiceID, InvoiceNumber: invoice.InvoiceNumber } };
+    const remaining = cents(note.RemainingCredit ?? note.Total) - amount;
+    Object.assign(note, { RemainingCredit: dec(remaining), Status: remaining === 0 ? "PAID" : note.Status, Allocations: [...((note.Allocations as Json[] | undefined) ?? []), allocation], UpdatedDateUTC: xeroDate(now()) });
+    const credited = cents(invoice.AmountCredited ?? 0) + amount;
+    const due = cents(invoice.Total) - cents(invoice.AmountPaid ?? 0) - credited;
+    Object.assign(invoice, { AmountCredited: dec(credited), AmountDue: dec(due), Status: due <= 0 ? "PAID" : invoice.Status, UpdatedDateUTC: xeroDate(now()) });
+    return { ...allocation, CreditNote: { CreditNoteID: note.CreditNoteID }, HasErrors: false };
   }
 
   function upsertContact(input: Json): Json {
@@ -450,6 +477,14 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
     if (path === "/CreditNotes" && m === "GET")
       return listed(request, url, "CreditNotes", filterByNumbers(url, "CreditNoteNumber", modifiedSince(request, creditNotes.values())));
     if (path === "/CreditNotes" && (m === "POST" || m === "PUT")) return batch(request, url, "CreditNotes", (i) => upsertInvoice(i, "credit"));
+    const note = /^\/CreditNotes\/([0-9a-f-]{36})(\/Allocations)?$/.exec(path);
+    if (note && !note[2] && m === "GET")
+      return creditNotes.has(note[1]!) ? json(200, { CreditNotes: [creditNotes.get(note[1]!)] }) : json(404, { Title: "Not Found", Status: 404 });
+    if (note && note[2] && (m === "PUT" || m === "POST")) {
+      const body = (await request.json().catch(() => ({}))) as Json;
+      const results = ((body.Allocations as Json[] | undefined) ?? []).map((a) => allocate(note[1]!, a));
+      return results.some((r) => r.HasErrors) ? validation(results.filter((r) => r.HasErrors)) : json(200, { Id: randomUUID(), Status: "OK", ProviderName: "Ledgerline", DateTimeUTC: xeroDate(now()), Allocations: results });
+    }
     if (path === "/Payments" && m === "GET") return listed(request, url, "Payments", modifiedSince(request, payments.values()));
     if (path === "/Payments" && (m === "POST" || m === "PUT")) return batch(request, url, "Payments", createPayment);
     void tenantId;

@@ -323,3 +323,82 @@ describe("sync alerts", () => {
     expect(await hooks()).toHaveLength(1);
   });
 });
+
+describe("credit-note allocations (erpflow2)", () => {
+  it("waits for both documents, then allocates the part of the credit note that settled the invoice, once (redelivery included)", async () => {
+    const draft = await createDraft(customerId, { lines: [{ description: "Visit", quantity: 1, unitPrice: 10_000, serviceTypeId: A.cleaning }] });
+    expect((await callJson("POST", `/v1/invoices/${draft.id}/issue`)).status).toBe(200); // 121.00
+    expect((await callJson("POST", "/v1/payments", { body: { customerId, currency: "EUR", amount: 10_000, allocations: [{ invoiceId: draft.id, amount: 10_000 }] } })).status).toBe(201);
+    // 60.50 credited while 21.00 is open: 21.00 settles the invoice, 39.50 becomes customer credit.
+    const cn = await callJson("POST", "/v1/credit-notes", { key: admin, body: { invoiceId: draft.id, reason: "goodwill", lines: [{ description: "Goodwill", quantity: 1, unitPrice: 5_000 }] } });
+    expect(cn.status).toBe(201);
+    expect(await localInvoice(draft.id)).toMatchObject({ status: "paid", amount_paid: 10_000, amount_credited: 2_100 });
+    await deliverEvents();
+    const allocation = await env.DB.prepare("SELECT * FROM erp_sync_records WHERE entity_id = ? AND operation = 'allocate'").bind(cn.body.id).first<any>();
+    expect(JSON.parse(allocation.payload)).toMatchObject({ invoiceId: draft.id, amount: 2_100, currency: "EUR" });
+    // Ordering: sent first, before its credit note and invoice are in Xero, the allocation waits (no call, no attempt).
+    const seen = (await fake("/_fake/requests")).requests.length;
+    await run("erp-sync", [{ franchiseId: A.franchiseId, connectionId, recordId: allocation.id }]);
+    const waiting = await env.DB.prepare("SELECT state, attempts, last_error_class FROM erp_sync_records WHERE id = ?").bind(allocation.id).first<any>();
+    expect(waiting).toMatchObject({ state: "pending", attempts: 0, last_error_class: "blocked_dependency" });
+    expect((await fake("/_fake/requests")).requests.slice(seen).filter((r: any) => r.path.includes("/Allocations"))).toEqual([]);
+    await drain();
+    const records = await callJson("GET", `/v1/integrations/${connectionId}/records?limit=200`);
+    expect(records.status).toBe(200);
+    expect(records.body.data.find((r: any) => r.id === allocation.id)).toMatchObject({ operation: "allocate", entityType: "credit_note", state: "synced" });
+    const state = await fake("/_fake/state");
+    const note = state.creditNotes.find((c: any) => c.CreditNoteNumber === cn.body.number);
+    expect(note.Allocations).toHaveLength(1);
+    expect(note.Allocations[0]).toMatchObject({ Amount: 21, Invoice: { InvoiceID: expect.any(String) } });
+    expect(note.RemainingCredit).toBe(39.5);
+    const invoiceInXero = state.invoices.find((i: any) => i.InvoiceID === note.Allocations[0].Invoice.InvoiceID);
+    expect(invoiceInXero).toMatchObject({ InvoiceNumber: (await callJson("GET", `/v1/invoices/${draft.id}`)).body.number, AmountDue: 0, AmountCredited: 21, Status: "PAID" });
+    // Every body sent validates against Xero's OpenAPI document (the fake checks each one).
+    expect(state.contractViolations).toEqual([]);
+    // A redelivered credit_note.issued adds nothing, and Xero still holds one allocation.
+    const event = await env.DB.prepare("SELECT * FROM outbox_events WHERE aggregate_id = ? AND type = 'credit_note.issued'").bind(cn.body.id).first<OutboxRow>();
+    await run("domain-events", [envelopeOf(event!)]);
+    await drain();
+    expect((await fake("/_fake/state")).creditNotes.find((c: any) => c.CreditNoteNumber === cn.body.number).Allocations).toHaveLength(1);
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM erp_sync_records WHERE entity_id = ?").bind(cn.body.id).first<{ n: number }>())!.n).toBe(2);
+  });
+
+  it("a credit note wholly beyond a paid invoice is customer credit: no allocation is synced", async () => {
+    const invoice = await issueSynced(1_000); // 12.10
+    expect((await callJson("POST", "/v1/payments", { body: { customerId, currency: "EUR", amount: 1_210, allocations: [{ invoiceId: invoice.id, amount: 1_210 }] } })).status).toBe(201);
+    const cn = await callJson("POST", "/v1/credit-notes", { key: admin, body: { invoiceId: invoice.id, reason: "refund later", lines: [{ description: "Goodwill", quantity: 1, unitPrice: 500 }] } });
+    expect(cn.status).toBe(201);
+    await deliverEvents();
+    await drain();
+    const rows = (await env.DB.prepare("SELECT operation, state FROM erp_sync_records WHERE entity_id = ?").bind(cn.body.id).all<any>()).results;
+    expect(rows).toEqual([{ operation: "create", state: "synced" }]);
+  });
+
+  it("the database refuses an operation outside create | void | allocate", async () => {
+    await expect(
+      env.DB.prepare("UPDATE erp_sync_records SET operation = 'merge' WHERE franchise_id = ? AND operation = 'allocate'").bind(A.franchiseId).run(),
+    ).rejects.toThrow(/erp_sync_operation_unknown/);
+  });
+});
+
+describe("resolving a conflict as theirs (erpflow2)", () => {
+  it("updates the last synced snapshot, so the same ERP change read again does not reopen the conflict", async () => {
+    const invoice = await issueSynced(6_000);
+    expect((await callJson("POST", "/v1/payments", { body: { customerId, currency: "EUR", amount: 1_000, allocations: [{ invoiceId: invoice.id, amount: 1_000 }] } })).status).toBe(201);
+    await fake("/_fake/edit-invoice", { InvoiceID: invoice.remoteId, changes: { Status: "VOIDED" } });
+    expect((await signedWebhook(invoiceEvent(invoice.remoteId))).status).toBe(200);
+    const open = (await callJson("GET", `/v1/integrations/${connectionId}/conflicts?status=open`)).body.data.filter((c: any) => c.fieldGroup === "status");
+    expect(open).toHaveLength(1);
+    const resolved = await callJson("POST", `/v1/integrations/${connectionId}/conflicts`, { key: admin, body: { conflictId: open[0].id, choices: { status: "theirs" } } });
+    expect(resolved.status).toBe(200);
+    const record = await env.DB.prepare("SELECT state, synced_snapshot FROM erp_sync_records WHERE entity_id = ? AND operation = 'create'").bind(invoice.id).first<any>();
+    expect(record.state).toBe("synced");
+    expect(JSON.parse(record.synced_snapshot)).toMatchObject({ status: "VOIDED", remoteId: invoice.remoteId });
+    // The same change comes back (a duplicate webhook, the poll): nothing new to review.
+    expect((await signedWebhook(invoiceEvent(invoice.remoteId))).status).toBe(200);
+    await poll();
+    const after = (await callJson("GET", `/v1/integrations/${connectionId}/conflicts?status=open`)).body.data.filter((c: any) => c.fieldGroup === "status");
+    expect(after).toEqual([]);
+    expect((await localInvoice(invoice.id))?.status).toBe("partially_paid");
+  });
+});

@@ -5,7 +5,7 @@
 // faults (20 % 5xx, a concurrency-limit storm with the pool shared by other integrations, a
 // token expiring mid-batch, commit-then-fail, redelivery) ending with every record synced exactly
 // once and NetSuite's totals equal to ours to the cent; then SuiteQL polling bringing a payment
-// and a void made in NetSuite back, overlap-safe.
+// and a void made in NetSuite back through the provider-neutral apply step, overlap-safe.
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -167,6 +167,27 @@ describe("syncing to NetSuite", () => {
   });
 });
 
+describe("credit-note allocations (erpflow2)", () => {
+  it("applies the credit memo to its invoice only after both are in NetSuite (apply sublist), once", async () => {
+    const invoice = await issueInvoice([{ description: "Deep clean", quantity: 1, unitPrice: 3000, serviceTypeId: A.cleaning }]); // 36.30
+    const cn = await callJson("POST", "/v1/credit-notes", { key: admin, body: { invoiceId: invoice.id, reason: "late", lines: [{ description: "Late arrival", quantity: 1, unitPrice: 1000 }] } }); // 12.10
+    expect(cn.status).toBe(201);
+    await deliverEvents();
+    const allocation = (await records()).find((r: any) => r.entity_id === cn.body.id && r.operation === "allocate");
+    await run("erp-sync", [{ franchiseId: A.franchiseId, connectionId, recordId: allocation.id }]);
+    expect((await records()).find((r: any) => r.id === allocation.id)).toMatchObject({ state: "pending", attempts: 0, last_error_class: "blocked_dependency" });
+    await drain();
+    await deliverEvents();
+    await drain();
+    const ns = await fake("/_fake/state");
+    const memo = ns.creditMemos.find((m: any) => m.externalId === cn.body.id);
+    const remote = ns.invoices.find((i: any) => i.externalId === invoice.id);
+    expect(memo.apply.items).toEqual([{ doc: { id: remote.id, refName: remote.tranId }, apply: true, amount: 12.1 }]);
+    expect([remote.amountPaid, remote.amountCredited, remote.amountRemaining]).toEqual([0, 12.1, 24.2]);
+    expect((await records()).find((r: any) => r.id === allocation.id)).toMatchObject({ state: "synced", remote_id: memo.id });
+  });
+});
+
 describe("faults", () => {
   it("20 % 5xx, a concurrency storm in a pool shared with other integrations, a token expiring mid-batch, commit-then-fail and redelivery: every invoice once, to the cent", async () => {
     const issued = [];
@@ -289,23 +310,44 @@ describe("inbound: SuiteQL polling on lastmodifieddate", () => {
     expect((await fake("/_fake/state")).payments).toHaveLength(paymentsBefore + 1);
   });
 
-  it("opens one conflict for a void made in NetSuite, also when the change is read again in the same second and after it was decided", async () => {
-    const synced = (await records()).filter((r: any) => r.entity_type === "invoice" && r.operation === "create" && r.state === "synced");
-    const [a, b] = synced.slice(-4);
-    await fake("/_fake/edit", { type: "invoice", id: a.remote_id, void: true });
+  it("applies a void made in NetSuite of an invoice unpaid here once (overlapping polls) through the void use case, and never sends it back", async () => {
+    const target = await env.DB.prepare(
+      "SELECT r.* FROM erp_sync_records r JOIN invoices i ON i.id = r.entity_id WHERE r.franchise_id = ? AND r.entity_type = 'invoice' AND r.operation = 'create' AND r.state = 'synced' AND i.amount_paid = 0 AND i.amount_credited = 0 AND i.status = 'issued' ORDER BY r.id DESC LIMIT 1",
+    ).bind(A.franchiseId).first<any>();
+    await fake("/_fake/edit", { type: "invoice", id: target.remote_id, void: true });
     await poll();
-    await fake("/_fake/edit", { type: "invoice", id: b.remote_id, void: true }); // most likely the same second as a's
+    await poll(); // the overlap reads the same change again: nothing new
+    expect((await callJson("GET", `/v1/invoices/${target.entity_id}`)).body.status).toBe("void");
+    const voided = (await env.DB.prepare("SELECT actor FROM outbox_events WHERE aggregate_id = ? AND type = 'invoice.voided'").bind(target.entity_id).all<any>()).results;
+    expect(voided).toEqual([{ actor: "system:erp-sync" }]);
+    await deliverEvents();
+    expect((await records()).filter((r: any) => r.entity_id === target.entity_id && r.operation === "void")).toEqual([]);
+  });
+
+  it("opens one conflict for a void made in NetSuite of an invoice paid here, also when the change is read again in the same second and after it was decided 'theirs'", async () => {
+    const a = await issueInvoice([{ description: "Paid here A", quantity: 1, unitPrice: 1500, serviceTypeId: A.cleaning }]);
+    const b = await issueInvoice([{ description: "Paid here B", quantity: 1, unitPrice: 1600, serviceTypeId: A.cleaning }]);
+    await deliverEvents();
+    await drain();
+    for (const inv of [a, b]) expect((await callJson("POST", "/v1/payments", { body: { customerId, currency: "EUR", amount: 100, allocations: [{ invoiceId: inv.id, amount: 100 }] } })).status).toBe(201);
+    const recs = await records();
+    const recA = recs.find((r: any) => r.entity_id === a.id && r.operation === "create");
+    const recB = recs.find((r: any) => r.entity_id === b.id && r.operation === "create");
+    await fake("/_fake/edit", { type: "invoice", id: recA.remote_id, void: true });
+    await poll();
+    await fake("/_fake/edit", { type: "invoice", id: recB.remote_id, void: true }); // most likely the same second as a's
     await poll();
     await poll();
     const conflicts = await callJson("GET", `/v1/integrations/${connectionId}/conflicts?status=open`);
-    const mine = conflicts.body.data.filter((c: any) => c.recordId === a.id || c.recordId === b.id);
+    const mine = conflicts.body.data.filter((c: any) => c.recordId === recA.id || c.recordId === recB.id);
     expect(mine).toHaveLength(2);
     expect(mine[0]).toMatchObject({ fieldGroup: "status", ours: { status: "AUTHORISED" }, theirs: { status: "VOIDED" }, base: { status: "AUTHORISED" } });
+    expect((await callJson("GET", `/v1/invoices/${a.id}`)).body.status).toBe("partially_paid");
     const resolved = await callJson("POST", `/v1/integrations/${connectionId}/conflicts`, { key: admin, body: { conflictId: mine[0].id, choices: { status: "theirs" } } });
     expect(resolved.body.status).toBe("resolved");
     await poll();
     const after = await callJson("GET", `/v1/integrations/${connectionId}/conflicts`);
-    expect(after.body.data.filter((c: any) => c.recordId === a.id || c.recordId === b.id)).toHaveLength(2);
+    expect(after.body.data.filter((c: any) => c.recordId === recA.id || c.recordId === recB.id)).toHaveLength(2);
     const [connection] = (await env.DB.prepare("SELECT last_polled_at FROM erp_connections WHERE id = ?").bind(connectionId).all<any>()).results;
     expect(Date.parse(connection.last_polled_at)).toBeGreaterThan(Date.now() - 60_000);
   });

@@ -4,7 +4,9 @@
 // queue consumer and ErpConnection DO, faults (20 % 5xx, an XML 429 storm, token expiry mid-batch,
 // commit-then-fail, timeouts, redelivery) ending with every record synced exactly once and QBO's
 // totals equal to ours to the cent; every body uses only XSD elements; inbound webhooks in both
-// formats trigger CDC and open one conflict for a change made in QBO, however often delivered.
+// formats trigger CDC; changes made in QBO go through the provider-neutral apply step (payments
+// recorded once, voids of unpaid invoices applied, Ledgerline-owned changes ignored, both-sides
+// changes reviewed), however often delivered.
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -56,6 +58,7 @@ async function issueInvoice(lines: unknown[]) {
 
 const records = async () => (await env.DB.prepare("SELECT * FROM erp_sync_records WHERE franchise_id = ? ORDER BY id").bind(A.franchiseId).all<any>()).results;
 const cents = (x: number) => Math.round(x * 100);
+const inboundRows = async () => (await env.DB.prepare("SELECT * FROM erp_inbound_changes WHERE franchise_id = ? ORDER BY id").bind(A.franchiseId).all<any>()).results;
 
 beforeAll(async () => {
   await seedFixtures();
@@ -170,6 +173,30 @@ describe("credit notes", () => {
     expect(cents(qbo.creditMemos[0].TotalAmt)).toBe(cn.body.total);
     expect((await records()).find((r: any) => r.entity_type === "credit_note").state).toBe("synced");
   });
+
+  it("allocates the credit note to its invoice only after both are in QBO: a zero Payment linking the CreditMemo to the Invoice, once (erpflow2)", async () => {
+    const invoice = await issueInvoice([{ description: "Hedge trim", quantity: 1, unitPrice: 4000, serviceTypeId: A.cleaning }]); // 48.40
+    const cn = await callJson("POST", "/v1/credit-notes", { key: admin, body: { invoiceId: invoice.id, reason: "short visit", lines: [{ description: "Short visit", quantity: 1, unitPrice: 1000 }] } }); // 12.10
+    expect(cn.status).toBe(201);
+    await deliverEvents();
+    const allocation = (await records()).find((r: any) => r.entity_id === cn.body.id && r.operation === "allocate");
+    expect(JSON.parse(allocation.payload)).toMatchObject({ invoiceId: invoice.id, amount: 1_210 });
+    // Sent before either document is in QBO: it waits, and nothing reaches QBO for it.
+    await run("erp-sync", [{ franchiseId: A.franchiseId, connectionId, recordId: allocation.id }]);
+    expect((await records()).find((r: any) => r.id === allocation.id)).toMatchObject({ state: "pending", attempts: 0, last_error_class: "blocked_dependency" });
+    await drain();
+    await deliverEvents(); // redelivered: nothing new
+    await drain();
+    const qbo = await fake("/_fake/state");
+    const memo = qbo.creditMemos.find((m: any) => m.DocNumber === cn.body.number);
+    const remote = qbo.invoices.find((i: any) => i.DocNumber === invoice.number);
+    const links = qbo.payments.filter((p: any) => p.PrivateNote === `Ledgerline ${cn.body.id}:${invoice.id}`);
+    expect(links).toHaveLength(1);
+    expect(links[0]).toMatchObject({ TotalAmt: 0, Line: [{ Amount: 12.1, LinkedTxn: [{ TxnId: remote.Id, TxnType: "Invoice" }] }, { Amount: 12.1, LinkedTxn: [{ TxnId: memo.Id, TxnType: "CreditMemo" }] }] });
+    expect([remote.Balance, memo.RemainingCredit]).toEqual([36.3, 0]);
+    expect(qbo.contractViolations).toEqual([]);
+    expect((await records()).find((r: any) => r.id === allocation.id)).toMatchObject({ state: "synced", remote_id: links[0].Id });
+  });
 });
 
 describe("faults", () => {
@@ -195,7 +222,7 @@ describe("faults", () => {
     const requests = (await fake("/_fake/requests")).requests;
     const creates = requests.filter((r: any) => r.method === "POST" && /\/(invoice|creditmemo|payment|customer)\?/.test(r.path));
     expect(creates.length).toBeGreaterThan(35);
-    expect(creates.filter((r: any) => !/^ll-(inv|crm|pay|void|cus)-[a-z]+_[0-9a-z]+-[0-9a-f]{8}$/.test(r.requestId ?? ""))).toEqual([]);
+    expect(creates.filter((r: any) => !/^ll-(inv|crm|pay|void|cus|alc)-[a-z]+_[0-9a-z]+-[0-9a-f]{8}$/.test(r.requestId ?? ""))).toEqual([]);
     expect(requests.some((r: any) => r.path.includes("/query?") && (new URLSearchParams(r.path.split("?")[1]).get("query") ?? "").includes("DocNumber in ("))).toBe(true);
     expect(qbo.contractViolations).toEqual([]);
     const numbers = qbo.invoices.map((i: any) => i.DocNumber);
@@ -205,9 +232,10 @@ describe("faults", () => {
       expect(remote).toHaveLength(1);
       expect(cents(remote[0].TotalAmt)).toBe(inv.total);
     }
-    // Five new payments plus the earlier one: each exactly once.
-    expect(qbo.payments).toHaveLength(6);
-    expect(new Set(qbo.payments.map((p: any) => p.PrivateNote)).size).toBe(6);
+    // Five new payments plus the earlier one: each exactly once (credit-memo applications, zero payments, are the credit notes tests').
+    const money = qbo.payments.filter((p: any) => p.TotalAmt !== 0);
+    expect(money).toHaveLength(6);
+    expect(new Set(money.map((p: any) => p.PrivateNote)).size).toBe(6);
     expect(qbo.customers).toHaveLength(1);
     expect((await records()).every((r: any) => r.state === "synced")).toBe(true);
   });
@@ -237,41 +265,92 @@ describe("requestid", () => {
 });
 
 describe("inbound: webhooks and CDC", () => {
-  it("refuses a bad intuit-signature; a duplicate legacy notification of a void made in QBO opens exactly one conflict", async () => {
+  it("refuses a bad intuit-signature; a void made in QBO of an invoice unpaid here is applied once (duplicate legacy notification) through the void use case", async () => {
     const bad = await call("POST", "/webhooks/qbo", { key: null, body: "{}", headers: { "intuit-signature": "bm9wZQ==" } });
     expect(bad.status).toBe(401);
-    const target = (await records()).find((r: any) => r.entity_type === "invoice" && r.operation === "create" && r.state === "synced" && !r.entity_number?.startsWith("x"));
-    const paymentsOn = await env.DB.prepare("SELECT COUNT(*) AS n FROM erp_sync_records WHERE depends_on = ?").bind(target.id).first<{ n: number }>();
-    expect(paymentsOn?.n).toBe(0);
+    // An invoice with nothing paid or credited here (the provider-neutral apply step voids only those).
+    const target = await env.DB.prepare(
+      "SELECT r.* FROM erp_sync_records r JOIN invoices i ON i.id = r.entity_id WHERE r.franchise_id = ? AND r.entity_type = 'invoice' AND r.operation = 'create' AND r.state = 'synced' AND i.amount_paid = 0 AND i.amount_credited = 0 AND i.status = 'issued' ORDER BY r.id LIMIT 1",
+    ).bind(A.franchiseId).first<any>();
     await fake("/_fake/void-invoice", { Id: target.remote_id });
     const event = { eventNotifications: [{ realmId: REALM, dataChangeEvent: { entities: [{ name: "Invoice", id: target.remote_id, operation: "Void", lastUpdated: new Date().toISOString() }] } }] };
     expect((await signedWebhook(event)).status).toBe(200);
     expect((await signedWebhook(event)).status).toBe(200);
-    const conflicts = await callJson("GET", `/v1/integrations/${connectionId}/conflicts?status=open`);
-    expect(conflicts.body.data).toHaveLength(1);
-    expect(conflicts.body.data[0]).toMatchObject({ recordId: target.id, fieldGroup: "status", ours: { status: "open" }, theirs: { status: "voided" }, base: { status: "open" } });
-    const resolved = await callJson("POST", `/v1/integrations/${connectionId}/conflicts`, { key: admin, body: { conflictId: conflicts.body.data[0].id, choices: { status: "theirs" } } });
-    expect(resolved.body.status).toBe("resolved");
+    expect((await callJson("GET", `/v1/invoices/${target.entity_id}`)).body.status).toBe("void");
+    const voided = (await env.DB.prepare("SELECT actor FROM outbox_events WHERE aggregate_id = ? AND type = 'invoice.voided'").bind(target.entity_id).all<any>()).results;
+    expect(voided).toEqual([{ actor: "system:erp-sync" }]);
+    expect((await inboundRows()).filter((r: any) => r.local_id === target.entity_id)).toMatchObject([{ field_group: "status", decision: "applied" }]);
+    expect((await callJson("GET", `/v1/integrations/${connectionId}/conflicts?status=open`)).body.data).toEqual([]);
+    // Not sent back to QBO: the void came from there.
+    await deliverEvents();
+    expect((await records()).filter((r: any) => r.entity_id === target.entity_id && r.operation === "void")).toEqual([]);
   });
 
-  it("understands the CloudEvents format, and the cron's CDC catch-up recovers a change whose webhook never came", async () => {
+  it("understands the CloudEvents format (a total changed in QBO is ignored: amounts belong to Ledgerline), and the cron's CDC catch-up recovers a change whose webhook never came", async () => {
     const synced = (await records()).filter((r: any) => r.entity_type === "invoice" && r.operation === "create" && r.state === "synced");
     const [viaCloudEvent, missed] = synced.slice(-2);
     await fake("/_fake/edit-invoice", { Id: viaCloudEvent.remote_id, changes: { TotalAmt: 1, Balance: 1 } });
     const cloudEvents = [{ specversion: "1.0", id: "e1", source: "intuit.quickbooks", type: "qbo.invoice.updated.v1", datacontenttype: "application/json", time: new Date().toISOString(), intuitentityid: viaCloudEvent.remote_id, intuitaccountid: REALM, data: {} }];
     expect((await signedWebhook(cloudEvents)).status).toBe(200);
-    let open = (await callJson("GET", `/v1/integrations/${connectionId}/conflicts?status=open`)).body.data;
-    expect(open.map((c: any) => [c.recordId, c.fieldGroup, c.theirs])).toEqual([[viaCloudEvent.id, "amounts", { total: 100 }]]);
+    const ignored = (await inboundRows()).filter((r: any) => r.remote_id === viaCloudEvent.remote_id);
+    expect(ignored).toMatchObject([{ field_group: "amounts", decision: "ignored" }]);
+    expect(ignored[0].detail).toMatch(/belong to Ledgerline/);
+    expect((await callJson("GET", `/v1/invoices/${viaCloudEvent.entity_id}`)).body.total).not.toBe(100);
     // No webhook for this one: the scheduled catch-up finds it with CDC.
     await fake("/_fake/void-invoice", { Id: missed.remote_id });
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ cron: QBO_CDC_CRON, scheduledTime: Date.now() }), env, ctx);
     await waitOnExecutionContext(ctx);
-    open = (await callJson("GET", `/v1/integrations/${connectionId}/conflicts?status=open`)).body.data;
-    expect(open.map((c: any) => c.recordId).sort()).toEqual([viaCloudEvent.id, missed.id].sort());
+    expect((await callJson("GET", `/v1/invoices/${missed.entity_id}`)).body.status).toBe("void");
+    expect((await callJson("GET", `/v1/integrations/${connectionId}/conflicts?status=open`)).body.data).toEqual([]);
     const cdcCalls = (await fake("/_fake/requests")).requests.filter((r: any) => r.path.includes("/cdc?"));
     expect(cdcCalls.length).toBeGreaterThanOrEqual(3);
     expect(cdcCalls.every((r: any) => r.status === 200)).toBe(true);
+  });
+
+  it("records a payment made in QBO once as a Ledgerline payment (webhook, duplicate and cron), and never sends it back (erpflow2)", async () => {
+    const invoice = await issueInvoice([{ description: "Paid in QBO", quantity: 1, unitPrice: 2000, serviceTypeId: A.cleaning }]); // 24.20
+    await deliverEvents();
+    await drain();
+    const record = (await records()).find((r: any) => r.entity_id === invoice.id && r.operation === "create");
+    const customerRef = (await fake("/_fake/state")).invoices.find((i: any) => i.Id === record.remote_id).CustomerRef;
+    const paid = await fake("/_fake/payment", { CustomerRef: customerRef, TotalAmt: 10, TxnDate: "2026-11-30", CurrencyRef: { value: "EUR" }, Line: [{ Amount: 10, LinkedTxn: [{ TxnId: record.remote_id, TxnType: "Invoice" }] }] });
+    const paymentsInQbo = (await fake("/_fake/state")).payments.length;
+    const event = { eventNotifications: [{ realmId: REALM, dataChangeEvent: { entities: [{ name: "Payment", id: paid.Payment.Id, operation: "Create", lastUpdated: new Date().toISOString() }] } }] };
+    expect((await signedWebhook(event)).status).toBe(200);
+    expect((await signedWebhook(event)).status).toBe(200);
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: QBO_CDC_CRON, scheduledTime: Date.now() }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    const payments = (await env.DB.prepare("SELECT id, amount, received_at FROM payments WHERE franchise_id = ? AND reference = ?").bind(A.franchiseId, `qbo:${paid.Payment.Id}`).all<any>()).results;
+    expect(payments).toHaveLength(1);
+    expect(payments[0].amount).toBe(1_000);
+    expect((await callJson("GET", `/v1/invoices/${invoice.id}`)).body).toMatchObject({ status: "partially_paid", amountPaid: 1_000 });
+    const recorded = await env.DB.prepare("SELECT actor FROM outbox_events WHERE aggregate_id = ? AND type = 'payment.recorded'").bind(payments[0].id).first<any>();
+    expect(recorded.actor).toBe("system:erp-sync");
+    await deliverEvents();
+    await drain();
+    expect((await fake("/_fake/state")).payments).toHaveLength(paymentsInQbo);
+  });
+
+  it("a void in QBO of an invoice paid here goes to review; decided 'theirs', the same change read again opens nothing (erpflow2)", async () => {
+    const invoice = await issueInvoice([{ description: "Paid here", quantity: 1, unitPrice: 3000, serviceTypeId: A.cleaning }]);
+    await deliverEvents();
+    await drain();
+    const record = (await records()).find((r: any) => r.entity_id === invoice.id && r.operation === "create");
+    expect((await callJson("POST", "/v1/payments", { body: { customerId, currency: "EUR", amount: 500, allocations: [{ invoiceId: invoice.id, amount: 500 }] } })).status).toBe(201);
+    await fake("/_fake/void-invoice", { Id: record.remote_id }); // voided in QBO before our payment reached it
+    const event = { eventNotifications: [{ realmId: REALM, dataChangeEvent: { entities: [{ name: "Invoice", id: record.remote_id, operation: "Void", lastUpdated: new Date().toISOString() }] } }] };
+    expect((await signedWebhook(event)).status).toBe(200);
+    const open = (await callJson("GET", `/v1/integrations/${connectionId}/conflicts?status=open`)).body.data.filter((c: any) => c.recordId === record.id);
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ fieldGroup: "status", ours: { status: "AUTHORISED" }, theirs: { status: "VOIDED" } });
+    expect((await callJson("GET", `/v1/invoices/${invoice.id}`)).body.status).toBe("partially_paid");
+    const resolved = await callJson("POST", `/v1/integrations/${connectionId}/conflicts`, { key: admin, body: { conflictId: open[0].id, choices: { status: "theirs" } } });
+    expect(resolved.body.status).toBe("resolved");
+    await fake("/_fake/edit-invoice", { Id: record.remote_id, changes: {} }); // touched again in QBO: CDC returns it once more
+    expect((await signedWebhook(event)).status).toBe(200);
+    expect((await callJson("GET", `/v1/integrations/${connectionId}/conflicts?status=open`)).body.data.filter((c: any) => c.recordId === record.id)).toEqual([]);
   });
 });
 

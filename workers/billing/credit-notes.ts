@@ -35,6 +35,7 @@ export async function createCreditNote(ctx: BillingContext, input: { invoiceId: 
     issueDate: today,
     lines: plan.lines,
     totals: plan.totals,
+    appliedToInvoice: plan.appliedToInvoice,
     seller: invoice.seller,
     buyer: invoice.buyer,
     now: now.toISOString(),

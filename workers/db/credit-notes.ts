@@ -27,6 +27,8 @@ export interface CreditNoteCommand {
   issueDate: string;
   lines: CreditNoteLine[];
   totals: InvoiceTotals;
+  /** What the plan applies to the invoice's balance (the settle trigger applies the same MIN). */
+  appliedToInvoice: number;
   /** JSON party snapshots copied from the invoice (null for invoices issued before snapshots). */
   seller: string | null;
   buyer: string | null;
@@ -85,7 +87,7 @@ export function creditNoteStatements(db: Db, cmd: CreditNoteCommand, seq: number
       aggregateVersion: 1,
       actor: cmd.actor,
       payload: creditNotePayload(
-        { id: cmd.creditNoteId, number, invoiceId: cmd.invoiceId, branchId: cmd.branchId, customerId: cmd.customerId, currency: cmd.currency, reason: cmd.reason, issueDate: cmd.issueDate, subtotal: cmd.totals.subtotal, taxTotal: cmd.totals.taxTotal, total: cmd.totals.total, taxBreakdown: cmd.totals.taxBreakdown },
+        { id: cmd.creditNoteId, number, invoiceId: cmd.invoiceId, branchId: cmd.branchId, customerId: cmd.customerId, currency: cmd.currency, reason: cmd.reason, issueDate: cmd.issueDate, subtotal: cmd.totals.subtotal, taxTotal: cmd.totals.taxTotal, total: cmd.totals.total, appliedToInvoice: cmd.appliedToInvoice, taxBreakdown: cmd.totals.taxBreakdown },
         cmd.lines,
       ),
       occurredAt: cmd.now,

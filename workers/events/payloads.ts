@@ -75,6 +75,8 @@ export interface CreditNoteFields {
   subtotal: number;
   taxTotal: number;
   total: number;
+  /** The part of the total that settled the invoice (the rest became customer credit). */
+  appliedToInvoice: number;
   taxBreakdown: readonly TaxGroup[];
 }
 

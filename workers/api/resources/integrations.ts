@@ -101,10 +101,10 @@ const Attempt = z.object({ attempt: z.number().int(), at: Timestamp, outcome: z.
 export const SyncRecord = z
   .object({
     id: z.string(),
-    entityType: z.enum(["invoice", "credit_note", "payment"]),
+    entityType: z.enum(["invoice", "credit_note", "payment", "customer"]),
     entityId: z.string(),
     entityNumber: z.string().nullable(),
-    operation: z.enum(["create", "void"]),
+    operation: z.enum(["create", "void", "allocate"]),
     state: z.enum(SYNC_STATES),
     attempts: z.number().int(),
     remoteId: z.string().nullable(),

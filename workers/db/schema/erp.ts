@@ -46,9 +46,10 @@ export const erpSyncRecords = sqliteTable(
     id: text("id").primaryKey(),
     franchiseId: text("franchise_id").notNull(),
     connectionId: text("connection_id").notNull().references(() => erpConnections.id),
-    entityType: text("entity_type").notNull(), // invoice | credit_note | payment
+    entityType: text("entity_type").notNull(), // invoice | credit_note | payment | customer (a contact's last synced details)
     entityId: text("entity_id").notNull(),
-    operation: text("operation").notNull(), // create | void
+    /** create | void | allocate (a credit note applied to its invoice); triggers refuse others (migration erp_allocations). */
+    operation: text("operation").notNull(),
     /** The document's number (search-by-number before create) or the payment's reference. */
     entityNumber: text("entity_number"),
     /** The record that must be synced first (a payment's invoice, a void's create). */

@@ -94,6 +94,14 @@ export function netsuitePaymentBody(p: { id: string; amount: number; currency: s
   };
 }
 
+/**
+ * A credit memo applied to an invoice: the memo's `apply` sublist keyed by doc (by analogy with
+ * customerpayment; NOTES §3.3). The whole sublist is sent, so sending it again changes nothing.
+ */
+export function netsuiteCreditApplyBody(a: { amount: number; currency: string; remoteInvoiceId: string }) {
+  return { apply: { items: [{ doc: { id: a.remoteInvoiceId }, apply: true, amount: toNetSuiteAmount(a.amount, a.currency) }] } };
+}
+
 export function netsuiteCustomerBody(c: { id: string; name: string; email?: string | null; taxId?: string | null }) {
   return {
     externalId: c.id,

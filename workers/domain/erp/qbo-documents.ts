@@ -18,8 +18,8 @@ const PROVIDER = "QuickBooks";
  * what is sent) keeps it stable across retries of the same body, so a lost answer is replayed,
  * and new when the body changes, so QBO does not replay a refusal of an earlier version.
  */
-export function qboRequestId(kind: "invoice" | "credit_note" | "payment" | "void" | "customer", localId: string, digest: string): string {
-  const id = `ll-${{ invoice: "inv", credit_note: "crm", payment: "pay", void: "void", customer: "cus" }[kind]}-${localId}-${digest.slice(0, 8)}`;
+export function qboRequestId(kind: "invoice" | "credit_note" | "payment" | "void" | "customer" | "allocate", localId: string, digest: string): string {
+  const id = `ll-${{ invoice: "inv", credit_note: "crm", payment: "pay", void: "void", customer: "cus", allocate: "alc" }[kind]}-${localId}-${digest.slice(0, 8)}`;
   if (id.length > 50) throw invalid("erp_request_id_too_long", "id", `${localId} is too long for a QuickBooks requestid (50 characters)`);
   return id;
 }
@@ -123,6 +123,25 @@ export function qboPaymentBody(p: { id: string; amount: number; currency: string
     DepositToAccountRef: { value: requirePaymentAccount(mapping, PROVIDER) },
     PrivateNote: `Ledgerline ${p.id}`,
     Line: [{ Amount: amount, LinkedTxn: [{ TxnId: p.remoteInvoiceId, TxnType: "Invoice" }] }],
+  };
+}
+
+/**
+ * A credit memo applied to an invoice: a Payment of zero linking both (Intuit's documented
+ * pattern; no money moves, so no deposit account): the invoice line is paid by the memo line.
+ */
+export function qboCreditApplicationBody(a: { id: string; amount: number; currency: string; date: string; remoteInvoiceId: string; remoteCreditMemoId: string; remoteCustomerId: string }) {
+  const amount = toQboAmount(a.amount, a.currency);
+  return {
+    CustomerRef: { value: a.remoteCustomerId },
+    TotalAmt: 0,
+    TxnDate: a.date,
+    CurrencyRef: { value: a.currency },
+    PrivateNote: `Ledgerline ${a.id}`,
+    Line: [
+      { Amount: amount, LinkedTxn: [{ TxnId: a.remoteInvoiceId, TxnType: "Invoice" }] },
+      { Amount: amount, LinkedTxn: [{ TxnId: a.remoteCreditMemoId, TxnType: "CreditMemo" }] },
+    ],
   };
 }
 

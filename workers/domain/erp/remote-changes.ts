@@ -86,6 +86,8 @@ export interface RemotePaymentFacts {
   invoice: (LocalInvoice & { currency: string }) | null;
   amount: number;
   currency: string;
+  /** Set when the connector cannot express the payment as one allocation: a person decides. */
+  needsReview?: string | undefined;
 }
 
 export type PaymentAction = { kind: "skip"; reason: string } | { kind: "apply" } | { kind: "ignore"; reason: string } | { kind: "conflict"; reason: string };
@@ -95,6 +97,7 @@ export function planRemotePayment(f: RemotePaymentFacts): PaymentAction {
   if (f.ours) return { kind: "skip", reason: "sent from Ledgerline" };
   if (f.alreadyApplied) return { kind: "skip", reason: "already applied" };
   if (!f.invoice) return { kind: "ignore", reason: "the payment is for a document Ledgerline did not send" };
+  if (f.needsReview) return { kind: "conflict", reason: f.needsReview };
   if (f.amount <= 0) return { kind: "ignore", reason: "a payment of zero or less is not money received" };
   if (f.currency !== f.invoice.currency) return { kind: "conflict", reason: `paid in ${f.currency}, invoiced in ${f.invoice.currency}` };
   if (f.invoice.status === "void") return { kind: "conflict", reason: "the invoice is void in Ledgerline but was paid in the ERP" };

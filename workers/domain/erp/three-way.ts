@@ -57,3 +57,19 @@ export function threeWay(group: FieldGroup, owner: Owner, base: Fields, ours: Fi
       return { kind: "conflict", fields: erpChanged, reason: `${group} changes made in the ERP wait for review (contact owner: review)` };
   }
 }
+
+/**
+ * The last synced snapshot after a conflict is decided: every field decided "theirs" now holds
+ * the ERP's value, so the next comparison sees that change as already agreed (base = theirs) and
+ * does not reopen the conflict; fields decided "ours" keep their base (the outbound sync sends
+ * ours again). Fields are in the snapshot's own words (the conflict sides are built from it).
+ */
+export function snapshotAfterDecision(
+  snapshot: Readonly<Record<string, unknown>>,
+  theirs: Readonly<Record<string, unknown>>,
+  choices: Readonly<Record<string, "ours" | "theirs">>,
+): Record<string, unknown> {
+  const next: Record<string, unknown> = { ...snapshot };
+  for (const [field, choice] of Object.entries(choices)) if (choice === "theirs" && field in theirs) next[field] = theirs[field];
+  return next;
+}

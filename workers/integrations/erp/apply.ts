@@ -42,6 +42,8 @@ export interface RemotePayment {
   amount: number;
   currency: string;
   receivedAt: string;
+  /** Why this payment cannot be applied as one allocation (e.g. split over several invoices): it goes to review. */
+  needsReview?: string | undefined;
 }
 
 export type ApplyDecision = "applied" | "ignored" | "conflict" | "skipped" | "busy";
@@ -174,7 +176,9 @@ export async function applyRemoteInvoice(env: Env, connection: ErpConnectionRow,
     total: Number(snapshot.total ?? local.total),
     amountPaid: Number(snapshot.amountPaid ?? 0),
   };
-  const actions = planRemoteInvoice(base, localView(local), remote.view, contactOwnerOf(connection));
+  // QBO and NetSuite zero a voided invoice's total: that is the void, not a second change of its amounts.
+  const theirs = remote.view.status === "void" && remote.view.total === 0 ? { ...remote.view, total: base.total } : remote.view;
+  const actions = planRemoteInvoice(base, localView(local), theirs, contactOwnerOf(connection));
   const outcomes: ApplyOutcome[] = [];
   const at = new Date().toISOString();
   for (const action of actions) {
@@ -259,6 +263,7 @@ export async function applyRemotePayment(env: Env, connection: ErpConnectionRow,
     invoice: local ? { ...localView(local), currency: local.currency } : null,
     amount: remote.amount,
     currency: remote.currency,
+    needsReview: remote.needsReview,
   });
   const at = new Date().toISOString();
   if (plan.kind === "skip") return { group, decision: "skipped", detail: plan.reason };
@@ -338,7 +343,7 @@ function finishStatements(db: Db, connection: ErpConnectionRow, remote: RemotePa
       entityType: "payment",
       entityId: `${paymentId}:${invoiceId}`,
       operation: "create",
-      entityNumber: null,
+      entityNumber: `${connection.provider}:${remote.remoteId}`.slice(0, 200),
       dependsOn: null,
       state: "synced",
       attempts: 0,

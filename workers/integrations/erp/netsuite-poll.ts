@@ -4,33 +4,28 @@
 // re-reads from a little before the watermark (`>=`, minus an overlap): a change made in the same
 // second as the last one seen, or committed late, is read again rather than missed, and reading a
 // change twice is harmless (every step below is idempotent).
-// - A payment recorded in NetSuite (not one of ours) against one of our invoices is recorded in
-//   Ledgerline ("payment status: whichever records it first"), referenced netsuite:<internal id>
-//   so it is recorded once and never pushed back (netsuite-sync.ts links such payments).
-// - A void or a different total made in NetSuite on an invoice Ledgerline owns is compared three
-//   ways (ours now, theirs now, the last synced snapshot) and, when NetSuite changed it, opened as
-//   a conflict in the same review queue as Xero's (GET/POST /v1/integrations/{id}/conflicts).
+// Every row goes through the provider-neutral apply step (./apply.ts), like Xero's and QBO's:
+// - a payment recorded in NetSuite (not one of ours) against one of our invoices becomes a
+//   Ledgerline payment as system:erp-sync, once per NetSuite payment id (referenced
+//   netsuite:<internal id>), never pushed back;
+// - a void of an invoice unpaid here is applied through the void use case; a total changed in
+//   NetSuite is ignored with its reason (amounts belong to Ledgerline); a change made on both
+//   sides goes to the review queue (GET/POST /v1/integrations/{id}/conflicts).
 import { and, eq, inArray } from "drizzle-orm";
 import { database, type Db } from "../../db/client.ts";
-import { runBatch } from "../../db/batch.ts";
-import { insertConflict, updateConnection, updateSyncRecord, type ErpConnectionRow, type ErpSyncRecordRow } from "../../db/erp.ts";
-import { newId } from "../../db/ids.ts";
+import { updateConnection, type ErpConnectionRow, type ErpSyncRecordRow } from "../../db/erp.ts";
 import { tenantDatabases } from "../../db/resolver.ts";
-import { erpConflicts, erpConnections, erpSyncRecords } from "../../db/schema/erp.ts";
-import { invoices, payments } from "../../db/schema.ts";
-import { billingContext } from "../../billing/context.ts";
-import { recordPayment } from "../../billing/payments.ts";
-import { systemClock } from "../../domain/clock.ts";
-import { DomainError } from "../../domain/errors.ts";
+import { erpConnections, erpSyncRecords } from "../../db/schema/erp.ts";
+import { invoices } from "../../db/schema.ts";
 import { fromNetSuiteAmount } from "../../domain/erp/netsuite-documents.ts";
 import type { Logger } from "../../observability/logger.ts";
 import { netsuiteClient, type NetSuiteClient } from "../netsuite/client.ts";
+import { applyRemoteInvoice, applyRemotePayment, type RemoteInvoice, type RemotePayment } from "./apply.ts";
 
 /** Every minute, with the outbox relay: "changes made in the ERP come back within minutes". */
 export const NETSUITE_POLL_CRON = "* * * * *";
 /** How far before the watermark each poll starts reading again (same-second and late commits). */
 export const POLL_OVERLAP_SECONDS = 120;
-export const POLL_ACTOR = "system:netsuite-poll";
 /** Our external ids of payments: "<payment id>:<invoice id>" (subscriber.ts). */
 const OUR_PAYMENT_EXTERNAL_ID = /^pay_[0-9a-z]+:inv_[0-9a-z]+$/;
 const PAGE = 1000;
@@ -81,16 +76,30 @@ export async function pollConnection(env: Env, db: Db, connection: ErpConnection
   const paymentRows = rows.filter((r) => r.type === "CustPymt" && !OUR_PAYMENT_EXTERNAL_ID.test(String(r.externalid ?? "")));
   const ids = [...new Set([...invoiceRows.map((r) => String(r.id)), ...paymentRows.flatMap((r) => String(r.appliedto ?? "").split(","))].filter((x) => x !== ""))];
   const records = await invoiceRecordsByRemoteId(db, connection, ids);
-  let paymentsRecorded = 0;
-  for (const row of paymentRows) if (await applyRemotePayment(env, db, connection, row, records, now)) paymentsRecorded++;
+  const locals = await localInvoices(db, connection, [...records.values()].map((r) => r.entityId));
   let conflictsOpened = 0;
+  let paymentsRecorded = 0;
+  let busy = false;
+  // Invoices first (a void is decided before the payments that may follow it), then payments,
+  // all through the provider-neutral apply step, like Xero's and QBO's.
   for (const row of invoiceRows) {
     const record = records.get(String(row.id));
-    if (record && (await compareInvoice(db, connection, record, row, now))) conflictsOpened++;
+    const local = record ? locals.get(record.entityId) : undefined;
+    if (!record || !local) continue;
+    for (const o of await applyRemoteInvoice(env, connection, remoteNetSuiteInvoice(row, local.currency))) if (o.decision === "conflict") conflictsOpened++;
   }
-  // The newest change seen becomes the watermark (never moving back, never past what was read).
+  for (const row of paymentRows) {
+    const payment = remoteNetSuitePayment(row, records, locals, now);
+    if (!payment) continue; // a payment on something Ledgerline did not send
+    const o = await applyRemotePayment(env, connection, payment);
+    if (o.decision === "applied") paymentsRecorded++;
+    if (o.decision === "conflict") conflictsOpened++;
+    if (o.decision === "busy") busy = true;
+  }
+  // The newest change seen becomes the watermark (never moving back, never past what was read;
+  // not at all while another sighting still applies a payment: the next poll reads it again).
   const newest = rows.reduce((max, r) => (typeof r.modified === "string" && r.modified > max ? r.modified : max), "");
-  const next = newest ? Math.max(watermark, Date.parse(fromSuiteQl(newest))) : watermark;
+  const next = newest && !busy ? Math.max(watermark, Date.parse(fromSuiteQl(newest))) : watermark;
   await updateConnection(db, connection.franchiseId, connection.id, { lastPolledAt: new Date(next).toISOString() });
   return { rows: rows.length, paymentsRecorded, conflictsOpened, watermark: new Date(next).toISOString() };
 }
@@ -108,67 +117,43 @@ async function invoiceRecordsByRemoteId(db: Db, connection: ErpConnectionRow, re
   return out;
 }
 
-/** Records a NetSuite payment in Ledgerline once (by reference); true when it was recorded now. */
-async function applyRemotePayment(env: Env, db: Db, connection: ErpConnectionRow, row: Row, records: Map<string, ErpSyncRecordRow>, now: number): Promise<boolean> {
-  const applied = String(row.appliedto ?? "").split(",").filter((x) => x !== "");
-  const ours = applied.map((id) => records.get(id)).filter((r): r is ErpSyncRecordRow => r !== undefined);
-  if (ours.length === 0) return false; // a payment on something Ledgerline did not send
-  const reference = `netsuite:${String(row.id)}`;
-  const [already] = await db.select({ id: payments.id }).from(payments).where(and(eq(payments.franchiseId, connection.franchiseId), eq(payments.reference, reference))).limit(1).all();
-  if (already) return false;
-  const record = ours[0]!;
-  const [invoice] = await db.select({ id: invoices.id, customerId: invoices.customerId, currency: invoices.currency, total: invoices.total, amountPaid: invoices.amountPaid, amountCredited: invoices.amountCredited, status: invoices.status }).from(invoices).where(and(eq(invoices.franchiseId, connection.franchiseId), eq(invoices.id, record.entityId))).all();
-  if (!invoice) return false;
-  const amount = fromNetSuiteAmount(Number(row.foreigntotal ?? 0), invoice.currency);
-  const open = invoice.total - invoice.amountPaid - invoice.amountCredited;
-  if (ours.length > 1 || applied.length > 1 || amount <= 0 || amount > open || invoice.status === "void") {
-    // Not one clean payment on one open invoice of ours: someone decides (both sides recorded money).
-    await openConflict(db, connection, record, "status", { amountPaid: invoice.amountPaid }, { amountPaid: invoice.amountPaid + amount, payment: reference }, { amountPaid: invoice.amountPaid }, `payment ${row.id} recorded in NetSuite does not fit invoice ${invoice.id} (open ${open}, paid ${amount})`, now);
-    return false;
+async function localInvoices(db: Db, connection: ErpConnectionRow, ids: string[]): Promise<Map<string, { currency: string }>> {
+  const out = new Map<string, { currency: string }>();
+  for (let i = 0; i < ids.length; i += 90) {
+    const rows = await db.select({ id: invoices.id, currency: invoices.currency }).from(invoices).where(and(eq(invoices.franchiseId, connection.franchiseId), inArray(invoices.id, ids.slice(i, i + 90)))).all();
+    for (const r of rows) out.set(r.id, r);
   }
-  const ctx = billingContext(env, connection.franchiseId, systemClock, POLL_ACTOR);
-  try {
-    await recordPayment(ctx, { customerId: invoice.customerId, currency: invoice.currency, amount, allocations: [{ invoiceId: invoice.id, amount }], method: "bank_transfer", reference, receivedAt: typeof row.trandate === "string" && row.trandate.length === 10 && Date.parse(row.trandate) <= now ? `${row.trandate}T00:00:00.000Z` : undefined });
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    await openConflict(db, connection, record, "status", { amountPaid: invoice.amountPaid }, { amountPaid: invoice.amountPaid + amount, payment: reference }, { amountPaid: invoice.amountPaid }, `payment ${row.id} recorded in NetSuite could not be recorded here: ${error.message}`, now);
-    return false;
-  }
-  return true;
+  return out;
 }
 
-const normalizedStatus = (status: unknown, voided: unknown) => (voided === "T" || status === "VOIDED" || status === "V" ? "VOIDED" : status === "B" || status === "PAID" ? "PAID" : "AUTHORISED");
-const ourStatus = (status: string) => (status === "void" ? "VOIDED" : status === "paid" ? "PAID" : "AUTHORISED");
+const viewStatus = (status: unknown, voided: unknown): RemoteInvoice["view"]["status"] => (voided === "T" || status === "VOIDED" || status === "V" ? "void" : status === "B" || status === "PAID" ? "paid" : "open");
 
-/** Three-way compare of one invoice; opens a conflict when NetSuite changed a field Ledgerline owns. */
-async function compareInvoice(db: Db, connection: ErpConnectionRow, record: ErpSyncRecordRow, row: Row, now: number): Promise<boolean> {
-  if (!record.syncedSnapshot) return false;
-  const [ours] = await db.select({ status: invoices.status, total: invoices.total, currency: invoices.currency }).from(invoices).where(and(eq(invoices.franchiseId, connection.franchiseId), eq(invoices.id, record.entityId))).all();
-  if (!ours) return false;
-  const snapshot = JSON.parse(record.syncedSnapshot) as { status: string; total: number };
-  const base = { status: normalizedStatus(snapshot.status, null), total: snapshot.total };
-  const theirsStatus = normalizedStatus(row.status, row.voided);
-  // A void zeroes NetSuite's total: the status says it all, the total is not a second change.
-  const theirs = { status: theirsStatus, total: theirsStatus === "VOIDED" ? base.total : fromNetSuiteAmount(Number(row.foreigntotal ?? 0), ours.currency) };
-  const oursNow = { status: ourStatus(ours.status), total: ours.total };
-  // Payment status follows whoever records the payment first (handled above), so PAID is not a conflict.
-  const changed = (["status", "total"] as const).filter((f) => theirs[f] !== base[f] && theirs[f] !== oursNow[f] && !(f === "status" && theirs.status === "PAID"));
-  if (changed.length === 0) return false;
-  const pick = (o: Record<string, unknown>) => Object.fromEntries(changed.map((f) => [f, o[f]]));
-  return openConflict(db, connection, record, changed.includes("total") ? "amounts" : "status", pick(oursNow), pick(theirs), pick(base), `changed in NetSuite: ${changed.map((f) => `${f} ${base[f]} → ${theirs[f]}`).join(", ")}`, now);
+/** A SuiteQL invoice row in the neutral shape (a void zeroes NetSuite's total; apply.ts knows). */
+export function remoteNetSuiteInvoice(row: Row, currency: string): RemoteInvoice {
+  return {
+    remoteId: String(row.id),
+    version: String(row.modified ?? ""),
+    view: { status: viewStatus(row.status, row.voided), total: fromNetSuiteAmount(Number(row.foreigntotal ?? 0), currency), amountPaid: fromNetSuiteAmount(Number(row.foreignamountpaid ?? 0), currency) },
+  };
 }
 
 /**
- * One open conflict per record at a time, and never the same remote change twice: a change read
- * again (the overlap re-reads recent rows every poll) adds nothing, also after it was decided.
+ * A SuiteQL payment row in the neutral shape, or null when it pays nothing Ledgerline sent. The
+ * row names the invoices it applies to but not the amount per invoice: a payment over several
+ * invoices cannot be split here, so it goes to review instead of being guessed.
  */
-async function openConflict(db: Db, connection: ErpConnectionRow, record: ErpSyncRecordRow, group: string, ours: object, theirs: object, base: object, why: string, now: number): Promise<boolean> {
-  const known = await db.select({ status: erpConflicts.status, fieldGroup: erpConflicts.fieldGroup, theirs: erpConflicts.theirs }).from(erpConflicts).where(and(eq(erpConflicts.franchiseId, connection.franchiseId), eq(erpConflicts.recordId, record.id))).all();
-  if (known.some((k) => k.status === "open" || (k.fieldGroup === group && k.theirs === JSON.stringify(theirs)))) return false;
-  const at = new Date(now).toISOString();
-  await runBatch(db, [
-    insertConflict(db, { id: newId("erx"), franchiseId: connection.franchiseId, connectionId: connection.id, recordId: record.id, fieldGroup: group, ours: JSON.stringify(ours), theirs: JSON.stringify(theirs), base: JSON.stringify(base), status: "open", resolution: null, resolvedBy: null, createdAt: at, resolvedAt: null }),
-    updateSyncRecord(db, connection.franchiseId, record.id, { state: "conflict", lastErrorClass: "conflict", lastError: why.slice(0, 1000), lastFix: "Decide which side wins under Integrations → Conflicts.", updatedAt: at }),
-  ]);
-  return true;
+function remoteNetSuitePayment(row: Row, records: Map<string, ErpSyncRecordRow>, locals: Map<string, { currency: string }>, now: number): RemotePayment | null {
+  const applied = String(row.appliedto ?? "").split(",").filter((x) => x !== "");
+  const ours = applied.filter((id) => records.has(id));
+  if (ours.length === 0) return null;
+  const currency = locals.get(records.get(ours[0]!)!.entityId)?.currency ?? "EUR";
+  const trandate = typeof row.trandate === "string" && row.trandate.length === 10 && Date.parse(row.trandate) <= now ? `${row.trandate}T00:00:00.000Z` : new Date(now).toISOString();
+  return {
+    remoteId: String(row.id),
+    remoteInvoiceId: ours[0]!,
+    amount: fromNetSuiteAmount(Number(row.foreigntotal ?? 0), currency),
+    currency,
+    receivedAt: trandate,
+    needsReview: applied.length > 1 ? `payment ${String(row.id)} recorded in NetSuite is applied to ${applied.length} invoices; record its allocations by hand` : undefined,
+  };
 }

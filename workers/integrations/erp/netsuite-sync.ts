@@ -18,10 +18,11 @@ import { NETSUITE_LIMITS } from "../../domain/erp/rate-budget.ts";
 import { MissingMapping, mappingTable, type MappingTable } from "../../domain/erp/mapping.ts";
 import type { SyncFailure } from "../../domain/erp/xero-errors.ts";
 import type { SyncDocument } from "../../domain/erp/xero-documents.ts";
-import { fromNetSuiteAmount, internalIdFromLocation, netsuiteCreditMemoBody, netsuiteCustomerBody, netsuiteInvoiceBody, netsuitePaymentBody } from "../../domain/erp/netsuite-documents.ts";
+import { fromNetSuiteAmount, internalIdFromLocation, netsuiteCreditApplyBody, netsuiteCreditMemoBody, netsuiteCustomerBody, netsuiteInvoiceBody, netsuitePaymentBody } from "../../domain/erp/netsuite-documents.ts";
 import type { NetSuiteClient } from "../netsuite/client.ts";
 import { watchingRefusals } from "../netsuite/refusal.ts";
 import type { RecordOutcome } from "./xero-sync.ts";
+import { allocationOf, invoiceRecordsOf, readyInvoice } from "./allocation-records.ts";
 
 const CURRENCIES_TTL_MS = 10 * 60_000;
 const RECORD_TYPE = { invoice: "invoice", credit_note: "creditMemo" } as const;
@@ -94,6 +95,7 @@ export async function syncNetSuiteRecords(db: Db, connection: ErpConnectionRow, 
 
   if (dependents.length > 0) {
     const parents = await parentsOf(pass, dependents);
+    const allocationInvoices = await invoiceRecordsOf(pass.db, pass.connection, dependents.filter((r) => r.operation === "allocate"));
     await inPool(dependents, NETSUITE_LIMITS.concurrent, async (record) => {
       const parent = record.dependsOn ? parents.get(record.dependsOn) : undefined;
       if (parent?.state !== "synced" || !parent.remoteId) {
@@ -103,6 +105,10 @@ export async function syncNetSuiteRecords(db: Db, connection: ErpConnectionRow, 
       }
       if (record.entityType === "payment") return syncPayment(pass, record, parent, contacts, currencies);
       if (record.operation === "void") return voidDocument(pass, record, parent);
+      if (record.operation === "allocate") {
+        const invoice = readyInvoice(pass, record, allocationInvoices, "NetSuite");
+        return invoice ? applyCreditMemo(pass, record, parent, invoice) : undefined;
+      }
       fail(pass, record, { class: "data_fix_required", message: `${record.entityType} ${record.operation} is not synced to NetSuite`, fix: "Make the change in NetSuite by hand." });
     });
   }
@@ -175,6 +181,13 @@ async function syncPayment(pass: Pass, record: ErpSyncRecordRow, parent: ErpSync
   if (!result.ok) return fail(pass, record, result.failure);
   const internalId = internalIdFromLocation(result.location);
   settle(pass, record, { state: "synced", remoteId: internalId, syncedAt: new Date(pass.now()).toISOString(), lastErrorClass: null, lastError: null, lastFix: null, nextAttemptAt: null }, { outcome: "synced", message: null });
+}
+
+/** A credit note's allocation: the credit memo's apply sublist names the invoice (a PATCH, idempotent by content). */
+async function applyCreditMemo(pass: Pass, record: ErpSyncRecordRow, creditNote: ErpSyncRecordRow, invoice: ErpSyncRecordRow): Promise<void> {
+  const result = await pass.client.record("PATCH", `/${RECORD_TYPE.credit_note}/${creditNote.remoteId}`, netsuiteCreditApplyBody({ ...allocationOf(record), remoteInvoiceId: invoice.remoteId! }));
+  if (!result.ok) return fail(pass, record, result.failure);
+  settle(pass, record, { state: "synced", remoteId: creditNote.remoteId, syncedAt: new Date(pass.now()).toISOString(), lastErrorClass: null, lastError: null, lastFix: null, nextAttemptAt: null }, { outcome: "synced", message: null });
 }
 
 async function voidDocument(pass: Pass, record: ErpSyncRecordRow, parent: ErpSyncRecordRow): Promise<void> {

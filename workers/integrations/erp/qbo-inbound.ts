@@ -2,23 +2,26 @@
 // with the app's verifier token) is checked before anything is parsed and answered at once
 // (Intuit wants 200 within 3 s); the work runs after the answer. Notifications only say "something
 // changed in realm R", so each one triggers Change Data Capture for that realm's connection since
-// its last pass, and the same catch-up runs on a cron, so a missed webhook is recovered. Each
-// changed invoice is compared three ways (last synced snapshot, QBO now, Ledgerline now): a change
-// made in QBO that Ledgerline did not make opens a conflict for review (workers/integrations/erp/
-// review.ts decides it); a duplicate notification finds the conflict already open and adds nothing.
+// its last pass, and the same catch-up runs on a cron, so a missed webhook is recovered. Changed
+// invoices and payments go through the provider-neutral apply step (./apply.ts), like Xero's: a
+// payment recorded in QBO becomes a Ledgerline payment (once per QBO payment id), a void of an
+// unpaid invoice is applied through the void use case, a Ledgerline-owned change is ignored with
+// its reason, and a change made on both sides goes to review; a duplicate notification finds it
+// decided already and adds nothing.
 import { and, eq } from "drizzle-orm";
 import { qboWebhookVerifier } from "../../config/local-secrets.ts";
 import { database, type Db } from "../../db/client.ts";
 import { runBatch } from "../../db/batch.ts";
-import { insertConflict, updateConnection, updateSyncRecord, type ErpConnectionRow } from "../../db/erp.ts";
-import { newId } from "../../db/ids.ts";
+import { updateConnection, type ErpConnectionRow } from "../../db/erp.ts";
+import { recordByRemoteId } from "../../db/erp-flow.ts";
 import { tenantDatabases } from "../../db/resolver.ts";
-import { erpConflicts, erpConnections, erpSyncRecords } from "../../db/schema/erp.ts";
+import { erpConnections } from "../../db/schema/erp.ts";
 import { invoices } from "../../db/schema.ts";
-import { nextChangedSince, parseQboNotifications, remoteChanges } from "../../domain/erp/qbo-webhooks.ts";
+import { nextChangedSince, parseQboNotifications } from "../../domain/erp/qbo-webhooks.ts";
 import type { Logger } from "../../observability/logger.ts";
 import { qboClient } from "../qbo/client.ts";
-import { qboSnapshot, type QboSnapshot } from "./qbo-sync.ts";
+import { applyRemoteInvoice, applyRemotePayment, type ApplyOutcome } from "./apply.ts";
+import { remoteQboInvoice, remoteQboPayments } from "./qbo-remote.ts";
 import { xeroSignatureValid } from "./xero-webhook.ts";
 
 /** The catch-up cron (scripts/local-crons.ts fires it under npm start). */
@@ -68,43 +71,32 @@ async function catchUpConnection(env: Env, db: Db, connection: ErpConnectionRow,
   const floor = now() - 29 * qboDayMs(env);
   const since = new Date(Math.max(floor, connection.lastPolledAt ? Date.parse(connection.lastPolledAt) : now() - qboDayMs(env))).toISOString();
   const client = qboClient(env, connection.id, connection.remoteTenantId!);
-  const result = await client.call("GET", "/cdc", { params: { entities: "Invoice", changedSince: since } });
+  const result = await client.call("GET", "/cdc", { params: { entities: "Invoice,Payment", changedSince: since } });
   if (!result.ok) throw new Error(`CDC refused: ${result.failure.message}`);
-  const changed = ((result.body.CDCResponse as Array<{ QueryResponse?: Array<Record<string, unknown>> }> | undefined) ?? []).flatMap((r) => (r.QueryResponse ?? []).flatMap((q) => (q.Invoice as Array<Record<string, unknown>> | undefined) ?? []));
-  let opened = 0;
+  const lists = ((result.body.CDCResponse as Array<{ QueryResponse?: Array<Record<string, unknown>> }> | undefined) ?? []).flatMap((r) => r.QueryResponse ?? []);
+  const changedInvoices = lists.flatMap((q) => (q.Invoice as Array<Record<string, unknown>> | undefined) ?? []);
+  const changedPayments = lists.flatMap((q) => (q.Payment as Array<Record<string, unknown>> | undefined) ?? []);
+  let conflicts = 0;
+  let busy = false;
   let newest: string | null = null;
-  for (const remote of changed) {
-    const updated = String((remote.MetaData as Record<string, unknown> | undefined)?.LastUpdatedTime ?? "");
-    if (updated && (!newest || updated > newest)) newest = updated;
-    if (await compareInvoice(db, connection, remote, now)) opened++;
+  const count = (o: ApplyOutcome) => {
+    if (o.decision === "conflict") conflicts++;
+    if (o.decision === "busy") busy = true;
+  };
+  // Invoices first: a void is decided before the payments that may follow it.
+  for (const remote of changedInvoices) {
+    const record = await recordByRemoteId(db, connection.franchiseId, connection.id, "invoice", String(remote.Id));
+    if (!record) continue; // not one of ours (typed in QuickBooks)
+    const [ours] = await db.select({ currency: invoices.currency, amountCredited: invoices.amountCredited }).from(invoices).where(and(eq(invoices.franchiseId, connection.franchiseId), eq(invoices.id, record.entityId))).all();
+    if (!ours) continue;
+    for (const o of await applyRemoteInvoice(env, connection, remoteQboInvoice(remote, ours.currency, ours.amountCredited))) count(o);
   }
-  await runBatch(db, [updateConnection(db, connection.franchiseId, connection.id, { lastPolledAt: nextChangedSince(startedAt, changed.length, newest) })]);
-  return opened;
-}
-
-async function compareInvoice(db: Db, connection: ErpConnectionRow, remote: Record<string, unknown>, now: () => number): Promise<boolean> {
-  const [record] = await db
-    .select()
-    .from(erpSyncRecords)
-    .where(and(eq(erpSyncRecords.franchiseId, connection.franchiseId), eq(erpSyncRecords.connectionId, connection.id), eq(erpSyncRecords.entityType, "invoice"), eq(erpSyncRecords.operation, "create"), eq(erpSyncRecords.remoteId, String(remote.Id))))
-    .all();
-  if (!record?.syncedSnapshot) return false;
-  const [ours] = await db.select({ status: invoices.status, total: invoices.total, currency: invoices.currency }).from(invoices).where(and(eq(invoices.franchiseId, connection.franchiseId), eq(invoices.id, record.entityId))).all();
-  if (!ours) return false;
-  const snapshot = JSON.parse(record.syncedSnapshot) as QboSnapshot;
-  const base = { status: snapshot.status as string, total: snapshot.total };
-  const theirsSnap = remote.status === "Deleted" ? null : qboSnapshot(remote, ours.currency);
-  const theirs = theirsSnap ? { status: theirsSnap.status as string, total: theirsSnap.status === "voided" ? base.total : theirsSnap.total } : { status: "deleted", total: base.total };
-  const oursNow = { status: ours.status === "void" ? "voided" : ours.status === "paid" ? "paid" : "open", total: ours.total };
-  const changed = remoteChanges(base, theirs, oursNow);
-  if (changed.length === 0) return false;
-  const open = await db.select({ id: erpConflicts.id }).from(erpConflicts).where(and(eq(erpConflicts.franchiseId, connection.franchiseId), eq(erpConflicts.recordId, record.id), eq(erpConflicts.status, "open"))).all();
-  if (open.length > 0) return false;
-  const pick = (o: Record<string, unknown>) => Object.fromEntries(changed.map((f) => [f, o[f]]));
-  const at = new Date(now()).toISOString();
-  await runBatch(db, [
-    insertConflict(db, { id: newId("erx"), franchiseId: connection.franchiseId, connectionId: connection.id, recordId: record.id, fieldGroup: changed.includes("total") ? "amounts" : "status", ours: JSON.stringify(pick(oursNow)), theirs: JSON.stringify(pick(theirs)), base: JSON.stringify(pick(base)), status: "open", resolution: null, resolvedBy: null, createdAt: at, resolvedAt: null }),
-    updateSyncRecord(db, connection.franchiseId, record.id, { state: "conflict", lastErrorClass: "conflict", lastError: `changed in QuickBooks: ${changed.map((f) => `${f} ${base[f]} → ${theirs[f]}`).join(", ")}`, lastFix: "Decide which side wins under Integrations → Conflicts.", updatedAt: at }),
-  ]);
-  return true;
+  for (const remote of changedPayments) for (const payment of remoteQboPayments(remote)) count(await applyRemotePayment(env, connection, payment));
+  for (const doc of [...changedInvoices, ...changedPayments]) {
+    const updated = String((doc.MetaData as Record<string, unknown> | undefined)?.LastUpdatedTime ?? "");
+    if (updated && (!newest || updated > newest)) newest = updated;
+  }
+  // A payment still being applied by another sighting: keep the checkpoint, the next pass reads it again.
+  if (!busy) await runBatch(db, [updateConnection(db, connection.franchiseId, connection.id, { lastPolledAt: nextChangedSince(startedAt, changedInvoices.length + changedPayments.length, newest) })]);
+  return conflicts;
 }

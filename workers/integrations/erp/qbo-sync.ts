@@ -14,10 +14,11 @@ import { newId } from "../../db/ids.ts";
 import { sha256Hex } from "../../auth/secrets.ts";
 import { MissingMapping, mappingTable, type MappingTable } from "../../domain/erp/mapping.ts";
 import type { SyncDocument } from "../../domain/erp/xero-documents.ts";
-import { fromQboAmount, qboCreditMemoBody, qboCustomerBody, qboDocNumberQuery, qboInvoiceBody, qboPaymentBody, qboQuote, qboRequestId } from "../../domain/erp/qbo-documents.ts";
+import { fromQboAmount, qboCreditApplicationBody, qboCreditMemoBody, qboCustomerBody, qboDocNumberQuery, qboInvoiceBody, qboPaymentBody, qboQuote, qboRequestId } from "../../domain/erp/qbo-documents.ts";
 import { fixForQboFault, type QboFailure } from "../../domain/erp/qbo-errors.ts";
 import type { QboClient } from "../qbo/client.ts";
 import { fail, flush, settle, synced, waitFor, type OutcomeLog } from "./record-outcomes.ts";
+import { allocationOf, invoiceRecordsOf, readyInvoice } from "./allocation-records.ts";
 import type { RecordOutcome } from "./xero-sync.ts";
 
 /** Creates in flight at once for one connection (QBO allows 10 per realm; leave room for others). */
@@ -74,6 +75,8 @@ export async function syncQboRecords(env: Env, db: Db, connection: ErpConnection
     const parents = await parentsOf(pass, dependents);
     const payments: Array<{ record: ErpSyncRecordRow; parent: ErpSyncRecordRow }> = [];
     const voids: Array<{ record: ErpSyncRecordRow; parent: ErpSyncRecordRow }> = [];
+    const allocations: Array<{ record: ErpSyncRecordRow; parent: ErpSyncRecordRow }> = [];
+    const allocationInvoices = await invoiceRecordsOf(pass.db, pass.connection, dependents.filter((r) => r.operation === "allocate"));
     for (const record of dependents) {
       const parent = record.dependsOn ? parents.get(record.dependsOn) : undefined;
       if (parent?.state !== "synced" || !parent.remoteId) {
@@ -84,10 +87,17 @@ export async function syncQboRecords(env: Env, db: Db, connection: ErpConnection
       }
       if (record.entityType === "payment") payments.push({ record, parent });
       else if (record.operation === "void") voids.push({ record, parent });
+      else if (record.operation === "allocate") allocations.push({ record, parent });
     }
     await ensureCustomers(pass, payments.map((p) => ({ record: p.record, customerId: documentOf(p.parent).customerId })));
     await inParallel(payments.filter((p) => !pass.outcomes.has(p.record.id)), (p) => createPayment(pass, p.record, p.parent));
     await inParallel(voids, (v) => voidDocument(pass, v.record, v.parent));
+    const ready = allocations.flatMap((a) => {
+      const invoice = readyInvoice(pass, a.record, allocationInvoices, "QuickBooks");
+      return invoice ? [{ ...a, invoice }] : [];
+    });
+    await ensureCustomers(pass, ready.map((a) => ({ record: a.record, customerId: documentOf(a.parent).customerId })));
+    await inParallel(ready.filter((a) => !pass.outcomes.has(a.record.id)), (a) => applyCreditMemo(pass, a.record, a.parent, a.invoice));
   }
 
   await flush(pass);
@@ -196,6 +206,22 @@ async function createPayment(pass: Pass, record: ErpSyncRecordRow, parent: ErpSy
     if (found) return synced(pass, record, { remoteId: String(found.Id) }, "linked");
   }
   const result = await pass.client.call("POST", "/payment", { body, requestId: qboRequestId("payment", record.id, await digest([body, generation(record)])) });
+  if (result.ok) return synced(pass, record, { remoteId: String((result.body.Payment as Record<string, unknown>).Id) }, "synced");
+  fail(pass, record, result.failure);
+}
+
+/** A credit note's allocation: a zero Payment linking the CreditMemo to the Invoice, found again by its PrivateNote on a retry. */
+async function applyCreditMemo(pass: Pass, record: ErpSyncRecordRow, creditNote: ErpSyncRecordRow, invoice: ErpSyncRecordRow): Promise<void> {
+  const remoteCustomerId = pass.customers.get(documentOf(creditNote).customerId);
+  if (!remoteCustomerId) return; // ensureCustomers recorded why
+  const body = qboCreditApplicationBody({ ...allocationOf(record), remoteInvoiceId: invoice.remoteId!, remoteCreditMemoId: creditNote.remoteId!, remoteCustomerId });
+  if (record.attempts > 0) {
+    const earlier = await pass.client.query("Payment", `select * from Payment where CustomerRef = ${qboQuote(remoteCustomerId)} maxresults 1000`);
+    if (!earlier.ok) return fail(pass, record, earlier.failure);
+    const found = earlier.rows.find((r) => r.PrivateNote === body.PrivateNote);
+    if (found) return synced(pass, record, { remoteId: String(found.Id) }, "linked");
+  }
+  const result = await pass.client.call("POST", "/payment", { body, requestId: qboRequestId("allocate", record.id, await digest([body, generation(record)])) });
   if (result.ok) return synced(pass, record, { remoteId: String((result.body.Payment as Record<string, unknown>).Id) }, "synced");
   fail(pass, record, result.failure);
 }

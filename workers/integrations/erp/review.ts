@@ -4,6 +4,7 @@ import { runBatch, type Statement } from "../../db/batch.ts";
 import { deleteMapping, getConflict, getSyncRecord, listMappings, listSyncRecords, resolveConflict, updateSyncRecord, upsertMapping } from "../../db/erp.ts";
 import type { BillingContext } from "../../billing/context.ts";
 import { conflict, invalid } from "../../domain/errors.ts";
+import { snapshotAfterDecision } from "../../domain/erp/three-way.ts";
 import type { ErpSyncMessage } from "./subscriber.ts";
 import { loadConnection } from "./connections.ts";
 
@@ -38,7 +39,8 @@ export async function replayRecords(ctx: BillingContext, id: string, scope: "fai
 
 /**
  * Decides a conflict. Every field of the group needs a choice. "theirs" accepts the ERP's value
- * (the record counts as synced); "ours" pushes Ledgerline's again (the record is replayed).
+ * (the record counts as synced, and the last synced snapshot takes the ERP's value, so the same
+ * change read again does not reopen it); "ours" pushes Ledgerline's again (the record is replayed).
  */
 export async function decideConflict(ctx: BillingContext, id: string, conflictId: string, choices: Record<string, "ours" | "theirs">) {
   await loadConnection(ctx, id);
@@ -53,9 +55,15 @@ export async function decideConflict(ctx: BillingContext, id: string, conflictId
   if (extra) throw invalid("erp_conflict_unknown_field", `choices.${extra}`, `${extra} is not a field of this conflict (fields: ${fields.join(", ")})`);
   const keepOurs = fields.some((f) => choices[f] === "ours");
   const at = ctx.clock.now().toISOString();
+  const record = await getSyncRecord(ctx.db, ctx.franchiseId, found.recordId);
+  // The snapshot lives on the document's create record (a void's or allocation's conflict names its own record).
+  const holder = record && record.operation !== "create" && record.dependsOn ? await getSyncRecord(ctx.db, ctx.franchiseId, record.dependsOn) : record;
+  const accepted = fields.some((f) => choices[f] === "theirs") && holder ? snapshotAfterDecision(holder.syncedSnapshot ? (JSON.parse(holder.syncedSnapshot) as Record<string, unknown>) : {}, JSON.parse(found.theirs) as Record<string, unknown>, choices) : null;
   await runBatch(ctx.db, [
     resolveConflict(ctx.db, ctx.franchiseId, conflictId, { resolution: JSON.stringify(choices), resolvedBy: ctx.actor, resolvedAt: at }),
     updateSyncRecord(ctx.db, ctx.franchiseId, found.recordId, keepOurs ? { state: "pending", attempts: 0, updatedAt: at, lastFix: null } : { state: "synced", syncedAt: at, lastErrorClass: null, lastError: null, lastFix: null, updatedAt: at }),
+    // "theirs" is now what both sides agree on: the same ERP change read again is not a new conflict.
+    ...(accepted && holder ? [updateSyncRecord(ctx.db, ctx.franchiseId, holder.id, { syncedSnapshot: JSON.stringify(accepted), updatedAt: at })] : []),
   ]);
   if (keepOurs) await ctx.env.ERP_SYNC.send({ franchiseId: ctx.franchiseId, connectionId: id, recordId: found.recordId } satisfies ErpSyncMessage);
   return { ...found, status: "resolved", resolution: JSON.stringify(choices), resolvedBy: ctx.actor, resolvedAt: at };

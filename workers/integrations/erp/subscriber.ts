@@ -1,7 +1,9 @@
 // The erp-sync subscriber of the domain events: each document event becomes one sync record per
 // connected ERP (inserted once per entity and operation, so a redelivered event adds nothing)
 // and a message on the erp-sync queue. Payment allocations become one record each, depending on
-// their invoice's record, so a payment never reaches the ERP before its invoice.
+// their invoice's record, so a payment never reaches the ERP before its invoice. A credit note
+// becomes its create record and, for the part that settled its invoice, an `allocate` record
+// depending on it (the connector also waits for the invoice's record).
 import { database } from "../../db/client.ts";
 import { connectedConnections, findSyncRecord, insertSyncRecord, type ErpConnectionRow, type ErpSyncRecordRow } from "../../db/erp.ts";
 import { runBatch } from "../../db/batch.ts";
@@ -36,8 +38,23 @@ function draftsOf(event: DeliveredEvent): Draft[] {
       return [{ entityType: "invoice", entityId: String(p.invoice!.id), operation: "create", entityNumber: String(p.invoice!.number), payload: JSON.stringify(p.invoice) }];
     case "invoice.voided":
       return [{ entityType: "invoice", entityId: String(p.invoice!.id), operation: "void", entityNumber: String(p.invoice!.number ?? ""), payload: JSON.stringify(p.invoice), parent: { entityType: "invoice", entityId: String(p.invoice!.id) } }];
-    case "credit_note.issued":
-      return [{ entityType: "credit_note", entityId: String(p.creditNote!.id), operation: "create", entityNumber: String(p.creditNote!.number), payload: JSON.stringify(p.creditNote) }];
+    case "credit_note.issued": {
+      const note = p.creditNote as { id: string; number: string; invoiceId: string; currency: string; issueDate: string; total: number; appliedToInvoice?: number };
+      const create: Draft = { entityType: "credit_note", entityId: note.id, operation: "create", entityNumber: note.number, payload: JSON.stringify(p.creditNote) };
+      // The part that settled its invoice is an allocation, synced after both documents. Events
+      // from before appliedToInvoice existed applied the whole note (the invoice was open).
+      const amount = note.appliedToInvoice ?? note.total;
+      if (amount <= 0) return [create];
+      const allocation: Draft = {
+        entityType: "credit_note",
+        entityId: note.id,
+        operation: "allocate",
+        entityNumber: note.number,
+        payload: JSON.stringify({ id: `${note.id}:${note.invoiceId}`, creditNoteId: note.id, invoiceId: note.invoiceId, amount, currency: note.currency, date: note.issueDate }),
+        parent: { entityType: "credit_note", entityId: note.id },
+      };
+      return [create, allocation];
+    }
     case "payment.recorded":
     case "payment.allocated": {
       const payment = p.payment as { id: string; currency: string; receivedAt: string; reference: string | null; allocations: Array<{ invoiceId: string; amount: number }> };
@@ -66,13 +83,18 @@ export async function recordForSync(event: DeliveredEvent, env: Env): Promise<Er
   for (const connection of connections) {
     const statements = [];
     const ids: string[] = [];
+    // A parent drafted from the same event (a credit note's allocation) is inserted in the same batch.
+    const drafted = new Map<string, ErpSyncRecordRow>();
     for (const d of drafts) {
-      const parent = d.parent ? await findSyncRecord(db, event.franchiseId, connection.id, d.parent.entityType, d.parent.entityId, "create") : undefined;
+      const sameEvent = d.parent ? drafted.get(`${d.parent.entityType}:${d.parent.entityId}:create`) : undefined;
+      const parent = d.parent ? (sameEvent ?? (await findSyncRecord(db, event.franchiseId, connection.id, d.parent.entityType, d.parent.entityId, "create"))) : undefined;
       if (d.parent && !parent) continue; // its document predates the connection: nothing to attach it to
+      if (d.operation === "allocate" && !(await findSyncRecord(db, event.franchiseId, connection.id, "invoice", (JSON.parse(d.payload) as { invoiceId: string }).invoiceId, "create"))) continue; // its invoice predates the connection
       const row: ErpSyncRecordRow = {
         id: newId("esr"), franchiseId: event.franchiseId, connectionId: connection.id, entityType: d.entityType, entityId: d.entityId, operation: d.operation, entityNumber: d.entityNumber, dependsOn: parent?.id ?? null,
         state: "pending", attempts: 0, payload: d.payload, syncedSnapshot: null, remoteId: null, sourceAt: event.occurredAt, syncedAt: null, nextAttemptAt: null, claimedUntil: null, lastErrorClass: null, lastError: null, lastFix: null, createdAt: now, updatedAt: now,
       };
+      drafted.set(`${d.entityType}:${d.entityId}:${d.operation}`, (await findSyncRecord(db, event.franchiseId, connection.id, d.entityType, d.entityId, d.operation)) ?? row);
       statements.push(insertSyncRecord(db, row));
       ids.push(row.id);
     }

@@ -18,6 +18,8 @@ import { MissingMapping, mappingTable, type MappingTable } from "../../domain/er
 import { fixForXeroMessage, } from "../../domain/erp/xero-errors.ts";
 import { fromXeroAmount, xeroContactBody, xeroCreditNoteBody, xeroInvoiceBody, xeroPaymentBody, type SyncDocument } from "../../domain/erp/xero-documents.ts";
 import type { XeroClient } from "../xero/client.ts";
+import { invoiceRecordsOf, readyInvoice } from "./allocation-records.ts";
+import { allocateXeroCreditNote } from "./xero-allocations.ts";
 
 /** Xero accepts up to 50 documents per request comfortably (its guidance for batch size). */
 export const XERO_BATCH_SIZE = 50;
@@ -71,6 +73,7 @@ export async function syncXeroRecords(env: Env, db: Db, connection: ErpConnectio
 
   if (dependents.length > 0) {
     const parents = await parentsOf(pass, dependents);
+    const allocationInvoices = await invoiceRecordsOf(pass.db, pass.connection, dependents.filter((r) => r.operation === "allocate"));
     const payments: Array<{ record: ErpSyncRecordRow; body: Record<string, unknown> }> = [];
     for (const record of dependents) {
       const parent = record.dependsOn ? parents.get(record.dependsOn) : undefined;
@@ -90,6 +93,9 @@ export async function syncXeroRecords(env: Env, db: Db, connection: ErpConnectio
         }
       } else if (record.operation === "void") {
         await voidDocument(pass, record, parent);
+      } else if (record.operation === "allocate") {
+        const invoice = readyInvoice(pass, record, allocationInvoices, "Xero");
+        if (invoice) await allocateXeroCreditNote(pass, pass.client, record, parent, invoice);
       }
     }
     for (let i = 0; i < payments.length; i += XERO_BATCH_SIZE) await createPayments(pass, payments.slice(i, i + XERO_BATCH_SIZE));
