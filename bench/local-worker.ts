@@ -29,6 +29,10 @@ function must(args: string[], what: string) {
  * still applied; the seed is loaded only once), so repeated runs skip the minutes-long seed load.
  */
 export async function startLocalWorker(opts: { port: number; customers: string; setupSql?: (credentials: LocalWorker["credentials"]) => Promise<string>; vars?: Record<string, string>; readyTimeoutMs?: number; stateDir?: string; extraArgs?: string[]; logFile?: string }): Promise<LocalWorker> {
+  // Something already answering on the port (a wrangler dev left over from an interrupted run)
+  // would be measured instead of this build: refuse rather than report its numbers.
+  const answering = await fetch(`http://127.0.0.1:${opts.port}/health`).then(() => true, () => false);
+  if (answering) throw new Error(`port ${opts.port} already answers: stop the server listening there first`);
   const keep = Boolean(opts.stateDir);
   const dir = opts.stateDir ?? mkdtempSync(join(tmpdir(), "ledgerline-bench-"));
   const seeded = keep && existsSync(join(dir, "cred.json"));
@@ -107,7 +111,9 @@ export async function load(total: number, concurrency: number, task: (i: number)
           await task(i);
         } catch (e) {
           errors++;
-          if (errorSamples.length < 3) errorSamples.push(String(e instanceof Error ? e.message : e).slice(0, 300));
+          // fetch's own "fetch failed" says nothing: the cause (ECONNRESET, a timeout...) does.
+          const cause = e instanceof Error && e.cause ? `: ${String((e.cause as Error).message ?? e.cause)}` : "";
+          if (errorSamples.length < 3) errorSamples.push(`${e instanceof Error ? e.message : String(e)}${cause}`.slice(0, 300));
         }
         latencies.push(performance.now() - t0);
       }

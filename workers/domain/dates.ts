@@ -43,9 +43,24 @@ export function isValidTimeZone(timezone: string): boolean {
   }
 }
 
+// One formatter per timezone: building an Intl.DateTimeFormat costs far more than using one, and
+// every invoice read asks for its branch's "today". Bounded: IANA has a few hundred names.
+const MAX_FORMATTERS = 1_000;
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function dayFormatter(timezone: string): Intl.DateTimeFormat {
+  let f = dayFormatters.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" });
+    if (dayFormatters.size >= MAX_FORMATTERS) dayFormatters.clear();
+    dayFormatters.set(timezone, f);
+  }
+  return f;
+}
+
 /** The calendar date at `instant` in `timezone` (e.g. what "today" is for a branch). */
 export function localDateAt(instant: Date, timezone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(instant);
+  const parts = dayFormatter(timezone).formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")}`;
 }

@@ -41,13 +41,17 @@ export class CreateInvoice extends OpenAPIRoute {
   }
 }
 
+// Built once: chanfana constructs the route per request, and rebuilding these zod schemas (an id
+// regex, the whole response document) each time was ~5 % of the hot read's CPU.
+const getInvoiceSchema = {
+  tags,
+  summary: "Get an invoice with its lines, balance and aging",
+  request: { params: IdParams("inv"), headers: IfNoneMatchHeader },
+  responses: { "200": jsonResponse(Invoice, "The invoice", "ETag"), "304": emptyResponse("Not modified: If-None-Match holds the current ETag", "ETag"), ...problemResponses(...AUTHENTICATED, 404) },
+};
+
 export class GetInvoice extends OpenAPIRoute {
-  schema = {
-    tags,
-    summary: "Get an invoice with its lines, balance and aging",
-    request: { params: IdParams("inv"), headers: IfNoneMatchHeader },
-    responses: { "200": jsonResponse(Invoice, "The invoice", "ETag"), "304": emptyResponse("Not modified: If-None-Match holds the current ETag", "ETag"), ...problemResponses(...AUTHENTICATED, 404) },
-  };
+  schema = getInvoiceSchema;
 
   async handle(c: AppContext) {
     const { params } = await this.getValidatedData<typeof this.schema>();
