@@ -65,6 +65,27 @@ export async function findSyncRecord(db: Db, franchiseId: string, connectionId: 
     .get();
 }
 
+/**
+ * A connection's invoice create records looked up by local invoice id or by the ERP's id, keyed
+ * by that value; chunked so each statement stays under D1's 100 bound parameters.
+ */
+export async function invoiceCreateRecords(db: Db, franchiseId: string, connectionId: string, by: "entityId" | "remoteId", values: readonly string[]): Promise<Map<string, ErpSyncRecordRow>> {
+  const unique = [...new Set(values)];
+  const out = new Map<string, ErpSyncRecordRow>();
+  for (let i = 0; i < unique.length; i += 90) {
+    const rows = await db
+      .select()
+      .from(erpSyncRecords)
+      .where(and(eq(erpSyncRecords.franchiseId, franchiseId), eq(erpSyncRecords.connectionId, connectionId), eq(erpSyncRecords.entityType, "invoice"), eq(erpSyncRecords.operation, "create"), inArray(erpSyncRecords[by], unique.slice(i, i + 90))))
+      .all();
+    for (const r of rows) {
+      const key = r[by];
+      if (key) out.set(key, r);
+    }
+  }
+  return out;
+}
+
 export async function getSyncRecord(db: Db, franchiseId: string, id: string): Promise<ErpSyncRecordRow | undefined> {
   return db.select().from(erpSyncRecords).where(and(eq(erpSyncRecords.franchiseId, franchiseId), eq(erpSyncRecords.id, id))).get();
 }

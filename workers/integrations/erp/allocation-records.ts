@@ -1,10 +1,8 @@
 // Credit-note allocations, provider-neutral part: an `allocate` record (subscriber.ts) depends on
 // its credit note's create record and also needs its invoice's; both must be in the ERP before
 // the allocation is sent. Here: the payload's shape, and finding the invoice records of a pass.
-import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import type { ErpConnectionRow, ErpSyncRecordRow } from "../../db/erp.ts";
-import { erpSyncRecords } from "../../db/schema/erp.ts";
+import { invoiceCreateRecords, type ErpConnectionRow, type ErpSyncRecordRow } from "../../db/erp.ts";
 import { waitFor, type OutcomeLog } from "./record-outcomes.ts";
 
 /** What an allocate record carries: the part of the credit note that settled the invoice. */
@@ -21,18 +19,8 @@ export interface AllocationPayload {
 export const allocationOf = (r: ErpSyncRecordRow) => JSON.parse(r.payload) as AllocationPayload;
 
 /** The invoices' create records of the allocations in a pass, by invoice id. */
-export async function invoiceRecordsOf(db: Db, connection: ErpConnectionRow, allocations: readonly ErpSyncRecordRow[]): Promise<Map<string, ErpSyncRecordRow>> {
-  const ids = [...new Set(allocations.map((r) => allocationOf(r).invoiceId))];
-  const out = new Map<string, ErpSyncRecordRow>();
-  for (let i = 0; i < ids.length; i += 90) {
-    const rows = await db
-      .select()
-      .from(erpSyncRecords)
-      .where(and(eq(erpSyncRecords.franchiseId, connection.franchiseId), eq(erpSyncRecords.connectionId, connection.id), eq(erpSyncRecords.entityType, "invoice"), eq(erpSyncRecords.operation, "create"), inArray(erpSyncRecords.entityId, ids.slice(i, i + 90))))
-      .all();
-    for (const r of rows) out.set(r.entityId, r);
-  }
-  return out;
+export function invoiceRecordsOf(db: Db, connection: ErpConnectionRow, allocations: readonly ErpSyncRecordRow[]): Promise<Map<string, ErpSyncRecordRow>> {
+  return invoiceCreateRecords(db, connection.franchiseId, connection.id, "entityId", allocations.map((r) => allocationOf(r).invoiceId));
 }
 
 /**

@@ -13,9 +13,9 @@
 //   sides goes to the review queue (GET/POST /v1/integrations/{id}/conflicts).
 import { and, eq, inArray } from "drizzle-orm";
 import { database, type Db } from "../../db/client.ts";
-import { updateConnection, type ErpConnectionRow, type ErpSyncRecordRow } from "../../db/erp.ts";
+import { invoiceCreateRecords, updateConnection, type ErpConnectionRow, type ErpSyncRecordRow } from "../../db/erp.ts";
 import { tenantDatabases } from "../../db/resolver.ts";
-import { erpConnections, erpSyncRecords } from "../../db/schema/erp.ts";
+import { erpConnections } from "../../db/schema/erp.ts";
 import { invoices } from "../../db/schema.ts";
 import { fromNetSuiteAmount } from "../../domain/erp/netsuite-documents.ts";
 import type { Logger } from "../../observability/logger.ts";
@@ -75,7 +75,7 @@ export async function pollConnection(env: Env, db: Db, connection: ErpConnection
   const invoiceRows = rows.filter((r) => r.type === "CustInvc");
   const paymentRows = rows.filter((r) => r.type === "CustPymt" && !OUR_PAYMENT_EXTERNAL_ID.test(String(r.externalid ?? "")));
   const ids = [...new Set([...invoiceRows.map((r) => String(r.id)), ...paymentRows.flatMap((r) => String(r.appliedto ?? "").split(","))].filter((x) => x !== ""))];
-  const records = await invoiceRecordsByRemoteId(db, connection, ids);
+  const records = await invoiceCreateRecords(db, connection.franchiseId, connection.id, "remoteId", ids);
   const locals = await localInvoices(db, connection, [...records.values()].map((r) => r.entityId));
   let conflictsOpened = 0;
   let paymentsRecorded = 0;
@@ -102,19 +102,6 @@ export async function pollConnection(env: Env, db: Db, connection: ErpConnection
   const next = newest && !busy ? Math.max(watermark, Date.parse(fromSuiteQl(newest))) : watermark;
   await updateConnection(db, connection.franchiseId, connection.id, { lastPolledAt: new Date(next).toISOString() });
   return { rows: rows.length, paymentsRecorded, conflictsOpened, watermark: new Date(next).toISOString() };
-}
-
-async function invoiceRecordsByRemoteId(db: Db, connection: ErpConnectionRow, remoteIds: string[]): Promise<Map<string, ErpSyncRecordRow>> {
-  const out = new Map<string, ErpSyncRecordRow>();
-  for (let i = 0; i < remoteIds.length; i += 90) {
-    const rows = await db
-      .select()
-      .from(erpSyncRecords)
-      .where(and(eq(erpSyncRecords.franchiseId, connection.franchiseId), eq(erpSyncRecords.connectionId, connection.id), eq(erpSyncRecords.entityType, "invoice"), eq(erpSyncRecords.operation, "create"), inArray(erpSyncRecords.remoteId, remoteIds.slice(i, i + 90))))
-      .all();
-    for (const r of rows) if (r.remoteId) out.set(r.remoteId, r);
-  }
-  return out;
 }
 
 async function localInvoices(db: Db, connection: ErpConnectionRow, ids: string[]): Promise<Map<string, { currency: string }>> {

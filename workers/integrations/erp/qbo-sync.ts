@@ -198,14 +198,21 @@ async function createPayment(pass: Pass, record: ErpSyncRecordRow, parent: ErpSy
     if (error instanceof MissingMapping) return fail(pass, record, { class: "data_fix_required", message: error.message, fix: error.fix });
     throw error;
   }
+  return postPaymentOnce(pass, record, remoteCustomerId, body, "payment");
+}
+
+/**
+ * POSTs a Payment (a real one or a credit application) at most once. Payments have no number, so
+ * on a retry an earlier attempt's payment is found by the PrivateNote that carries our id.
+ */
+async function postPaymentOnce(pass: Pass, record: ErpSyncRecordRow, remoteCustomerId: string, body: { PrivateNote: string }, requestKind: "payment" | "allocate"): Promise<void> {
   if (record.attempts > 0) {
-    // Payments have no number: an earlier attempt's payment carries our id in its PrivateNote.
     const earlier = await pass.client.query("Payment", `select * from Payment where CustomerRef = ${qboQuote(remoteCustomerId)} maxresults 1000`);
     if (!earlier.ok) return fail(pass, record, earlier.failure);
     const found = earlier.rows.find((r) => r.PrivateNote === body.PrivateNote);
     if (found) return synced(pass, record, { remoteId: String(found.Id) }, "linked");
   }
-  const result = await pass.client.call("POST", "/payment", { body, requestId: qboRequestId("payment", record.id, await digest([body, generation(record)])) });
+  const result = await pass.client.call("POST", "/payment", { body, requestId: qboRequestId(requestKind, record.id, await digest([body, generation(record)])) });
   if (result.ok) return synced(pass, record, { remoteId: String((result.body.Payment as Record<string, unknown>).Id) }, "synced");
   fail(pass, record, result.failure);
 }
@@ -215,15 +222,7 @@ async function applyCreditMemo(pass: Pass, record: ErpSyncRecordRow, creditNote:
   const remoteCustomerId = pass.customers.get(documentOf(creditNote).customerId);
   if (!remoteCustomerId) return; // ensureCustomers recorded why
   const body = qboCreditApplicationBody({ ...allocationOf(record), remoteInvoiceId: invoice.remoteId!, remoteCreditMemoId: creditNote.remoteId!, remoteCustomerId });
-  if (record.attempts > 0) {
-    const earlier = await pass.client.query("Payment", `select * from Payment where CustomerRef = ${qboQuote(remoteCustomerId)} maxresults 1000`);
-    if (!earlier.ok) return fail(pass, record, earlier.failure);
-    const found = earlier.rows.find((r) => r.PrivateNote === body.PrivateNote);
-    if (found) return synced(pass, record, { remoteId: String(found.Id) }, "linked");
-  }
-  const result = await pass.client.call("POST", "/payment", { body, requestId: qboRequestId("allocate", record.id, await digest([body, generation(record)])) });
-  if (result.ok) return synced(pass, record, { remoteId: String((result.body.Payment as Record<string, unknown>).Id) }, "synced");
-  fail(pass, record, result.failure);
+  return postPaymentOnce(pass, record, remoteCustomerId, body, "allocate");
 }
 
 async function voidDocument(pass: Pass, record: ErpSyncRecordRow, parent: ErpSyncRecordRow): Promise<void> {
