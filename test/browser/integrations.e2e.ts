@@ -43,6 +43,15 @@ export async function integrationsScenarios(options: SuiteOptions): Promise<{ pa
   await step("the demo connection (as npm start makes it) shows a mapping error with its fix and a conflict waiting for review", async () => {
     // The same step npm start runs after its banner, with a small backlog; it replaces the connection above.
     const demo = await connectDemoErp({ baseUrl, credentials, stampFile: null, invoices: 10 });
+    // connectDemoErp returns once the invoices are issued; the unmapped one fails at its first sync
+    // attempt, which the connector reaches in its own time (the page shows what is there on load).
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const s = await apiCall<{ states: Record<string, number> }>(page, "GET", `/v1/integrations/${demo.connectionId}/status`);
+      if ((s.body.states?.failed ?? 0) >= 1) break;
+      assert.ok(Date.now() < deadline, `the unmapped demo invoice has not failed its sync after 120 s (states ${JSON.stringify(s.body.states)})`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
     await page.goto("/integrations");
     await page.getByText("Xero · Demo Org (fake Xero)").waitFor();
     await settled(page);

@@ -7,6 +7,7 @@ import worker from "../../../workers/index.ts";
 import { A, B, callJson, createCustomer, createDraft, login, seedFixtures, seedStaff, STAFF } from "../fixtures.ts";
 import type { Operation } from "./operations.ts";
 import { auditLog } from "../../../workers/audit/log-client.ts";
+import { subscribersFor } from "../../../workers/events/subscribers.ts";
 import { idPrefixesIn, sampleMatching } from "./schema-example.ts";
 
 export interface Sessions {
@@ -217,6 +218,39 @@ export async function settleEventRelay(timeoutMs = 5_000): Promise<void> {
     if (Date.now() > deadline) throw new Error(`world: the event relay has not settled after ${timeoutMs} ms (${row!.busy} pending events + leases)`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * Waits until every event published in the last minute is "done" for each subscriber of its type.
+ * The relay settling is not the end of a write's effects: the domain-events consumer delivers a
+ * batch up to its max_batch_timeout later, and its processed_events rows (and whatever the
+ * subscribers write) would otherwise land in the next case's measurement.
+ */
+export async function settleSubscribers(timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const { results } = await env.DB.prepare(
+      "SELECT e.id, e.type, (SELECT group_concat(p.subscriber, ' ') FROM processed_events p WHERE p.event_id = e.id AND p.status = 'done') AS done FROM outbox_events e WHERE e.published_at IS NOT NULL AND e.published_at >= ?",
+    )
+      .bind(since)
+      .all<{ id: string; type: string; done: string | null }>();
+    const waiting = results.flatMap((e) => {
+      const done = new Set((e.done ?? "").split(" "));
+      return subscribersFor(e.type)
+        .filter((s) => !done.has(s.name))
+        .map((s) => `${e.type} ${e.id} → ${s.name}`);
+    });
+    if (waiting.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`world: subscribers have not handled ${waiting.length} events after ${timeoutMs} ms, e.g. ${waiting.slice(0, 3).join("; ")}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A successful write's whole pipeline: the relay publishes, then every subscriber has handled it. */
+export async function settleEventPipeline(): Promise<void> {
+  await settleEventRelay();
+  await settleSubscribers();
 }
 
 export function prefixesUsedBy(operations: Operation[]): Set<string> {
