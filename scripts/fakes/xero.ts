@@ -4,7 +4,7 @@
 // X-Rate-Limit-Problem. Time can be scaled (`minuteMs`) so a "minute" lasts 1 s in benches; every
 // limit and lifetime scales with it. Shapes follow shared/reference/erp/NOTES.md §8 (X1–X14).
 // Control surface: /_fake/config, /_fake/faults, /_fake/state, /_fake/requests, /_fake/webhook,
-// /_fake/intent-to-receive, /_fake/edit-invoice, /_fake/payment, /_fake/reset, /_fake/hooks/<name>.
+// /_fake/intent-to-receive, /_fake/edit-invoice, /_fake/edit-contact, /_fake/payment, /_fake/reset, /_fake/hooks/<name>.
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import type { FakeDefinition, FakeHandler } from "./fake-server.ts";
 import { componentFor, contractProblems } from "./xero-contract.ts";
@@ -397,7 +397,16 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
   }
 
   function upsertContact(input: Json): Json {
-    if (typeof input.ContactID === "string" && contacts.has(input.ContactID)) return { ...contacts.get(input.ContactID)!, HasErrors: false };
+    if (typeof input.ContactID === "string" && contacts.has(input.ContactID)) {
+      // With its ContactID, Xero updates the contact in place: the fields sent replace the old ones.
+      const existing = contacts.get(input.ContactID)!;
+      if ("Name" in input && (typeof input.Name !== "string" || input.Name.trim() === ""))
+        return { ...input, HasErrors: true, ValidationErrors: [{ Message: "The contact name must be specified." }] };
+      const taken = typeof input.Name === "string" && [...contacts.values()].some((c) => c.ContactID !== input.ContactID && c.Name === input.Name);
+      if (taken) return { ...input, HasErrors: true, ValidationErrors: [{ Message: "The contact name is already assigned to another contact. The contact name must be unique across all active contacts." }] };
+      Object.assign(existing, input, { UpdatedDateUTC: xeroDate(now()) });
+      return { ...existing, HasErrors: false };
+    }
     if (typeof input.Name !== "string" || input.Name.trim() === "")
       return { ...input, HasErrors: true, ValidationErrors: [{ Message: "The contact name must be specified." }] };
     const clash = [...contacts.values()].find((c) => c.Name === input.Name);
@@ -466,6 +475,8 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
     if (path === "/Invoices" && m === "GET")
       return listed(request, url, "Invoices", filterByNumbers(url, "InvoiceNumber", modifiedSince(request, invoices.values())));
     if (path === "/Invoices" && (m === "POST" || m === "PUT")) return batch(request, url, "Invoices", (i) => upsertInvoice(i, "invoice"));
+    const contact = /^\/Contacts\/([0-9a-f-]{36})$/.exec(path);
+    if (contact && m === "GET") return contacts.has(contact[1]!) ? json(200, { Contacts: [contacts.get(contact[1]!)] }) : json(404, { Title: "Not Found", Status: 404 });
     const one = /^\/Invoices\/([0-9a-f-]{36})$/.exec(path);
     if (one && m === "GET") return invoices.has(one[1]!) ? json(200, { Invoices: [invoices.get(one[1]!)] }) : json(404, { Title: "Not Found", Status: 404 });
     if (one && m === "POST") {
@@ -617,6 +628,13 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
         if (!invoice) return json(404, { error: "no such invoice" });
         Object.assign(invoice, body.changes as Json, { UpdatedDateUTC: xeroDate(now()) });
         return json(200, invoice);
+      }
+      case "/_fake/edit-contact": {
+        // A bookkeeper edits a contact inside Xero (contact edits flow back by webhook).
+        const contact = contacts.get(String(body.ContactID));
+        if (!contact) return json(404, { error: "no such contact" });
+        Object.assign(contact, body.changes as Json, { UpdatedDateUTC: xeroDate(now()) });
+        return json(200, contact);
       }
       case "/_fake/payment":
         // A payment recorded directly in Xero (polled back with If-Modified-Since).

@@ -40,9 +40,13 @@ export async function integrationsScenarios(options: SuiteOptions): Promise<{ pa
     await cleanText(page);
   });
 
+  let demoConnectionId = "";
+  let demoXero = "";
   await step("the demo connection (as npm start makes it) shows a mapping error with its fix and a conflict waiting for review", async () => {
     // The same step npm start runs after its banner, with a small backlog; it replaces the connection above.
     const demo = await connectDemoErp({ baseUrl, credentials, stampFile: null, invoices: 10 });
+    demoConnectionId = demo.connectionId;
+    demoXero = demo.xeroBaseUrl;
     // connectDemoErp returns once the invoices are issued; the unmapped one fails at its first sync
     // attempt, which the connector reaches in its own time (the page shows what is there on load).
     const deadline = Date.now() + 120_000;
@@ -92,6 +96,35 @@ export async function integrationsScenarios(options: SuiteOptions): Promise<{ pa
     await open.getByText(/email: /).waitFor();
     await cleanText(page);
   });
+
+  await step("an admin chooses who wins contact edits; a contact then edited in Xero waits for review as a contact conflict", async () => {
+    const form = page.getByRole("form", { name: "Contact edits" });
+    const owner = form.getByLabel("When a contact is edited in Xero");
+    assert.equal(await owner.inputValue(), "review", "review is the default");
+    await owner.selectOption("erp");
+    await form.getByRole("button", { name: "Save", exact: true }).click();
+    await form.getByText("Saved.").waitFor();
+    await page.reload();
+    assert.equal(await page.getByRole("form", { name: "Contact edits" }).getByLabel("When a contact is edited in Xero").inputValue(), "erp", "kept after a reload");
+    await page.getByRole("form", { name: "Contact edits" }).getByLabel("When a contact is edited in Xero").selectOption("review");
+    await page.getByRole("form", { name: "Contact edits" }).getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByRole("form", { name: "Contact edits" }).getByText("Saved.").waitFor();
+    // A bookkeeper renames one of the demo's contacts inside Xero; Xero's webhook tells us.
+    const records = await apiCall<{ data: Array<{ entityType: string; remoteId: string | null }> }>(page, "GET", `/v1/integrations/${demoConnectionId}/records?limit=200`);
+    const contact = records.body.data.find((r) => r.entityType === "customer" && r.remoteId);
+    assert.ok(contact?.remoteId, "the demo's contacts have records with their Xero ids");
+    const control = (path: string, body: unknown) => fetch(`${demoXero}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    assert.equal((await control("/_fake/edit-contact", { ContactID: contact.remoteId, changes: { Name: "Renamed in Xero SL" } })).status, 200);
+    assert.equal((await control("/_fake/webhook", { url: `${baseUrl}/webhooks/xero`, events: [{ resourceId: contact.remoteId, eventCategory: "CONTACT", eventType: "UPDATE" }] })).status, 200);
+    const region = page.getByRole("region", { name: "Conflict on Contact" });
+    for (let i = 0; i < 30 && (await region.count()) === 0; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      await page.reload();
+      await settled(page);
+    }
+    await region.getByRole("cell", { name: "Renamed in Xero SL" }).waitFor();
+    await cleanText(page);
+  });
   await context.close();
 
   const viewer = credentials.staff?.find((s) => s.role === "viewer");
@@ -109,6 +142,9 @@ export async function integrationsScenarios(options: SuiteOptions): Promise<{ pa
       await phone.page.getByText("ops@brightnest.example").waitFor();
       assert.equal(await phone.page.getByRole("button", { name: "Save alert settings" }).count(), 0);
       assert.equal(await phone.page.getByRole("button", { name: "Resolve" }).count(), 0);
+      // The contact owner is read, not edited.
+      await phone.page.getByText("An administrator can change this.").waitFor();
+      assert.equal(await phone.page.getByRole("form", { name: "Contact edits" }).count(), 0);
       const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 1, `no horizontal scroll at 390 px (${overflow} px)`);
       await cleanText(phone.page);

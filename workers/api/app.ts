@@ -29,7 +29,7 @@ import { GetEventPipeline, ListDeadLetters, ReplayDeadLetter } from "./routes/op
 import { CreatePayment, GetPayment, ListPayments } from "./routes/payments.ts";
 import { GetCreditNoteArchive, GetCreditNoteDocument, GetCreditNoteSeal, GetCreditNoteVerifactu, GetInvoiceArchive, GetInvoiceDocument, GetInvoiceSeal, GetInvoiceVerifactu, GetJwks, ListTaxCategoryMappings, ResetTaxCategoryMapping, SetTaxCategoryMapping, VerifySeal } from "./routes/einvoice.ts";
 // Accounting integrations (issue 8)
-import { CreateIntegration, DisconnectIntegration, GetIntegration, GetIntegrationStatus, ListIntegrationConflicts, ListIntegrationMappings, ListIntegrations, ListSyncRecords, PutIntegrationMappings, ReplaySyncRecords, ResolveIntegrationConflict, XeroOAuthCallback, XeroWebhook, PutIntegrationAlerting } from "./routes/integrations.ts";
+import { CreateIntegration, DisconnectIntegration, GetIntegration, GetIntegrationStatus, ListIntegrationConflicts, ListIntegrationMappings, ListIntegrations, ListSyncRecords, PutIntegrationMappings, ReplaySyncRecords, ResolveIntegrationConflict, XeroOAuthCallback, XeroWebhook, PutIntegrationAlerting, PutIntegrationContactOwner } from "./routes/integrations.ts";
 import { QboOAuthCallback, QboWebhook } from "./routes/integrations-qbo.ts";
 // audit (issue 10)
 // audit (issue 10): the franchise's own checkpoint witness
@@ -251,6 +251,7 @@ export function createApp() {
   openapi.post("/v1/integrations/:id/conflicts", ResolveIntegrationConflict);
   // Accounting integrations (issue 8, erpflow): sync alerts
   openapi.put("/v1/integrations/:id/alerting", PutIntegrationAlerting);
+  openapi.put("/v1/integrations/:id/contact-owner", PutIntegrationContactOwner);
   openapi.get("/oauth/xero/callback", XeroOAuthCallback);
   openapi.post("/webhooks/xero", XeroWebhook);
   // QuickBooks Online (issue 8): Intuit's OAuth callback (with realmId) and webhooks

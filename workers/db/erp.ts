@@ -1,6 +1,6 @@
 // Repositories of the accounting integrations (tables in workers/db/schema/erp.ts). Every query
 // is scoped by franchise_id.
-import { and, asc, desc, eq, gte, inArray, isNotNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { Statement } from "./batch.ts";
 import { erpConflicts, erpConnections, erpMappings, erpSyncAttempts, erpSyncRecords } from "./schema/erp.ts";
@@ -157,12 +157,12 @@ export async function oldestWaiting(db: Db, franchiseId: string, connectionId: s
   return row?.at ?? null;
 }
 
-/** Issue-to-synced lags (seconds) of records synced since `since`. */
+/** Issue-to-synced lags (seconds) of documents and payments synced since `since` (contact edits are not in the SLA). */
 export async function recentLags(db: Db, franchiseId: string, connectionId: string, since: string): Promise<number[]> {
   const rows = await db
     .select({ lag: sql<number>`(julianday(${erpSyncRecords.syncedAt}) - julianday(${erpSyncRecords.sourceAt})) * 86400.0` })
     .from(erpSyncRecords)
-    .where(and(eq(erpSyncRecords.franchiseId, franchiseId), eq(erpSyncRecords.connectionId, connectionId), isNotNull(erpSyncRecords.syncedAt), gte(erpSyncRecords.syncedAt, since)))
+    .where(and(eq(erpSyncRecords.franchiseId, franchiseId), eq(erpSyncRecords.connectionId, connectionId), isNotNull(erpSyncRecords.syncedAt), gte(erpSyncRecords.syncedAt, since), ne(erpSyncRecords.entityType, "customer")))
     .all();
   return rows.map((r) => Math.max(0, r.lag));
 }

@@ -12,6 +12,7 @@ import { Card, InstantText, PageHeader, Stat } from "../ui/bits.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { type Column, DataTable } from "../ui/table.tsx";
 import { AlertsPanel } from "./integrations/alerts.tsx";
+import { ContactOwnerPanel } from "./integrations/contact-owner.tsx";
 import { ConflictReview } from "./integrations/conflicts.tsx";
 import { Mappings } from "./integrations/mappings.tsx";
 import { NetSuiteConnect } from "./integrations/netsuite-connect.tsx";
@@ -162,6 +163,9 @@ function Connection({ integration, admin, onReconnected }: { integration: Integr
       </Card>
       <Card title="Alerts">
         {status.error ? <ErrorState error={status.error} onRetry={status.reload} /> : !status.data ? <Loading rows={2} label="Loading alerts" /> : <AlertsPanel integrationId={id} alerts={status.data.alerts} canEdit={admin} onSaved={status.reload} />}
+      </Card>
+      <Card title="Contact edits">
+        <ContactOwnerPanel key={integration.contactOwner} integration={integration} providerName={name} canEdit={admin} onSaved={onReconnected} />
       </Card>
       <Card title="Mappings">
         {mappings.error ? <ErrorState error={mappings.error} onRetry={mappings.reload} /> : !mappings.data ? <Loading rows={3} label="Loading mappings" /> : <Mappings integrationId={id} mappings={mappings.data.data} canEdit={admin} onSaved={refresh} providerName={name} />}

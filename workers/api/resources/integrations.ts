@@ -1,3 +1,4 @@
+import { CONTACT_OWNERS, type ContactOwner } from "../../domain/erp/three-way.ts";
 // The accounting-integration resources (issue 8): connections, their status, sync records with
 // their attempts, mappings and conflicts.
 import { z } from "zod";
@@ -15,9 +16,15 @@ export const Integration = z
     status: z.enum(["pending", "connected", "reconnect_required", "disconnected"]),
     organisation: z.string().nullable().describe("the ERP organisation's name once connected"),
     lastSyncedAt: Timestamp.nullable(),
+    contactOwner: z.enum(CONTACT_OWNERS).describe("who wins when a contact is edited in the ERP: erp (applied here), ledgerline (ignored), review (a person decides)"),
     createdAt: Timestamp,
   })
   .meta({ id: "Integration" });
+
+export const ContactOwnerBody = z
+  .object({ contactOwner: z.enum(CONTACT_OWNERS).describe("erp: the ERP's contact edits update the customer; ledgerline: they are ignored; review: each goes to the conflict queue") })
+  .strict()
+  .meta({ id: "ContactOwnerBody" });
 
 export const integrationResource = (c: ErpConnectionRow) => ({
   id: c.id,
@@ -25,6 +32,7 @@ export const integrationResource = (c: ErpConnectionRow) => ({
   status: c.status as z.infer<typeof Integration>["status"],
   organisation: c.remoteTenantName,
   lastSyncedAt: c.lastSyncedAt,
+  contactOwner: (CONTACT_OWNERS as readonly string[]).includes(c.contactOwner) ? (c.contactOwner as ContactOwner) : "review",
   createdAt: c.createdAt,
 });
 

@@ -5,7 +5,7 @@ import { OpenAPIRoute } from "chanfana";
 import { z } from "zod";
 import { attemptsOf, listConflicts, listMappings, listSyncRecords } from "../../db/erp.ts";
 import { SYNC_STATES } from "../../domain/erp/sync-state.ts";
-import { completeConnection, disconnect, loadConnection, startConnection } from "../../integrations/erp/connections.ts";
+import { completeConnection, disconnect, loadConnection, setContactOwner, startConnection } from "../../integrations/erp/connections.ts";
 import { connectionStatus } from "../../integrations/erp/monitoring.ts";
 import { decideConflict, putMappings, replayRecords } from "../../integrations/erp/review.ts";
 import { handleXeroWebhook } from "../../integrations/erp/xero-webhook.ts";
@@ -16,6 +16,7 @@ import { AUTHENTICATED, decodeCursor, emptyResponse, IdempotencyHeader, IdParams
 import {
   Conflict,
   ConflictList,
+  ContactOwnerBody,
   conflictResource,
   CreateIntegrationBody,
   Integration,
@@ -214,5 +215,20 @@ export class PutIntegrationAlerting extends OpenAPIRoute {
   async handle(c: AppContext) {
     const { params, body } = await this.getValidatedData<typeof this.schema>();
     return putAlerting(billing(c), params.id, body);
+  }
+}
+
+export class PutIntegrationContactOwner extends OpenAPIRoute {
+  schema = {
+    tags,
+    security: STAFF_ADMIN_SECURITY,
+    summary: "Set who wins when a contact (name, email, tax number) is edited in the ERP",
+    description: "erp: the edit updates the Ledgerline customer (as system:erp-sync); ledgerline: it is ignored and recorded with the reason; review (the default): it waits in the conflict queue. An edit made on both sides is always a conflict.",
+    request: { headers: IdempotencyHeader, params: Params, body: jsonRequestBody(ContactOwnerBody) },
+    responses: { "200": jsonResponse(Integration, "The integration after the change", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY, 404) },
+  };
+  async handle(c: AppContext) {
+    const { params, body } = await this.getValidatedData<typeof this.schema>();
+    return integrationResource(await setContactOwner(billing(c), params.id, body.contactOwner));
   }
 }

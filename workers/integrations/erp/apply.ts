@@ -71,7 +71,7 @@ function localView(row: { status: string; total: number; amountPaid: number; amo
   };
 }
 
-const contactOwnerOf = (c: ErpConnectionRow): ContactOwner => (c.contactOwner === "ledgerline" || c.contactOwner === "erp" ? c.contactOwner : "review");
+export const contactOwnerOf = (c: ErpConnectionRow): ContactOwner => (c.contactOwner === "ledgerline" || c.contactOwner === "erp" ? c.contactOwner : "review");
 
 async function loadInvoice(db: Db, franchiseId: string, id: string) {
   return db
@@ -89,7 +89,7 @@ async function loadInvoice(db: Db, franchiseId: string, id: string) {
     .get();
 }
 
-function conflictStatements(
+export function conflictStatements(
   db: Db,
   record: ErpSyncRecordRow,
   group: FieldGroup,
@@ -123,7 +123,7 @@ function conflictStatements(
   ];
 }
 
-async function hasOpenConflict(db: Db, record: ErpSyncRecordRow, group: string): Promise<boolean> {
+export async function hasOpenConflict(db: Db, record: ErpSyncRecordRow, group: string): Promise<boolean> {
   const open = await db
     .select({ id: erpConflicts.id })
     .from(erpConflicts)
@@ -139,7 +139,7 @@ async function hasOpenConflict(db: Db, record: ErpSyncRecordRow, group: string):
   return open.length > 0;
 }
 
-const inbound = (
+export const inbound = (
   connection: ErpConnectionRow,
   remoteType: string,
   remoteId: string,

@@ -9,6 +9,7 @@ import { conflict, notFound } from "../../domain/errors.ts";
 import type { BillingContext } from "../../billing/context.ts";
 import { connectionStub } from "../xero/client.ts";
 import type { ErpProviderId } from "./connectors.ts";
+import type { ContactOwner } from "../../domain/erp/three-way.ts";
 
 export const OAUTH_CALLBACK_PATH = "/oauth/xero/callback";
 /** Each provider returns the admin to its own callback (QBO's adds the realmId). */
@@ -50,4 +51,12 @@ export async function loadConnection(ctx: BillingContext, id: string): Promise<E
   const connection = await getConnection(ctx.db, ctx.franchiseId, id);
   if (!connection) throw notFound("integration", id);
   return connection;
+}
+
+/** Who wins when a contact is edited in the ERP: "erp" applies it, "ledgerline" ignores it, "review" asks a person. */
+export async function setContactOwner(ctx: BillingContext, id: string, contactOwner: ContactOwner): Promise<ErpConnectionRow> {
+  const connection = await loadConnection(ctx, id);
+  const updatedAt = ctx.clock.now().toISOString();
+  await updateConnection(ctx.db, ctx.franchiseId, id, { contactOwner, updatedAt });
+  return { ...connection, contactOwner, updatedAt };
 }

@@ -7,6 +7,7 @@ import { conflict, invalid } from "../../domain/errors.ts";
 import { snapshotAfterDecision } from "../../domain/erp/three-way.ts";
 import type { ErpSyncMessage } from "./subscriber.ts";
 import { loadConnection } from "./connections.ts";
+import { applyContactChoices } from "./apply-contact.ts";
 
 export async function putMappings(ctx: BillingContext, id: string, entries: ReadonlyArray<{ kind: string; localKey: string; remoteCode: string | null }>) {
   await loadConnection(ctx, id);
@@ -58,10 +59,12 @@ export async function decideConflict(ctx: BillingContext, id: string, conflictId
   const record = await getSyncRecord(ctx.db, ctx.franchiseId, found.recordId);
   // The snapshot lives on the document's create record (a void's or allocation's conflict names its own record).
   const holder = record && record.operation !== "create" && record.dependsOn ? await getSyncRecord(ctx.db, ctx.franchiseId, record.dependsOn) : record;
+  // A contact's "theirs" updates the customer here (the ERP already has it); its payload follows.
+  const contactChanges = found.fieldGroup === "contact" && record ? await applyContactChoices(ctx, record, JSON.parse(found.theirs) as Record<string, never>, choices) : {};
   const accepted = fields.some((f) => choices[f] === "theirs") && holder ? snapshotAfterDecision(holder.syncedSnapshot ? (JSON.parse(holder.syncedSnapshot) as Record<string, unknown>) : {}, JSON.parse(found.theirs) as Record<string, unknown>, choices) : null;
   await runBatch(ctx.db, [
     resolveConflict(ctx.db, ctx.franchiseId, conflictId, { resolution: JSON.stringify(choices), resolvedBy: ctx.actor, resolvedAt: at }),
-    updateSyncRecord(ctx.db, ctx.franchiseId, found.recordId, keepOurs ? { state: "pending", attempts: 0, updatedAt: at, lastFix: null } : { state: "synced", syncedAt: at, lastErrorClass: null, lastError: null, lastFix: null, updatedAt: at }),
+    updateSyncRecord(ctx.db, ctx.franchiseId, found.recordId, { ...contactChanges, ...(keepOurs ? { state: "pending", attempts: 0, updatedAt: at, lastFix: null } : { state: "synced", syncedAt: at, lastErrorClass: null, lastError: null, lastFix: null, updatedAt: at }) }),
     // "theirs" is now what both sides agree on: the same ERP change read again is not a new conflict.
     ...(accepted && holder ? [updateSyncRecord(ctx.db, ctx.franchiseId, holder.id, { syncedSnapshot: JSON.stringify(accepted), updatedAt: at })] : []),
   ]);

@@ -116,3 +116,4 @@ registerSubscriber({
   types: ["invoice.issued", "invoice.voided", "credit_note.issued", "payment.recorded", "payment.allocated"],
   handle: async (event, env) => void (await recordForSync(event, env)),
 });
+import "./contact-subscriber.ts"; // customer edits → contact updates

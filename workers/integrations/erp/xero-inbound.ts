@@ -1,7 +1,9 @@
 // Xero's documents in the neutral shapes of ./apply.ts: an invoice's status, total and paid
-// amount; a payment's invoice, amount and date. Only here does Xero's vocabulary appear inbound.
+// amount; a payment's invoice, amount and date; a contact's name, email and tax number. Only here does Xero's vocabulary appear inbound.
 import { fromXeroAmount } from "../../domain/erp/xero-documents.ts";
+import { normalContact } from "../../domain/erp/contact-changes.ts";
 import { statusView, type RemoteInvoice, type RemotePayment } from "./apply.ts";
+import type { RemoteContact } from "./apply-contact.ts";
 
 type Json = Record<string, unknown>;
 
@@ -37,5 +39,13 @@ export function remotePaymentOf(doc: Json): RemotePayment | null {
     amount: fromXeroAmount(Number(doc.Amount ?? 0), currency),
     currency,
     receivedAt: date,
+  };
+}
+
+export function remoteContactOf(doc: Json): RemoteContact {
+  return {
+    remoteId: String(doc.ContactID),
+    version: fromXeroDate(doc.UpdatedDateUTC) ?? "",
+    view: normalContact({ name: doc.Name, email: doc.EmailAddress, taxId: doc.TaxNumber }),
   };
 }

@@ -1,4 +1,4 @@
-// Syncs claimed records of one Xero connection: contacts first, then invoices and credit notes
+// Syncs claimed records of one Xero connection: contacts first (and contact edits, ./xero-contacts.ts), then invoices and credit notes
 // in batches (per-item errors), then payments (never before their invoice), then voids. Each
 // create is idempotent twice over: an Idempotency-Key derived from the records and their attempt
 // (so a redelivered call replays Xero's first answer), and, for a record tried before (whose
@@ -20,6 +20,8 @@ import { fromXeroAmount, xeroContactBody, xeroCreditNoteBody, xeroInvoiceBody, x
 import type { XeroClient } from "../xero/client.ts";
 import { invoiceRecordsOf, readyInvoice } from "./allocation-records.ts";
 import { allocateXeroCreditNote } from "./xero-allocations.ts";
+import { CONTACT_ENTITY, contactPayload, syncedContactRecord } from "./contact-records.ts";
+import { updateXeroContacts } from "./xero-contacts.ts";
 
 /** Xero accepts up to 50 documents per request comfortably (its guidance for batch size). */
 export const XERO_BATCH_SIZE = 50;
@@ -46,7 +48,9 @@ export async function syncXeroRecords(env: Env, db: Db, connection: ErpConnectio
   const contacts = new Map(mappings.filter((m) => m.kind === "contact").map((m) => [m.localKey, m.remoteCode]));
 
   const documents = records.filter((r) => r.operation === "create" && (r.entityType === "invoice" || r.entityType === "credit_note"));
-  const dependents = records.filter((r) => !documents.includes(r));
+  const contactEdits = records.filter((r) => r.entityType === CONTACT_ENTITY);
+  const dependents = records.filter((r) => !documents.includes(r) && !contactEdits.includes(r));
+  if (contactEdits.length > 0) await updateXeroContacts(pass, pass.client, contactEdits);
 
   if (documents.length > 0) {
     const enabled = await enabledCurrencies(pass);
@@ -260,7 +264,10 @@ async function ensureContacts(pass: Pass, records: ErpSyncRecordRow[], contacts:
       const answer = answers[index];
       if (answer && !answer.HasErrors && typeof answer.ContactID === "string") {
         contacts.set(c.id, answer.ContactID);
-        pass.statements.push(upsertMapping(pass.db, { franchiseId: pass.connection.franchiseId, connectionId: pass.connection.id, kind: "contact", localKey: c.id, remoteCode: answer.ContactID, updatedAt: new Date(pass.now()).toISOString() }));
+        const at = new Date(pass.now()).toISOString();
+        pass.statements.push(upsertMapping(pass.db, { franchiseId: pass.connection.franchiseId, connectionId: pass.connection.id, kind: "contact", localKey: c.id, remoteCode: answer.ContactID, updatedAt: at }));
+        // The details sent are the contact's last synced state: the base when Xero edits it later.
+        pass.statements.push(syncedContactRecord(pass.db, pass.connection, contactPayload(c), answer.ContactID, at));
         return;
       }
       const message = ((answer?.ValidationErrors as Array<{ Message?: string }> | undefined) ?? []).map((v) => String(v.Message ?? "")).join("; ") || "Xero refused the contact";

@@ -22,7 +22,8 @@ export function ConflictReview({ integrationId, conflict, canResolve, onResolved
   return (
     <section className="conflict" aria-label={`Conflict on ${humanize(conflict.fieldGroup)}`}>
       <p className="small">
-        <strong>{humanize(conflict.fieldGroup)}</strong> changed on both sides · <InstantText at={conflict.createdAt} />
+        {/* A contact edit can wait for review when only the ERP changed it (contact owner "review"). */}
+        <strong>{humanize(conflict.fieldGroup)}</strong> {conflict.fieldGroup === "contact" ? `edited in ${providerName}: keep which?` : "changed on both sides"} · <InstantText at={conflict.createdAt} />
       </p>
       <div className="table-wrap">
         <table className="table">

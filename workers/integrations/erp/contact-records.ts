@@ -1,0 +1,50 @@
+// A contact's last synced details live on a sync record of its own (entity "customer",
+// operation "create", remote id = the ERP's contact id): the base of the three-way compare when
+// the ERP edits the contact, and the outbound record a Ledgerline edit of the customer re-sends.
+import type { Db } from "../../db/client.ts";
+import type { Statement } from "../../db/batch.ts";
+import { insertSyncRecord, type ErpConnectionRow, type ErpSyncRecordRow } from "../../db/erp.ts";
+import { newId } from "../../db/ids.ts";
+import { normalContact, type ContactView } from "../../domain/erp/contact-changes.ts";
+
+export const CONTACT_ENTITY = "customer";
+
+/** What the outbound sync sends for a customer, and what its snapshot holds once synced. */
+export interface ContactPayload extends ContactView {
+  id: string;
+}
+
+export function contactPayload(customer: { id: string; name: string; email?: string | null; taxId?: string | null }): ContactPayload {
+  return { id: customer.id, ...normalContact(customer) };
+}
+
+export const contactViewOf = (json: string | null): ContactView | null => (json ? normalContact(JSON.parse(json) as Record<string, unknown>) : null);
+
+/** The record made when the contact is first created (or linked) in the ERP: synced, its snapshot what was sent. */
+export function syncedContactRecord(db: Db, connection: ErpConnectionRow, customer: ContactPayload, remoteId: string, at: string): Statement {
+  const row: ErpSyncRecordRow = {
+    id: newId("esr"),
+    franchiseId: connection.franchiseId,
+    connectionId: connection.id,
+    entityType: CONTACT_ENTITY,
+    entityId: customer.id,
+    operation: "create",
+    entityNumber: customer.id,
+    dependsOn: null,
+    state: "synced",
+    attempts: 0,
+    payload: JSON.stringify(customer),
+    syncedSnapshot: JSON.stringify(normalContact(customer)),
+    remoteId,
+    sourceAt: at,
+    syncedAt: at,
+    nextAttemptAt: null,
+    claimedUntil: null,
+    lastErrorClass: null,
+    lastError: null,
+    lastFix: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+  return insertSyncRecord(db, row);
+}
