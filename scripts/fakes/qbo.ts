@@ -5,7 +5,7 @@
 // client), `requestid` replay, SyncToken checks and the Fault shapes of NOTES.md §8 (Q1–Q15).
 // Time scales with `minuteMs` (a "minute" of 1 s in tests); every limit and lifetime scales too.
 // Control surface: /_fake/config, /_fake/faults, /_fake/state, /_fake/requests, /_fake/reset,
-// /_fake/edit-invoice, /_fake/void-invoice, /_fake/delete-invoice, /_fake/payment, /_fake/webhook.
+// /_fake/edit-invoice, /_fake/edit-customer, /_fake/void-invoice, /_fake/delete-invoice, /_fake/payment, /_fake/webhook.
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import type { FakeDefinition, FakeHandler } from "./fake-server.ts";
 import { qboContractProblems, qboEntityFor } from "./qbo-contract.ts";
@@ -327,6 +327,7 @@ export function createQboFake(baseUrl: string, initial: Partial<QboFakeConfig> =
   }
 
   function createCustomer(input: Json): Response {
+    if (input.Id !== undefined) return updateCustomer(input);
     const name = typeof input.DisplayName === "string" ? input.DisplayName.trim() : "";
     if (!name) return validationFault("6000", "A business validation error has occurred while processing your request", "Business Validation Error: DisplayName is required.", "DisplayName");
     if ([...store.Customer.values()].some((c) => c.DisplayName === name)) return validationFault("6240", "Duplicate Name Exists Error", "The name supplied already exists. : Another customer is already using this name. Please use a different name.", "DisplayName");
@@ -334,6 +335,20 @@ export function createQboFake(baseUrl: string, initial: Partial<QboFakeConfig> =
     const customer: Json = { ...input, DisplayName: name, Id: id, SyncToken: "0", Active: true, domain: "QBO", MetaData: meta() };
     store.Customer.set(id, customer);
     return json(200, { Customer: customer, time: time(now()) });
+  }
+
+  /** A sparse update of a customer: its current SyncToken, a display name no other customer has. */
+  function updateCustomer(input: Json): Response {
+    const doc = store.Customer.get(String(input.Id));
+    if (!doc) return validationFault("610", "Object Not Found", `Object Not Found : Something you're trying to use has been made inactive. Customer ${String(input.Id)}`, "Id");
+    if (String(input.SyncToken) !== doc.SyncToken) return validationFault("5010", "Stale Object Error", "Stale Object Error : You and API API were working on this at the same time. API API finished before you did, so your work was not saved.");
+    if (input.sparse !== true) return businessError("Only sparse updates are supported by this fake", "sparse");
+    const name = typeof input.DisplayName === "string" ? input.DisplayName.trim() : String(doc.DisplayName);
+    if (!name) return validationFault("6000", "A business validation error has occurred while processing your request", "Business Validation Error: DisplayName is required.", "DisplayName");
+    if ([...store.Customer.values()].some((c) => c.Id !== doc.Id && c.DisplayName === name)) return validationFault("6240", "Duplicate Name Exists Error", "The name supplied already exists. : Another customer is already using this name. Please use a different name.", "DisplayName");
+    const { Id: _id, SyncToken: _st, sparse: _sp, ...changes } = input;
+    Object.assign(doc, changes, { DisplayName: name, SyncToken: String(Number(doc.SyncToken) + 1), MetaData: meta(doc.MetaData as Json) });
+    return json(200, { Customer: doc, time: time(now()) });
   }
 
   // ---- Query and CDC --------------------------------------------------------------------
@@ -519,6 +534,11 @@ export function createQboFake(baseUrl: string, initial: Partial<QboFakeConfig> =
         // A bookkeeper edits an invoice inside QuickBooks (inbound sync and conflicts).
         const doc = store.Invoice.get(String(body.Id));
         return doc ? json(200, touch(doc, (body.changes as Json) ?? {})) : json(404, { error: "no such invoice" });
+      }
+      case "/_fake/edit-customer": {
+        // A bookkeeper edits a customer inside QuickBooks (comes back through CDC).
+        const doc = store.Customer.get(String(body.Id));
+        return doc ? json(200, touch(doc, (body.changes as Json) ?? {})) : json(404, { error: "no such customer" });
       }
       case "/_fake/void-invoice": {
         const doc = store.Invoice.get(String(body.Id));

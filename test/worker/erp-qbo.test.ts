@@ -126,7 +126,8 @@ describe("syncing to QuickBooks", () => {
     expect(qbo.invoices[0]).toMatchObject({ TotalAmt: 163.35, CurrencyRef: { value: "EUR" }, CustomerRef: { value: qbo.customers[0].Id } });
     expect(qbo.customers).toHaveLength(1);
     const history = await callJson("GET", `/v1/integrations/${connectionId}/records`);
-    expect(history.body.data[0].history.map((h: any) => h.outcome)).toEqual(["data_fix_required", "data_fix_required", "synced"]);
+    // The invoice's record (the list also holds its customer's contact record, synced at creation).
+    expect(history.body.data.find((r: any) => r.entityType === "invoice").history.map((h: any) => h.outcome)).toEqual(["data_fix_required", "data_fix_required", "synced"]);
   });
 
   it("voids in QBO (operation=void with the current SyncToken) what was voided here, after the invoice reached QBO", async () => {
@@ -351,6 +352,47 @@ describe("inbound: webhooks and CDC", () => {
     await fake("/_fake/edit-invoice", { Id: record.remote_id, changes: {} }); // touched again in QBO: CDC returns it once more
     expect((await signedWebhook(event)).status).toBe(200);
     expect((await callJson("GET", `/v1/integrations/${connectionId}/conflicts?status=open`)).body.data.filter((c: any) => c.recordId === record.id)).toEqual([]);
+  });
+});
+
+describe("contact edits both ways", () => {
+  const customerRecord = () => env.DB.prepare("SELECT * FROM erp_sync_records WHERE connection_id = ? AND entity_type = 'customer' AND entity_id = ?").bind(connectionId, customerId).first<any>();
+  const customerEvent = (id: string) => ({ eventNotifications: [{ realmId: REALM, dataChangeEvent: { entities: [{ name: "Customer", id, operation: "Update", lastUpdated: new Date().toISOString() }] } }] });
+  const qboCustomer = async (id: string) => ((await fake("/_fake/state")).customers as any[]).find((c) => c.Id === id);
+
+  it("owner erp: a customer edited in QBO comes back (webhook, then CDC) as system:erp-sync; one edited here updates QBO with its current SyncToken", async () => {
+    const record = await customerRecord();
+    expect(record.state).toBe("synced");
+    expect(JSON.parse(record.synced_snapshot)).toEqual({ name: "Casa Lumen SL", email: "lucia@example.es", taxId: null });
+    expect((await callJson("PUT", `/v1/integrations/${connectionId}/contact-owner`, { key: admin, body: { contactOwner: "erp" } })).status).toBe(200);
+    await fake("/_fake/edit-customer", { Id: record.remote_id, changes: { PrimaryEmailAddr: { Address: "cuentas@casalumen.example.es" } } });
+    expect((await signedWebhook(customerEvent(record.remote_id))).status).toBe(200);
+    expect((await callJson("GET", `/v1/customers/${customerId}`)).body.email).toBe("cuentas@casalumen.example.es");
+    const applied = (await env.DB.prepare("SELECT actor FROM outbox_events WHERE aggregate_id = ? AND type = 'customer.updated'").bind(customerId).all<any>()).results;
+    expect(applied).toEqual([{ actor: "system:erp-sync" }]);
+    // A tax number set here is not a change QBO can hold: only the rename goes out.
+    const current = await callJson("GET", `/v1/customers/${customerId}`);
+    const before = await qboCustomer(record.remote_id);
+    expect((await callJson("PATCH", `/v1/customers/${customerId}`, { headers: { "if-match": current.headers.get("etag")! }, body: { name: "Casa Lumen Hogar SL", taxId: "B11223344" } })).status).toBe(200);
+    await deliverEvents();
+    await drain();
+    const after = await qboCustomer(record.remote_id);
+    expect(after).toMatchObject({ DisplayName: "Casa Lumen Hogar SL", PrimaryEmailAddr: { Address: "cuentas@casalumen.example.es" } });
+    expect(Number(after.SyncToken)).toBe(Number(before.SyncToken) + 1);
+    expect((await customerRecord()).state).toBe("synced");
+    expect((await fake("/_fake/state")).contractViolations).toEqual([]);
+  });
+
+  it("owner review: an edit in QBO waits as a contact conflict over the fields QBO holds (name, email)", async () => {
+    expect((await callJson("PUT", `/v1/integrations/${connectionId}/contact-owner`, { key: admin, body: { contactOwner: "review" } })).status).toBe(200);
+    const record = await customerRecord();
+    await fake("/_fake/edit-customer", { Id: record.remote_id, changes: { DisplayName: "Casa Lumen (QBO)" } });
+    expect((await signedWebhook(customerEvent(record.remote_id))).status).toBe(200);
+    expect((await callJson("GET", `/v1/customers/${customerId}`)).body.name).toBe("Casa Lumen Hogar SL");
+    const open = (await callJson("GET", `/v1/integrations/${connectionId}/conflicts?status=open`)).body.data.filter((c: any) => c.fieldGroup === "contact");
+    expect(open).toHaveLength(1);
+    expect(open[0].theirs).toEqual({ name: "Casa Lumen (QBO)", email: "cuentas@casalumen.example.es" });
+    expect(Object.keys(open[0].ours).sort()).toEqual(["email", "name"]);
   });
 });
 

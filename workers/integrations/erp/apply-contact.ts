@@ -15,7 +15,7 @@ import { insertInboundChange, recordByRemoteId } from "../../db/erp-flow.ts";
 import { franchiseDatabase } from "../../db/resolver.ts";
 import { erpMappings } from "../../db/schema/erp.ts";
 import { systemClock } from "../../domain/clock.ts";
-import { CONTACT_FIELDS, normalContact, planRemoteContact, type ContactView } from "../../domain/erp/contact-changes.ts";
+import { CONTACT_FIELDS, normalContact, planRemoteContact, type ContactField, type ContactView } from "../../domain/erp/contact-changes.ts";
 import { DomainError, notFound } from "../../domain/errors.ts";
 import { contactOwnerOf, conflictStatements, ERP_SYNC_ACTOR, hasOpenConflict, inbound, type ApplyOutcome } from "./apply.ts";
 import { CONTACT_ENTITY, contactPayload, contactViewOf, syncedContactRecord } from "./contact-records.ts";
@@ -26,6 +26,8 @@ export interface RemoteContact {
   /** The ERP's modification stamp of this state (Xero UpdatedDateUTC, QBO SyncToken, …). */
   version: string;
   view: ContactView;
+  /** The fields this ERP holds for a contact (all three unless said). */
+  carried?: readonly ContactField[];
 }
 
 const group = "contact" as const;
@@ -52,8 +54,10 @@ export async function applyRemoteContact(env: Env, connection: ErpConnectionRow,
   if (!current) return [{ group, decision: "skipped", detail: `customer ${record.entityId} no longer exists` }];
   const ours = normalContact(current.customer);
   const base = contactViewOf(record.syncedSnapshot) ?? ours;
-  const theirs = remote.view;
-  const action = planRemoteContact(base, ours, theirs, contactOwnerOf(connection));
+  const carried = remote.carried ?? CONTACT_FIELDS;
+  // What the ERP does not carry stays as the base had it: the agreed state after this change.
+  const theirs: ContactView = { ...base, ...Object.fromEntries(carried.map((f) => [f, remote.view[f]])) };
+  const action = planRemoteContact(base, ours, theirs, contactOwnerOf(connection), carried);
   const note = (decision: string, detail: string) => insertInboundChange(db, inbound(connection, "contact", remote.remoteId, remote.version, group, decision, current.customer.id, detail, at));
 
   switch (action.kind) {

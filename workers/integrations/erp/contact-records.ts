@@ -5,7 +5,7 @@ import type { Db } from "../../db/client.ts";
 import type { Statement } from "../../db/batch.ts";
 import { insertSyncRecord, type ErpConnectionRow, type ErpSyncRecordRow } from "../../db/erp.ts";
 import { newId } from "../../db/ids.ts";
-import { normalContact, type ContactView } from "../../domain/erp/contact-changes.ts";
+import { CONTACT_FIELDS, normalContact, type ContactField, type ContactView } from "../../domain/erp/contact-changes.ts";
 
 export const CONTACT_ENTITY = "customer";
 
@@ -47,4 +47,14 @@ export function syncedContactRecord(db: Db, connection: ErpConnectionRow, custom
     updatedAt: at,
   };
   return insertSyncRecord(db, row);
+}
+
+/** The contact fields each ERP holds a copy of (QuickBooks keeps no tax number on a customer here). */
+export function carriedContactFields(provider: string): readonly ContactField[] {
+  return provider === "qbo" ? ["name", "email"] : CONTACT_FIELDS;
+}
+
+/** Whether two sets of details differ in a field the ERP carries. */
+export function contactDiffers(provider: string, a: ContactView | null, b: ContactView | null): boolean {
+  return carriedContactFields(provider).some((f) => (a?.[f] ?? null) !== (b?.[f] ?? null));
 }

@@ -10,7 +10,7 @@ import { franchiseDatabase } from "../../db/resolver.ts";
 import { erpConnections, erpSyncRecords } from "../../db/schema/erp.ts";
 import { registerSubscriber, type DeliveredEvent } from "../../events/subscribers.ts";
 import { ERP_SYNC_ACTOR } from "./apply.ts";
-import { CONTACT_ENTITY, contactPayload, contactViewOf } from "./contact-records.ts";
+import { CONTACT_ENTITY, contactDiffers, contactPayload, contactViewOf } from "./contact-records.ts";
 import type { ErpSyncMessage } from "./subscriber.ts";
 
 export const ERP_CONTACTS_SUBSCRIBER = "erp-contacts";
@@ -21,7 +21,7 @@ export async function reopenContactRecords(event: DeliveredEvent, env: Env): Pro
   if (!customer?.id) return [];
   const db = database(franchiseDatabase(env, event.franchiseId));
   const rows = await db
-    .select({ record: erpSyncRecords })
+    .select({ record: erpSyncRecords, provider: erpConnections.provider })
     .from(erpSyncRecords)
     .innerJoin(erpConnections, and(eq(erpConnections.id, erpSyncRecords.connectionId), eq(erpConnections.franchiseId, erpSyncRecords.franchiseId)))
     .where(and(eq(erpSyncRecords.franchiseId, event.franchiseId), eq(erpSyncRecords.entityType, CONTACT_ENTITY), eq(erpSyncRecords.entityId, customer.id), eq(erpConnections.status, "connected")))
@@ -29,9 +29,10 @@ export async function reopenContactRecords(event: DeliveredEvent, env: Env): Pro
   const next = contactPayload(customer);
   const at = new Date().toISOString();
   const reopened = rows
-    .map((r) => r.record)
-    // Compared with what the ERP last got (or is about to get): a redelivered event reopens nothing.
-    .filter((r) => JSON.stringify(contactViewOf(r.payload)) !== JSON.stringify(contactViewOf(JSON.stringify(next))));
+    // Compared with what the ERP last got (or is about to get), in the fields it carries: a
+    // redelivered event, or an edit of something the contact does not hold, reopens nothing.
+    .filter((r) => contactDiffers(r.provider, contactViewOf(r.record.payload), next))
+    .map((r) => r.record);
   if (reopened.length === 0) return [];
   await runBatch(
     db,

@@ -21,7 +21,8 @@ import { nextChangedSince, parseQboNotifications } from "../../domain/erp/qbo-we
 import type { Logger } from "../../observability/logger.ts";
 import { qboClient } from "../qbo/client.ts";
 import { applyRemoteInvoice, applyRemotePayment, type ApplyOutcome } from "./apply.ts";
-import { remoteQboInvoice, remoteQboPayments } from "./qbo-remote.ts";
+import { remoteQboContact, remoteQboInvoice, remoteQboPayments } from "./qbo-remote.ts";
+import { applyRemoteContact } from "./apply-contact.ts";
 import { xeroSignatureValid } from "./xero-webhook.ts";
 
 /** The catch-up cron (scripts/local-crons.ts fires it under npm start). */
@@ -39,7 +40,7 @@ export async function handleQboWebhook(env: Env, rawBody: string, signature: str
   } catch {
     return 200; // signed but unparseable: nothing to act on, and Intuit must not retry it for days
   }
-  const realms = [...new Set(parseQboNotifications(payload).filter((n) => n.entity === "Invoice" || n.entity === "Payment" || n.entity === "CreditMemo").map((n) => n.realmId))];
+  const realms = [...new Set(parseQboNotifications(payload).filter((n) => n.entity === "Invoice" || n.entity === "Payment" || n.entity === "CreditMemo" || n.entity === "Customer").map((n) => n.realmId))];
   if (realms.length > 0) later(catchUpQbo(env, { realms, logger }));
   return 200;
 }
@@ -71,11 +72,13 @@ async function catchUpConnection(env: Env, db: Db, connection: ErpConnectionRow,
   const floor = now() - 29 * qboDayMs(env);
   const since = new Date(Math.max(floor, connection.lastPolledAt ? Date.parse(connection.lastPolledAt) : now() - qboDayMs(env))).toISOString();
   const client = qboClient(env, connection.id, connection.remoteTenantId!);
-  const result = await client.call("GET", "/cdc", { params: { entities: "Invoice,Payment", changedSince: since } });
+  const result = await client.call("GET", "/cdc", { params: { entities: "Invoice,Payment,Customer", changedSince: since } });
   if (!result.ok) throw new Error(`CDC refused: ${result.failure.message}`);
   const lists = ((result.body.CDCResponse as Array<{ QueryResponse?: Array<Record<string, unknown>> }> | undefined) ?? []).flatMap((r) => r.QueryResponse ?? []);
   const changedInvoices = lists.flatMap((q) => (q.Invoice as Array<Record<string, unknown>> | undefined) ?? []);
   const changedPayments = lists.flatMap((q) => (q.Payment as Array<Record<string, unknown>> | undefined) ?? []);
+  // Deleted customers come as {Id, status: "Deleted"}: nothing to copy (an inactive customer keeps its invoices).
+  const changedCustomers = lists.flatMap((q) => (q.Customer as Array<Record<string, unknown>> | undefined) ?? []).filter((c) => c.status !== "Deleted");
   let conflicts = 0;
   let busy = false;
   let newest: string | null = null;
@@ -92,11 +95,12 @@ async function catchUpConnection(env: Env, db: Db, connection: ErpConnectionRow,
     for (const o of await applyRemoteInvoice(env, connection, remoteQboInvoice(remote, ours.currency, ours.amountCredited))) count(o);
   }
   for (const remote of changedPayments) for (const payment of remoteQboPayments(remote)) count(await applyRemotePayment(env, connection, payment));
-  for (const doc of [...changedInvoices, ...changedPayments]) {
+  for (const remote of changedCustomers) for (const o of await applyRemoteContact(env, connection, remoteQboContact(remote))) count(o);
+  for (const doc of [...changedInvoices, ...changedPayments, ...changedCustomers]) {
     const updated = String((doc.MetaData as Record<string, unknown> | undefined)?.LastUpdatedTime ?? "");
     if (updated && (!newest || updated > newest)) newest = updated;
   }
   // A payment still being applied by another sighting: keep the checkpoint, the next pass reads it again.
-  if (!busy) await runBatch(db, [updateConnection(db, connection.franchiseId, connection.id, { lastPolledAt: nextChangedSince(startedAt, changedInvoices.length + changedPayments.length, newest) })]);
+  if (!busy) await runBatch(db, [updateConnection(db, connection.franchiseId, connection.id, { lastPolledAt: nextChangedSince(startedAt, changedInvoices.length + changedPayments.length + changedCustomers.length, newest) })]);
   return conflicts;
 }

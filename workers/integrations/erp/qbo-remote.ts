@@ -2,6 +2,9 @@
 // Payment). Only here does QBO's vocabulary appear inbound.
 import { fromQboAmount } from "../../domain/erp/qbo-documents.ts";
 import type { RemoteInvoice, RemotePayment } from "./apply.ts";
+import type { RemoteContact } from "./apply-contact.ts";
+import { normalContact } from "../../domain/erp/contact-changes.ts";
+import { QBO_CONTACT_FIELDS } from "./qbo-contacts.ts";
 import { qboSnapshot } from "./qbo-sync.ts";
 
 type Json = Record<string, unknown>;
@@ -43,4 +46,14 @@ export function remoteQboPayments(doc: Json): RemotePayment[] {
     currency,
     receivedAt,
   }));
+}
+
+/** A QBO customer as a contact: its display name and primary email (no tax number is kept on it). */
+export function remoteQboContact(doc: Json): RemoteContact {
+  return {
+    remoteId: String(doc.Id),
+    version: `${String(doc.SyncToken ?? "")}@${lastUpdated(doc)}`,
+    view: normalContact({ name: doc.DisplayName, email: (doc.PrimaryEmailAddr as Json | undefined)?.Address, taxId: null }),
+    carried: QBO_CONTACT_FIELDS,
+  };
 }

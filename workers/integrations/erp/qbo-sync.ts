@@ -20,6 +20,8 @@ import type { QboClient } from "../qbo/client.ts";
 import { fail, flush, settle, synced, waitFor, type OutcomeLog } from "./record-outcomes.ts";
 import { allocationOf, invoiceRecordsOf, readyInvoice } from "./allocation-records.ts";
 import type { RecordOutcome } from "./xero-sync.ts";
+import { CONTACT_ENTITY, contactPayload, syncedContactRecord } from "./contact-records.ts";
+import { updateQboCustomers } from "./qbo-contacts.ts";
 
 /** Creates in flight at once for one connection (QBO allows 10 per realm; leave room for others). */
 export const QBO_PARALLEL_CALLS = 6;
@@ -47,7 +49,9 @@ export async function syncQboRecords(env: Env, db: Db, connection: ErpConnection
     customers: new Map(mappings.filter((m) => m.kind === "contact").map((m) => [m.localKey, m.remoteCode])),
   };
   const documents = records.filter((r) => r.operation === "create" && (r.entityType === "invoice" || r.entityType === "credit_note"));
-  const dependents = records.filter((r) => !documents.includes(r));
+  const contactEdits = records.filter((r) => r.entityType === CONTACT_ENTITY);
+  const dependents = records.filter((r) => !documents.includes(r) && !contactEdits.includes(r));
+  if (contactEdits.length > 0) await updateQboCustomers(pass, client, contactEdits);
 
   if (documents.length > 0) {
     const jurisdictions = await branchJurisdictions(pass, documents);
@@ -262,8 +266,12 @@ async function ensureCustomers(pass: Pass, needs: Array<{ record: ErpSyncRecordR
     rows.push(...(await pass.db.select({ id: customers.id, name: customers.name, email: customers.email }).from(customers).where(and(eq(customers.franchiseId, pass.connection.franchiseId), inArray(customers.id, missing.slice(i, i + 90)))).all()));
   }
   const link = (localId: string, remoteId: string) => {
+    const at = new Date(pass.now()).toISOString();
     pass.customers.set(localId, remoteId);
-    pass.statements.push(upsertMapping(pass.db, { franchiseId: pass.connection.franchiseId, connectionId: pass.connection.id, kind: "contact", localKey: localId, remoteCode: remoteId, updatedAt: new Date(pass.now()).toISOString() }));
+    pass.statements.push(upsertMapping(pass.db, { franchiseId: pass.connection.franchiseId, connectionId: pass.connection.id, kind: "contact", localKey: localId, remoteCode: remoteId, updatedAt: at }));
+    // What QBO got (no tax number) is the customer's last synced state: the base when it is edited in QBO.
+    const c = rows.find((r) => r.id === localId);
+    if (c) pass.statements.push(syncedContactRecord(pass.db, pass.connection, { ...contactPayload(c), taxId: null }, remoteId, at));
   };
   await inParallel(rows, async (c) => {
     const body = qboCustomerBody(c);
