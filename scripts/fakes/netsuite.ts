@@ -404,7 +404,7 @@ export function createNetSuiteFake(baseUrl: string, initial: Partial<NetSuiteFak
         });
       }
     }
-    return { transaction, currency: CURRENCIES.map((c) => ({ ...c })), customer: [...records.customer.values()].map((c) => ({ id: c.id, externalid: c.externalId ?? null, companyname: c.companyName ?? null, email: c.email ?? null })) };
+    return { transaction, currency: CURRENCIES.map((c) => ({ ...c })), customer: [...records.customer.values()].map((c) => ({ id: c.id, externalid: c.externalId ?? null, companyname: c.companyName ?? null, email: c.email ?? null, vatregnumber: c.vatRegNumber ?? null, lastmodifieddate: suiteQlTime(c.lastModifiedDate) })) };
   }
 
   async function suiteQl(request: Request, url: URL): Promise<Response> {

@@ -136,7 +136,8 @@ describe("syncing to NetSuite", () => {
     expect(ns.invoices).toHaveLength(1);
     expect(ns.invoices[0]).toMatchObject({ externalId: record.entity_id, total: 163.35, id: record.remote_id });
     const history = await callJson("GET", `/v1/integrations/${connectionId}/records`);
-    expect(history.body.data[0].history.map((h: any) => h.outcome)).toEqual(["data_fix_required", "synced"]);
+    // The invoice's record (the list also holds its customer's contact record, synced at creation).
+    expect(history.body.data.find((r: any) => r.entityType === "invoice").history.map((h: any) => h.outcome)).toEqual(["data_fix_required", "synced"]);
   });
 
   it("voids in NetSuite what was voided here, after the invoice itself reached NetSuite", async () => {
@@ -352,3 +353,33 @@ describe("inbound: SuiteQL polling on lastmodifieddate", () => {
     expect(Date.parse(connection.last_polled_at)).toBeGreaterThan(Date.now() - 60_000);
   });
 });
+
+describe("contact edits both ways (SuiteQL on customer)", () => {
+  const customerRecord = () => env.DB.prepare("SELECT * FROM erp_sync_records WHERE connection_id = ? AND entity_type = 'customer' AND entity_id = ?").bind(connectionId, customerId).first<any>();
+  const netsuiteCustomer = async (id: string) => ((await fake("/_fake/state")).customers as any[]).find((c) => String(c.id) === String(id));
+
+  it("owner erp: an email changed in NetSuite is applied once as system:erp-sync (overlapping polls); a VAT number set here is upserted back", async () => {
+    const record = await customerRecord();
+    expect(record.state).toBe("synced");
+    expect((await callJson("PUT", `/v1/integrations/${connectionId}/contact-owner`, { key: admin, body: { contactOwner: "erp" } })).status).toBe(200);
+    await fake("/_fake/edit", { type: "customer", id: record.remote_id, changes: { email: "admin@casa.example.es" } });
+    await poll();
+    await poll(); // the overlap reads the same change again
+    expect((await callJson("GET", `/v1/customers/${customerId}`)).body.email).toBe("admin@casa.example.es");
+    const events = (await env.DB.prepare("SELECT actor FROM outbox_events WHERE aggregate_id = ? AND type = 'customer.updated'").bind(customerId).all<any>()).results;
+    expect(events).toEqual([{ actor: "system:erp-sync" }]);
+    const current = await callJson("GET", `/v1/customers/${customerId}`);
+    expect((await callJson("PATCH", `/v1/customers/${customerId}`, { headers: { "if-match": current.headers.get("etag")! }, body: { taxId: "ESB99887766" } })).status).toBe(200);
+    await deliverEvents();
+    // Only the contact's record: an earlier test left a payment waiting on an invoice in review.
+    const reopened = await customerRecord();
+    expect(reopened.state).toBe("pending");
+    await run("erp-sync", [{ franchiseId: A.franchiseId, connectionId, recordId: reopened.id }]);
+    expect(await netsuiteCustomer(record.remote_id)).toMatchObject({ vatRegNumber: "ESB99887766", email: "admin@casa.example.es" });
+    expect(JSON.parse((await customerRecord()).synced_snapshot)).toMatchObject({ email: "admin@casa.example.es", taxId: "ESB99887766" });
+    // Our own upsert, read back by the next poll, is no change.
+    await poll();
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM erp_conflicts WHERE connection_id = ? AND field_group = 'contact'").bind(connectionId).first<any>()).n).toBe(0);
+  });
+});
+

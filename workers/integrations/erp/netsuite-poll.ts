@@ -1,5 +1,5 @@
 // Inbound NetSuite: NetSuite REST has no webhooks, so a cron asks each connected account, with
-// SuiteQL, for the invoices and payments modified since the connection's watermark
+// SuiteQL, for the invoices, payments and customers modified since the connection's watermark
 // (erp_connections.last_polled_at). NetSuite keeps lastmodifieddate to the second, so the query
 // re-reads from a little before the watermark (`>=`, minus an overlap): a change made in the same
 // second as the last one seen, or committed late, is read again rather than missed, and reading a
@@ -21,6 +21,8 @@ import { fromNetSuiteAmount } from "../../domain/erp/netsuite-documents.ts";
 import type { Logger } from "../../observability/logger.ts";
 import { netsuiteClient, type NetSuiteClient } from "../netsuite/client.ts";
 import { applyRemoteInvoice, applyRemotePayment, type RemoteInvoice, type RemotePayment } from "./apply.ts";
+import { applyRemoteContact, type RemoteContact } from "./apply-contact.ts";
+import { normalContact } from "../../domain/erp/contact-changes.ts";
 
 /** Every minute, with the outbox relay: "changes made in the ERP come back within minutes". */
 export const NETSUITE_POLL_CRON = "* * * * *";
@@ -64,14 +66,9 @@ export async function pollConnection(env: Env, db: Db, connection: ErpConnection
   const watermark = Date.parse(connection.lastPolledAt ?? connection.createdAt);
   const since = toSuiteQl(watermark - POLL_OVERLAP_SECONDS * 1000);
   const q = `SELECT id, externalid, type, status, voided, foreigntotal, foreignamountpaid, appliedto, trandate, TO_CHAR(lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS modified FROM transaction WHERE type IN ('CustInvc', 'CustPymt') AND lastmodifieddate >= TO_TIMESTAMP('${since}', 'YYYY-MM-DD HH24:MI:SS') ORDER BY lastmodifieddate, id`;
-  const rows: Row[] = [];
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const result = await client.suiteql(q, { limit: PAGE, offset: page * PAGE });
-    // A failed page: keep the watermark, so the next poll reads all of it again.
-    if (!result.ok) throw new Error(`SuiteQL failed: ${result.failure.message}`);
-    rows.push(...((result.body.items as Row[] | undefined) ?? []));
-    if (!result.body.hasMore) break;
-  }
+  const rows = await readAllPages(client, q);
+  // Customers edited in NetSuite (name, email, VAT number): the contact apply step decides.
+  const customerRows = await readAllPages(client, `SELECT id, externalid, companyname, email, vatregnumber, TO_CHAR(lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS modified FROM customer WHERE lastmodifieddate >= TO_TIMESTAMP('${since}', 'YYYY-MM-DD HH24:MI:SS') ORDER BY lastmodifieddate, id`);
   const invoiceRows = rows.filter((r) => r.type === "CustInvc");
   const paymentRows = rows.filter((r) => r.type === "CustPymt" && !OUR_PAYMENT_EXTERNAL_ID.test(String(r.externalid ?? "")));
   const ids = [...new Set([...invoiceRows.map((r) => String(r.id)), ...paymentRows.flatMap((r) => String(r.appliedto ?? "").split(","))].filter((x) => x !== ""))];
@@ -96,12 +93,30 @@ export async function pollConnection(env: Env, db: Db, connection: ErpConnection
     if (o.decision === "conflict") conflictsOpened++;
     if (o.decision === "busy") busy = true;
   }
+  for (const row of customerRows) for (const o of await applyRemoteContact(env, connection, remoteNetSuiteContact(row))) if (o.decision === "conflict") conflictsOpened++;
   // The newest change seen becomes the watermark (never moving back, never past what was read;
   // not at all while another sighting still applies a payment: the next poll reads it again).
-  const newest = rows.reduce((max, r) => (typeof r.modified === "string" && r.modified > max ? r.modified : max), "");
+  const newest = [...rows, ...customerRows].reduce((max, r) => (typeof r.modified === "string" && r.modified > max ? r.modified : max), "");
   const next = newest && !busy ? Math.max(watermark, Date.parse(fromSuiteQl(newest))) : watermark;
   await updateConnection(db, connection.franchiseId, connection.id, { lastPolledAt: new Date(next).toISOString() });
-  return { rows: rows.length, paymentsRecorded, conflictsOpened, watermark: new Date(next).toISOString() };
+  return { rows: rows.length + customerRows.length, paymentsRecorded, conflictsOpened, watermark: new Date(next).toISOString() };
+}
+
+/** Every page of one query; a failed page throws, so the watermark stays and the next poll reads it all again. */
+async function readAllPages(client: NetSuiteClient, q: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const result = await client.suiteql(q, { limit: PAGE, offset: page * PAGE });
+    if (!result.ok) throw new Error(`SuiteQL failed: ${result.failure.message}`);
+    rows.push(...((result.body.items as Row[] | undefined) ?? []));
+    if (!result.body.hasMore) break;
+  }
+  return rows;
+}
+
+/** A SuiteQL customer row as a contact (companyname, email, vatregnumber). */
+export function remoteNetSuiteContact(row: Row): RemoteContact {
+  return { remoteId: String(row.id), version: String(row.modified ?? ""), view: normalContact({ name: row.companyname, email: row.email, taxId: row.vatregnumber }) };
 }
 
 async function localInvoices(db: Db, connection: ErpConnectionRow, ids: string[]): Promise<Map<string, { currency: string }>> {

@@ -23,6 +23,8 @@ import type { NetSuiteClient } from "../netsuite/client.ts";
 import { watchingRefusals } from "../netsuite/refusal.ts";
 import type { RecordOutcome } from "./xero-sync.ts";
 import { allocationOf, invoiceRecordsOf, readyInvoice } from "./allocation-records.ts";
+import { CONTACT_ENTITY, contactPayload, syncedContactRecord } from "./contact-records.ts";
+import { updateNetSuiteCustomers } from "./netsuite-contacts.ts";
 
 const CURRENCIES_TTL_MS = 10 * 60_000;
 const RECORD_TYPE = { invoice: "invoice", credit_note: "creditMemo" } as const;
@@ -57,7 +59,9 @@ export async function syncNetSuiteRecords(db: Db, connection: ErpConnectionRow, 
   const contacts = new Map(mappings.filter((m) => m.kind === "contact").map((m) => [m.localKey, m.remoteCode]));
 
   const documents = records.filter((r) => r.operation === "create" && (r.entityType === "invoice" || r.entityType === "credit_note"));
-  const dependents = records.filter((r) => !documents.includes(r));
+  const contactEdits = records.filter((r) => r.entityType === CONTACT_ENTITY);
+  const dependents = records.filter((r) => !documents.includes(r) && !contactEdits.includes(r));
+  if (contactEdits.length > 0) await updateNetSuiteCustomers(pass, client, contactEdits);
   const needsCurrencies = documents.length > 0 || dependents.some((r) => r.entityType === "payment");
   const currencies = needsCurrencies ? await accountCurrencies(pass) : new Map<string, string>();
   if (currencies === null) {
@@ -218,7 +222,10 @@ async function ensureCustomers(pass: Pass, records: ErpSyncRecordRow[], contacts
     const internalId = result.ok ? internalIdFromLocation(result.location) : null;
     if (internalId) {
       contacts.set(c.id, internalId);
-      pass.statements.push(upsertMapping(pass.db, { franchiseId: pass.connection.franchiseId, connectionId: pass.connection.id, kind: "contact", localKey: c.id, remoteCode: internalId, updatedAt: new Date(pass.now()).toISOString() }));
+      const at = new Date(pass.now()).toISOString();
+      pass.statements.push(upsertMapping(pass.db, { franchiseId: pass.connection.franchiseId, connectionId: pass.connection.id, kind: "contact", localKey: c.id, remoteCode: internalId, updatedAt: at }));
+      // The details sent are the customer's last synced state: the base when it is edited in NetSuite.
+      pass.statements.push(syncedContactRecord(pass.db, pass.connection, contactPayload(c), internalId, at));
       return;
     }
     const failure: SyncFailure = result.ok ? { class: "transient", message: "NetSuite accepted the customer but named no Location", fix: "Nothing to do: retried." } : { ...result.failure, message: `Customer ${c.name}: ${result.failure.message}` };
