@@ -44,8 +44,20 @@ function bestEffort(waitUntil: WaitUntil | undefined, write: () => Promise<unkno
   }
 }
 
+function writePoint(env: Env, blobs: string[], doubles: number[]): void {
+  try {
+    env.METRICS?.writeDataPoint({ indexes: [QUEUE_METRICS_INSTANCE], blobs, doubles });
+  } catch {
+    // metrics never fail a send or a batch
+  }
+}
+
 function countingQueue(queue: Queue, name: string, env: Env, waitUntil: WaitUntil | undefined): Queue {
-  const count = (n: number) => bestEffort(waitUntil, () => env.OPS_METRICS.getByName(QUEUE_METRICS_INSTANCE).queueSent(name, n, Date.now()));
+  const count = (n: number) => {
+    // Production's long-range store (a no-op locally); the DO below is what /v1/ops/metrics reads.
+    writePoint(env, [name, "sent"], [n, 0, 0, 0]);
+    return bestEffort(waitUntil, () => env.OPS_METRICS.getByName(QUEUE_METRICS_INSTANCE).queueSent(name, n, Date.now()));
+  };
   return {
     async send(body, options) {
       const result = await queue.send(body, options);
@@ -145,6 +157,9 @@ function reportBatch(env: Env, waitUntil: WaitUntil | undefined, queue: string, 
   const minute = minuteOf(nowMs);
   const dropBefore = minuteOf(nowMs - RETENTION_MS);
   const report = batchReport(queue, nowMs, fates, tally.deadLetters);
+  const oldestMs = Math.min(...fates.map((f) => f.sentAtMs));
+  // doubles: acked, retried, arrived on a DLQ, age in s of the batch's oldest message
+  writePoint(env, [queue, "batch"], [report.acked, report.retried, report.arrived, fates.length ? Math.max(0, (nowMs - oldestMs) / 1000) : 0]);
   return bestEffort(waitUntil, () =>
     Promise.all([
       env.OPS_METRICS.getByName(QUEUE_METRICS_INSTANCE).queueConsumed(report, minute, dropBefore),

@@ -1,9 +1,10 @@
 // The franchise's API traffic over the last hour (GET /v1/ops/metrics): latency percentiles,
-// error rate and throttled requests, overall and per route. Refreshes every 30 s.
+// error rate and throttled requests, overall and per route. Refreshes every 30 s (useOpsMetrics,
+// shared with the Queues card).
 import { useEffect } from "react";
 import { api, ok } from "../../api/client.ts";
 import type { OpsMetrics, RouteMetrics } from "../../api/types.ts";
-import { useApi } from "../../lib/data.ts";
+import { type Loaded, useApi } from "../../lib/data.ts";
 import { formatNumber } from "../../lib/format.ts";
 import { Card, Stat } from "../../ui/bits.tsx";
 import { Empty, ErrorState, Loading } from "../../ui/states.tsx";
@@ -27,12 +28,17 @@ const columns: Column<RouteMetrics>[] = [
   { key: "throttled", header: "Throttled", numeric: true, sort: (r) => r.throttled, cell: (r) => formatNumber(r.throttled) },
 ];
 
-export function ApiTraffic() {
+/** GET /v1/ops/metrics, reloaded every 30 s: one request for the API traffic and Queues cards. */
+export function useOpsMetrics(): Loaded<OpsMetrics> {
   const metrics = useApi((signal) => ok(api.GET("/v1/ops/metrics", { signal })), []);
   useEffect(() => {
     const timer = setInterval(() => metrics.reload(), REFRESH_MS);
     return () => clearInterval(timer);
   }, [metrics.reload]);
+  return metrics;
+}
+
+export function ApiTraffic({ metrics }: { metrics: Loaded<OpsMetrics> }) {
   return (
     <Card title="API traffic, last hour">
       {metrics.error ? (
