@@ -22,6 +22,9 @@ function fakeQueue() {
     async sendBatch(messages: Iterable<MessageSendRequest>) {
       for (const m of messages) sent.push(m.body);
     },
+    async metrics() {
+      return { backlogCount: sent.length, backlogBytes: 0 };
+    },
   };
   return queue;
 }
@@ -50,8 +53,9 @@ describe("per-queue metrics", () => {
   it("lists every queue and DLQ at zero before any traffic, beside the outbox status", async () => {
     const m = await metrics();
     for (const q of ["domain-events", "reminders", "erp-sync", "invoice-batches", "bi-export", "model-training", "aeat-submission"]) {
-      expect(m.queues[q]).toEqual({ backlog: 0, oldestAgeSeconds: 0, retries: 0, deadLetters: 0, processedLastHour: 0 });
-      expect(m.queues[`${q}-dlq`]).toEqual({ backlog: 0, oldestAgeSeconds: 0, retries: 0, deadLetters: 0, processedLastHour: 0 });
+      // runtime: the local queue's own reading (nothing was sent to the real queues here)
+      expect(m.queues[q]).toEqual({ backlog: 0, oldestAgeSeconds: 0, retries: 0, deadLetters: 0, processedLastHour: 0, runtime: { backlog: 0, oldestAgeSeconds: 0 } });
+      expect(m.queues[`${q}-dlq`]).toEqual({ backlog: 0, oldestAgeSeconds: 0, retries: 0, deadLetters: 0, processedLastHour: 0, runtime: null });
     }
     expect(m.queues.domainEvents).toEqual({ backlog: 0, oldestPendingSeconds: 0, deadLetters: 0 });
     expect(m.outcomes).toEqual({ dunningSends: 0, erpSyncFailures: 0 });
@@ -63,6 +67,7 @@ describe("per-queue metrics", () => {
     await counted.INVOICE_BATCHES.sendBatch([{ body: body(1) }, { body: body(2) }]);
     await counted.INVOICE_BATCHES.send(body(3));
     expect(fake.sent).toHaveLength(3); // the wrapper still sends
+    expect(await counted.INVOICE_BATCHES.metrics()).toEqual({ backlogCount: 3, backlogBytes: 0 }); // and reads the runtime's depth
     let q = (await metrics()).queues["invoice-batches"];
     expect(q).toMatchObject({ backlog: 3, retries: 0, processedLastHour: 0 });
 
@@ -77,8 +82,8 @@ describe("per-queue metrics", () => {
     // After max_retries the runtime moves them to the DLQ, whose consumer keeps them as dead letters.
     await consume("invoice-batches-dlq", [body(1), body(2), body(3)], { sentAgoMs: 150_000 });
     const m = await metrics();
-    expect(m.queues["invoice-batches"]).toEqual({ backlog: 0, oldestAgeSeconds: 0, retries: 3, deadLetters: 3, processedLastHour: 0 });
-    expect(m.queues["invoice-batches-dlq"]).toEqual({ backlog: 0, oldestAgeSeconds: 0, retries: 0, deadLetters: 0, processedLastHour: 3 });
+    expect(m.queues["invoice-batches"]).toMatchObject({ backlog: 0, oldestAgeSeconds: 0, retries: 3, deadLetters: 3, processedLastHour: 0 });
+    expect(m.queues["invoice-batches-dlq"]).toEqual({ backlog: 0, oldestAgeSeconds: 0, retries: 0, deadLetters: 0, processedLastHour: 3, runtime: null });
     const { results } = await env.DB.prepare("SELECT COUNT(*) AS n FROM dead_letters WHERE queue = 'invoice-batches'").all<{ n: number }>();
     expect(results[0]!.n).toBe(3);
   });
@@ -91,7 +96,7 @@ describe("per-queue metrics", () => {
     // Not envelopes: the consumer keeps each as a dead letter at once and acks it.
     const result = await consume("domain-events", [body(1), body(2)]);
     expect(result.explicitAcks).toHaveLength(2);
-    expect((await metrics()).queues["domain-events"]).toEqual({ backlog: 0, oldestAgeSeconds: 0, retries: 0, deadLetters: 2, processedLastHour: 2 });
+    expect((await metrics()).queues["domain-events"]).toMatchObject({ backlog: 0, oldestAgeSeconds: 0, retries: 0, deadLetters: 2, processedLastHour: 2 });
   });
 
   it("a handler that throws retries what it left undecided; an explicit ack still counts", async () => {

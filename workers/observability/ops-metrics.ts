@@ -8,6 +8,7 @@ import { emptyBuckets, mergeBuckets, percentileOf } from "../domain/latency-hist
 import { pipelineStatus, type PipelineStatus } from "../events/operations.ts";
 import type { OutcomeCounts } from "./outcome-kinds.ts";
 import { QUEUE_METRICS_INSTANCE } from "./queue-counting.ts";
+import { type RuntimeDepth, runtimeDepths } from "./queue-depth.ts";
 import { flushRouteMetrics, minuteOf } from "./route-metrics.ts";
 
 export interface RouteSummary {
@@ -29,7 +30,7 @@ export interface OpsMetrics {
   latencyMs: { p50: number | null; p95: number | null; p99: number | null };
   routes: RouteSummary[];
   /** domainEvents: the outbox before the queue (kept as it was); then one entry per queue and DLQ. */
-  queues: { domainEvents: PipelineStatus } & Record<string, QueueStats | PipelineStatus>;
+  queues: { domainEvents: PipelineStatus } & Record<string, (QueueStats & { runtime: RuntimeDepth | null }) | PipelineStatus>;
   outcomes: OutcomeCounts;
 }
 
@@ -41,12 +42,14 @@ export async function opsMetrics(ctx: BillingContext): Promise<OpsMetrics> {
   await flushRouteMetrics(ctx.env, nowMs);
   const since = minuteOf(nowMs - (WINDOW_MINUTES - 1) * 60_000);
   const own = ctx.env.OPS_METRICS.getByName(ctx.franchiseId);
-  const [results, queue, perQueue, outcomes] = await Promise.all([
+  const [results, queue, perQueue, outcomes, depths] = await Promise.all([
     own.since(since),
     pipelineStatus(ctx),
     ctx.env.OPS_METRICS.getByName(QUEUE_METRICS_INSTANCE).queueStats(ALL_QUEUES, since, nowMs),
     own.outcomesSince(since),
+    runtimeDepths(ctx.env, nowMs),
   ]);
+  const queues = Object.fromEntries(Object.entries(perQueue).map(([name, stats]) => [name, { ...stats, runtime: depths[name] ?? null }]));
   const all = emptyBuckets();
   let requests = 0;
   let errors = 0;
@@ -69,7 +72,7 @@ export async function opsMetrics(ctx: BillingContext): Promise<OpsMetrics> {
     throttled,
     latencyMs: { p50: percentileOf(all, 50, maxMs), p95: percentileOf(all, 95, maxMs), p99: percentileOf(all, 99, maxMs) },
     routes,
-    queues: { domainEvents: queue, ...perQueue },
+    queues: { domainEvents: queue, ...queues },
     outcomes: { dunningSends: outcomes.dunningSends, erpSyncFailures: outcomes.erpSyncFailures },
   };
 }

@@ -59,6 +59,8 @@ function countingQueue(queue: Queue, name: string, env: Env, waitUntil: WaitUnti
     return bestEffort(waitUntil, () => env.OPS_METRICS.getByName(QUEUE_METRICS_INSTANCE).queueSent(name, n, Date.now()));
   };
   return {
+    // The runtime's own depth reading passes straight through (not a send: nothing to count).
+    metrics: () => queue.metrics(),
     async send(body, options) {
       const result = await queue.send(body, options);
       await count(1);
@@ -70,7 +72,7 @@ function countingQueue(queue: Queue, name: string, env: Env, waitUntil: WaitUnti
       await count(list.length);
       return result;
     },
-  } as Queue;
+  } satisfies Queue;
 }
 
 /**

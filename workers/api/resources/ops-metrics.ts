@@ -13,6 +13,10 @@ export const QueueMetrics = z
     retries: Count.describe("deliveries retried in the last hour"),
     deadLetters: Count.describe("messages kept as dead letters in the last hour"),
     processedLastHour: Count.describe("messages acked in the last hour"),
+    runtime: z
+      .object({ backlog: Count, oldestAgeSeconds: Count })
+      .nullable()
+      .describe("the runtime's own depth reading (Queue.metrics()) beside the counted one; null for a dead-letter queue or when the runtime gives none"),
   })
   .meta({ id: "QueueMetrics" });
 

@@ -39,7 +39,19 @@ const columns: Column<Row>[] = [
       </>
     ),
   },
-  { key: "backlog", header: "Backlog", numeric: true, sort: (r) => r.q.backlog, cell: (r) => bad(r.q.backlog > QUEUE_SLOS[r.queue].backlog, formatNumber(r.q.backlog)) },
+  {
+    key: "backlog",
+    header: "Backlog",
+    numeric: true,
+    sort: (r) => r.q.backlog,
+    cell: (r) => (
+      <>
+        {bad(r.q.backlog > QUEUE_SLOS[r.queue].backlog, formatNumber(r.q.backlog))}
+        {/* The runtime's own reading, when it disagrees with the count (it leaves out messages in flight or delayed). */}
+        {r.q.runtime && r.q.runtime.backlog !== r.q.backlog && <div className="muted small">queue reports {formatNumber(r.q.runtime.backlog)}</div>}
+      </>
+    ),
+  },
   {
     key: "oldest",
     header: "Oldest",
