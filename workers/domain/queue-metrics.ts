@@ -1,4 +1,5 @@
-// Per-queue backlog arithmetic. Workers cannot read a queue's depth, so producers count what
+// Per-queue backlog arithmetic. Workers could not read a queue's depth (Queue.metrics() came
+// later: workers/observability/queue-depth.ts reports it beside these counts), so producers count what
 // they send and consumers what they ack, retry and see arrive on a dead-letter queue; the
 // backlog is the difference. These are the pure parts: what one consumed batch amounts to, and
 // how the totals turn into backlog and the oldest pending message's age.
