@@ -15,7 +15,8 @@ const P99_TARGET_MS = 50;
 const ERROR_RATE_TARGET = 0.001;
 const REFRESH_MS = 30_000;
 
-const ms = (v: number | null) => (v === null ? "—" : v > 5000 ? "> 5 s" : `≤ ${formatNumber(v)} ms`);
+// Interpolated estimates (never above the slowest request), not bucket bounds: no "≤" any more.
+const ms = (v: number | null) => (v === null ? "—" : v >= 1000 ? `${formatNumber(Math.round(v / 100) / 10)} s` : `${formatNumber(v < 10 ? Math.round(v * 10) / 10 : Math.round(v))} ms`);
 const percent = (share: number) => `${(share * 100).toFixed(share > 0 && share < 0.001 ? 3 : 1)} %`;
 
 const columns: Column<RouteMetrics>[] = [

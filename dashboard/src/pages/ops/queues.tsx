@@ -1,6 +1,7 @@
 // Per-queue health (GET /v1/ops/metrics → queues): backlog and the oldest pending message's age
 // now, retries, dead letters and messages processed over the last hour, one row per queue; red
 // when a queue misses its SLO (workers/domain/queue-slos.ts, docs/slo.md). Platform-wide counts.
+// At 390 px the table keeps queue, backlog and oldest; the rest goes on a line under the name.
 import { QUEUE_SLOS, queueBreach, SLO_QUEUES } from "../../../../workers/domain/queue-slos.ts";
 import type { QueueName } from "../../../../workers/domain/queue-metrics.ts";
 import type { OpsMetrics } from "../../api/types.ts";
@@ -34,7 +35,7 @@ const columns: Column<Row>[] = [
         <code className="small muted">{r.queue}</code>
         {r.breach && <div className="small error-text">{r.breach}</div>}
         <div className="secondary-inline muted small">
-          {formatNumber(r.q.retries)} retries · {formatNumber(r.q.processedLastHour)} processed
+          {formatNumber(r.q.retries)} retries · {bad(r.q.deadLetters + r.dlq.backlog > 0, `${formatNumber(r.q.deadLetters)} dead`)} · {formatNumber(r.q.processedLastHour)} processed
         </div>
       </>
     ),
@@ -60,7 +61,7 @@ const columns: Column<Row>[] = [
     cell: (r) => (r.q.backlog === 0 ? "—" : bad(r.q.oldestAgeSeconds > QUEUE_SLOS[r.queue].oldestAgeSeconds, age(r.q.oldestAgeSeconds))),
   },
   { key: "retries", header: "Retries", numeric: true, sort: (r) => r.q.retries, cell: (r) => formatNumber(r.q.retries), secondary: true },
-  { key: "dead", header: "Dead letters", numeric: true, sort: (r) => r.q.deadLetters + r.dlq.backlog, cell: (r) => bad(r.q.deadLetters + r.dlq.backlog > 0, formatNumber(r.q.deadLetters)) },
+  { key: "dead", header: "Dead letters", numeric: true, sort: (r) => r.q.deadLetters + r.dlq.backlog, cell: (r) => bad(r.q.deadLetters + r.dlq.backlog > 0, formatNumber(r.q.deadLetters)), secondary: true },
   { key: "processed", header: "Processed", numeric: true, sort: (r) => r.q.processedLastHour, cell: (r) => formatNumber(r.q.processedLastHour), secondary: true },
 ];
 
