@@ -7,6 +7,7 @@ import { newId } from "../workers/db/ids.ts";
 import { failureOf } from "../workers/db/processed-events.ts";
 import { directoryDatabase, franchiseDatabase } from "../workers/db/resolver.ts";
 import type { Logger } from "../workers/observability/logger.ts";
+import { tallyOf } from "../workers/observability/batch-tally.ts";
 
 export interface DeadLetterInput {
   /** The queue the message was meant for. */
@@ -46,6 +47,7 @@ export async function recordDeadLetter(env: Env, input: DeadLetterInput): Promis
     createdAt: new Date().toISOString(),
     replayedAt: null,
   });
+  tallyOf(env)?.deadLetter(input.queue); // per-queue metrics: counted with the batch being consumed
 }
 
 /** Consumer of any "<queue>-dlq": one dead_letters row per message, then ack. */

@@ -1,7 +1,9 @@
 // Routes a queue batch to its consumer by queue name. Every "<queue>-dlq" is kept in the
 // dead_letters table (queues/dead-letter-sink.ts); a queue without a consumer yet retries, so
-// its messages end in its DLQ instead of vanishing.
+// its messages end in its DLQ instead of vanishing. Every batch is counted for the per-queue
+// metrics (acked, retried, arrived on a DLQ, dead letters and outcomes noted while consuming).
 import { createLogger } from "../workers/observability/logger.ts";
+import { countBatch, type WaitUntil } from "../workers/observability/queue-counting.ts";
 import { consumeDeadLetters } from "./dead-letter-sink.ts";
 import { consumeDomainEvents } from "./domain-events.ts";
 // Accounting integrations (issue 8)
@@ -13,7 +15,11 @@ import { consumeReminders } from "./reminders.ts";
 // E-invoicing (issue 9): VERI*FACTU records to the AEAT
 import { AEAT_SUBMISSION_QUEUE, consumeAeatSubmissions } from "./aeat-submission.ts";
 
-export async function dispatchQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+export async function dispatchQueue(batch: MessageBatch<unknown>, env: Env, waitUntil?: WaitUntil): Promise<void> {
+  return countBatch(batch, env, waitUntil, consume);
+}
+
+async function consume(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL, { queue: batch.queue });
   if (batch.queue === "domain-events") return consumeDomainEvents(batch, env, logger);
   if (batch.queue === "erp-sync") return consumeErpSync(batch, env, logger);

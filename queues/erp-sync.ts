@@ -10,6 +10,7 @@ import { franchiseDatabase } from "../workers/db/resolver.ts";
 import type { ErpSyncMessage } from "../workers/integrations/erp/subscriber.ts";
 import { connectorFor, type RecordOutcome } from "../workers/integrations/erp/connectors.ts";
 import type { Logger } from "../workers/observability/logger.ts";
+import { noteOutcome } from "../workers/observability/batch-tally.ts";
 import { recordDeadLetter } from "./dead-letter-sink.ts";
 
 /** A claim longer than any batch of calls takes; a consumer that died frees its records after it. */
@@ -37,6 +38,7 @@ export async function consumeErpSync(batch: MessageBatch<unknown>, env: Env, log
       await syncGroup(env, items, logger);
     } catch (error) {
       logger.error("erp sync failed", { connectionId: items[0]!.body.connectionId, error: error instanceof Error ? error.message : String(error) });
+      noteOutcome(env, items[0]!.body.franchiseId, "erpSyncFailures", items.length); // ops metrics
       for (const { message } of items) message.retry({ delaySeconds: 30 });
     }
   }
@@ -75,6 +77,8 @@ async function syncGroup(env: Env, items: Array<{ message: Message<unknown>; bod
       continue;
     }
     seen.add(body.recordId);
+    // ops metrics: an attempt that did not end synced (deferred to retry, or failed for good)
+    if (!outcome.done || outcome.deadLetter || outcome.error) noteOutcome(env, franchiseId, "erpSyncFailures");
     if (outcome.done) {
       if (outcome.deadLetter) await recordDeadLetter(env, { queue: "erp-sync", messageId: `${body.recordId}:exhausted`, body, attempts: message.attempts, lastError: outcome.error ?? null });
     } else {

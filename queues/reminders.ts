@@ -18,6 +18,7 @@ import { parseReminderMessage, type ReminderMessage } from "../workers/dunning/r
 import { senderFor, twilioStatusCallbackUrl, unsubscribeKey } from "../workers/integrations/messaging/senders.ts";
 import { signUnsubscribe } from "../workers/integrations/messaging/signatures.ts";
 import type { Logger } from "../workers/observability/logger.ts";
+import { noteOutcome } from "../workers/observability/batch-tally.ts";
 import { recordDeadLetter } from "./dead-letter-sink.ts";
 
 export type ReminderResult = { kind: "sent" | "duplicate" | "suppressed"; detail?: string } | { kind: "retry"; delaySeconds: number; error: string };
@@ -83,7 +84,10 @@ async function consumeInOrder(messages: Array<Message<unknown>>, queue: string, 
       if (result.kind === "retry") {
         logger.warn("reminder send will be retried", { key: body.key, attempt: message.attempts, error: result.error });
         message.retry({ delaySeconds: result.delaySeconds });
-      } else message.ack();
+      } else {
+        if (result.kind === "sent") noteOutcome(env, body.franchiseId, "dunningSends"); // ops metrics: a send a provider accepted
+        message.ack();
+      }
     } catch (error) {
       logger.warn("reminder failed", { key: body.key, attempt: message.attempts, error: error instanceof Error ? error.message : String(error) });
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts, Math.random()) });

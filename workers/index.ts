@@ -5,6 +5,7 @@ import { createApp } from "./api/app.ts";
 import "./compliance/archive-subscriber.ts";
 import "./compliance/verifactu-subscriber.ts";
 import { createLogger } from "./observability/logger.ts";
+import { countingEnv } from "./observability/queue-counting.ts";
 import { dispatchQueue } from "../queues/dispatch.ts";
 import { sweepOutbox } from "../queues/outbox-relay.ts";
 import { PURGE_CRON, purgeExpired } from "./maintenance/purge-expired.ts";
@@ -42,14 +43,17 @@ import { BILLING_RUN_SWEEP_CRON, restartStalledRuns } from "./billing/runs/sweep
 
 const app = createApp();
 
+// Every entry point sees queue bindings that count what they send (per-queue backlog metrics).
 export default {
-  fetch: app.fetch,
+  fetch: (request: Request, env: Env, ctx: ExecutionContext) => app.fetch(request, countingEnv(env, (p) => ctx.waitUntil(p)), ctx),
 
-  async queue(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext): Promise<void> {
-    await dispatchQueue(batch, env);
+  async queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
+    const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
+    await dispatchQueue(batch, countingEnv(env, waitUntil), waitUntil);
   },
 
-  async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
+  async scheduled(controller: ScheduledController, rawEnv: Env, ctx: ExecutionContext): Promise<void> {
+    const env = countingEnv(rawEnv, (p) => ctx.waitUntil(p));
     const logger = createLogger(env.LOG_LEVEL, { cron: controller.cron });
     if (controller.cron === "* * * * *") await sweepOutbox(env, logger);
     if (controller.cron === "* * * * *") await ensureRollups(env, logger); // analytics (issue 11)

@@ -1,8 +1,14 @@
 // GET /v1/ops/metrics: the franchise's last hour from its OpsMetrics DO, summed per route
-// (histograms merge by adding buckets), plus the event pipeline's backlog and dead letters.
+// (histograms merge by adding buckets), plus the event pipeline's backlog and dead letters, the
+// platform's per-queue counts and the franchise's outcomes (dunning sends, ERP sync failures).
+import type { QueueStats } from "../../durable-objects/ops-metrics.ts";
 import type { BillingContext } from "../billing/context.ts";
+import { ALL_QUEUES } from "../domain/queue-metrics.ts";
 import { emptyBuckets, mergeBuckets, percentileOf } from "../domain/latency-histogram.ts";
 import { pipelineStatus, type PipelineStatus } from "../events/operations.ts";
+import type { OutcomeCounts } from "./outcome-kinds.ts";
+import { QUEUE_METRICS_INSTANCE } from "./queue-counting.ts";
+import { type RuntimeDepth, runtimeDepths } from "./queue-depth.ts";
 import { flushRouteMetrics, minuteOf } from "./route-metrics.ts";
 
 export interface RouteSummary {
@@ -23,7 +29,9 @@ export interface OpsMetrics {
   throttled: number;
   latencyMs: { p50: number | null; p95: number | null; p99: number | null };
   routes: RouteSummary[];
-  queues: { domainEvents: PipelineStatus };
+  /** domainEvents: the outbox before the queue (kept as it was); then one entry per queue and DLQ. */
+  queues: { domainEvents: PipelineStatus } & Record<string, (QueueStats & { runtime: RuntimeDepth | null }) | PipelineStatus>;
+  outcomes: OutcomeCounts;
 }
 
 const WINDOW_MINUTES = 60;
@@ -33,17 +41,28 @@ export async function opsMetrics(ctx: BillingContext): Promise<OpsMetrics> {
   // This isolate's own unflushed requests count too (in dev there is usually just one isolate).
   await flushRouteMetrics(ctx.env, nowMs);
   const since = minuteOf(nowMs - (WINDOW_MINUTES - 1) * 60_000);
-  const [results, queue] = await Promise.all([ctx.env.OPS_METRICS.getByName(ctx.franchiseId).since(since), pipelineStatus(ctx)]);
+  const own = ctx.env.OPS_METRICS.getByName(ctx.franchiseId);
+  const [results, queue, perQueue, outcomes, depths] = await Promise.all([
+    own.since(since),
+    pipelineStatus(ctx),
+    ctx.env.OPS_METRICS.getByName(QUEUE_METRICS_INSTANCE).queueStats(ALL_QUEUES, since, nowMs),
+    own.outcomesSince(since),
+    runtimeDepths(ctx.env, nowMs),
+  ]);
+  const queues = Object.fromEntries(Object.entries(perQueue).map(([name, stats]) => [name, { ...stats, runtime: depths[name] ?? null }]));
   const all = emptyBuckets();
   let requests = 0;
   let errors = 0;
   let throttled = 0;
+  let maxMs: number | null = null;
   const routes = results.map((r): RouteSummary => {
     mergeBuckets(all, r.buckets);
     requests += r.count;
     errors += r.errors;
     throttled += r.throttled;
-    return { route: r.route, requests: r.count, errors: r.errors, throttled: r.throttled, p50Ms: percentileOf(r.buckets, 50), p95Ms: percentileOf(r.buckets, 95), p99Ms: percentileOf(r.buckets, 99) };
+    if (r.maxMs !== null) maxMs = Math.max(maxMs ?? 0, r.maxMs);
+    const pct = (p: number) => percentileOf(r.buckets, p, r.maxMs);
+    return { route: r.route, requests: r.count, errors: r.errors, throttled: r.throttled, p50Ms: pct(50), p95Ms: pct(95), p99Ms: pct(99) };
   });
   return {
     windowMinutes: WINDOW_MINUTES,
@@ -51,8 +70,9 @@ export async function opsMetrics(ctx: BillingContext): Promise<OpsMetrics> {
     requests,
     errorRate: requests === 0 ? 0 : errors / requests,
     throttled,
-    latencyMs: { p50: percentileOf(all, 50), p95: percentileOf(all, 95), p99: percentileOf(all, 99) },
+    latencyMs: { p50: percentileOf(all, 50, maxMs), p95: percentileOf(all, 95, maxMs), p99: percentileOf(all, 99, maxMs) },
     routes,
-    queues: { domainEvents: queue },
+    queues: { domainEvents: queue, ...queues },
+    outcomes: { dunningSends: outcomes.dunningSends, erpSyncFailures: outcomes.erpSyncFailures },
   };
 }

@@ -22,6 +22,7 @@ interface Sum {
   errors: number;
   throttled: number;
   buckets: number[];
+  maxMs: number;
 }
 
 const FLUSH_EVERY_MS = 5_000;
@@ -38,13 +39,14 @@ export function recordRouteSample(env: Env, s: RouteSample): void {
   let sum = pending.get(key);
   if (!sum) {
     if (pending.size >= MAX_PENDING) return; // a flood of distinct routes must not grow memory
-    sum = { franchiseId: s.franchiseId, minute, route: s.route, count: 0, errors: 0, throttled: 0, buckets: emptyBuckets() };
+    sum = { franchiseId: s.franchiseId, minute, route: s.route, count: 0, errors: 0, throttled: 0, buckets: emptyBuckets(), maxMs: 0 };
     pending.set(key, sum);
   }
   sum.count++;
   if (s.status >= 500) sum.errors++;
   if (s.status === 429) sum.throttled++;
   sum.buckets[bucketOf(s.latencyMs)]!++;
+  sum.maxMs = Math.max(sum.maxMs, s.latencyMs); // percentiles never read above the slowest request
   env.METRICS?.writeDataPoint({ indexes: [s.franchiseId], blobs: [s.route, String(s.status)], doubles: [s.latencyMs, s.status >= 500 ? 1 : 0, s.status === 429 ? 1 : 0] });
 }
 
@@ -63,7 +65,7 @@ export async function flushRouteMetrics(env: Env, nowMs: number): Promise<void> 
   await Promise.all(
     [...byFranchise].map(([franchiseId, list]) =>
       env.OPS_METRICS.getByName(franchiseId).add(
-        list.map(({ minute, route, count, errors, throttled, buckets }) => ({ minute, route, count, errors, throttled, buckets })),
+        list.map(({ minute, route, count, errors, throttled, buckets, maxMs }) => ({ minute, route, count, errors, throttled, buckets, maxMs })),
         dropBefore,
       ),
     ),

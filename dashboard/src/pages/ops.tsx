@@ -13,7 +13,8 @@ import { Dialog } from "../ui/dialog.tsx";
 import { Pager } from "../ui/pager.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { type Column, DataTable } from "../ui/table.tsx";
-import { ApiTraffic } from "./ops/api-traffic.tsx";
+import { ApiTraffic, useOpsMetrics } from "./ops/api-traffic.tsx";
+import { Queues } from "./ops/queues.tsx";
 import { BillingRuns } from "./ops/billing-runs.tsx";
 
 // The relay runs every minute: pending events older than a few runs mean it is stuck or slow.
@@ -44,11 +45,13 @@ export function Ops() {
   const cursor = useQueryState().get("cursor");
   const stats = useApi((signal) => ok(api.GET("/v1/ops/events", { signal })), []);
   const dead = useApi((signal) => (admin ? ok(api.GET("/v1/ops/dead-letters", { params: { query: { limit: 50, cursor } }, signal })) : Promise.resolve(undefined)), [admin, cursor]);
+  const metrics = useOpsMetrics();
   const [replaying, setReplaying] = useState<DeadLetter | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
   const refresh = () => {
     stats.reload();
     dead.reload();
+    metrics.reload();
   };
 
   const columns: Column<DeadLetter>[] = [
@@ -94,7 +97,7 @@ export function Ops() {
     <>
       <PageHeader
         title="Operations"
-        subtitle="Domain events on their way to the queues, and messages that failed for good."
+        subtitle="Domain events on their way to the queues, the queues themselves, API traffic, and messages that failed for good."
         actions={
           <button type="button" className="btn" onClick={refresh}>
             Refresh
@@ -117,7 +120,8 @@ export function Ops() {
       ) : (
         <PipelineStats pipeline={stats.data} />
       )}
-      <ApiTraffic />
+      <Queues metrics={metrics} />
+      <ApiTraffic metrics={metrics} />
       <BillingRuns admin={admin} />
       <Card title="Dead letters" actions={admin && dead.data ? <span className="muted small">Newest first</span> : undefined}>
         {!admin ? (

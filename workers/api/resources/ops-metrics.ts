@@ -1,7 +1,24 @@
 // GET /v1/ops/metrics: request latency, errors and throttling over the last hour, and queue depth.
 import { z } from "zod";
+import { ALL_QUEUES } from "../../domain/queue-metrics.ts";
 
-const Ms = z.number().nullable().describe("ms, upper bound of the histogram bucket; null without requests");
+const Ms = z.number().nullable().describe("ms, interpolated inside the latency histogram's bucket and never above the slowest request; null without requests");
+
+const Count = z.number().int().min(0);
+
+export const QueueMetrics = z
+  .object({
+    backlog: Count.describe("messages sent and not yet acked or moved to the dead-letter queue (counted by producers and consumers: a queue's depth cannot be read)"),
+    oldestAgeSeconds: Count.describe("estimated age of the oldest pending message; 0 when nothing is pending"),
+    retries: Count.describe("deliveries retried in the last hour"),
+    deadLetters: Count.describe("messages kept as dead letters in the last hour"),
+    processedLastHour: Count.describe("messages acked in the last hour"),
+    runtime: z
+      .object({ backlog: Count, oldestAgeSeconds: Count })
+      .nullable()
+      .describe("the runtime's own depth reading (Queue.metrics()) beside the counted one; null for a dead-letter queue or when the runtime gives none"),
+  })
+  .meta({ id: "QueueMetrics" });
 
 export const RouteMetrics = z
   .object({
@@ -30,6 +47,14 @@ export const OpsMetrics = z
         oldestPendingSeconds: z.number().int(),
         deadLetters: z.number().int(),
       }),
+      // Platform-wide counts per queue and per dead-letter queue ("<name>-dlq").
+      ...Object.fromEntries(ALL_QUEUES.map((q) => [q, QueueMetrics])),
     }),
+    outcomes: z
+      .object({
+        dunningSends: Count.describe("reminders a provider accepted in the last hour"),
+        erpSyncFailures: Count.describe("ERP sync attempts that ended retrying or failed in the last hour"),
+      })
+      .describe("the franchise's own business outcomes over the last hour"),
   })
   .meta({ id: "OpsMetrics" });

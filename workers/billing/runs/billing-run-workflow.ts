@@ -13,6 +13,7 @@ import { database } from "../../db/client.ts";
 import { franchiseDatabase } from "../../db/resolver.ts";
 import { relayFranchise } from "../../../queues/outbox-relay.ts";
 import { createLogger } from "../../observability/logger.ts";
+import { countingEnv } from "../../observability/queue-counting.ts";
 
 const CHUNK_RETRIES: WorkflowStepConfig = { retries: { limit: 5, delay: "1 second", backoff: "exponential" } };
 
@@ -36,7 +37,7 @@ export class BillingRunWorkflow extends WorkflowEntrypoint<Env, BillingRunParams
       if (status !== "done") throw new Error("items are still planned after every chunk ran");
       // The fast path of the event pipeline, like a write request's, once the invoices are out (not
       // per chunk: relaying must not hold up numbering). The per-minute sweep relays the rest.
-      if (issued > 0) await relayFranchise(this.env, franchiseId, logger, { budgetMs: 5_000 }).catch(() => undefined);
+      if (issued > 0) await relayFranchise(countingEnv(this.env), franchiseId, logger, { budgetMs: 5_000 }).catch(() => undefined);
       return { planned: plan.planned, issued, failed };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

@@ -1,9 +1,10 @@
 // The franchise's API traffic over the last hour (GET /v1/ops/metrics): latency percentiles,
-// error rate and throttled requests, overall and per route. Refreshes every 30 s.
+// error rate and throttled requests, overall and per route. Refreshes every 30 s (useOpsMetrics,
+// shared with the Queues card).
 import { useEffect } from "react";
 import { api, ok } from "../../api/client.ts";
 import type { OpsMetrics, RouteMetrics } from "../../api/types.ts";
-import { useApi } from "../../lib/data.ts";
+import { type Loaded, useApi } from "../../lib/data.ts";
 import { formatNumber } from "../../lib/format.ts";
 import { Card, Stat } from "../../ui/bits.tsx";
 import { Empty, ErrorState, Loading } from "../../ui/states.tsx";
@@ -14,7 +15,8 @@ const P99_TARGET_MS = 50;
 const ERROR_RATE_TARGET = 0.001;
 const REFRESH_MS = 30_000;
 
-const ms = (v: number | null) => (v === null ? "—" : v > 5000 ? "> 5 s" : `≤ ${formatNumber(v)} ms`);
+// Interpolated estimates (never above the slowest request), not bucket bounds: no "≤" any more.
+const ms = (v: number | null) => (v === null ? "—" : v >= 1000 ? `${formatNumber(Math.round(v / 100) / 10)} s` : `${formatNumber(v < 10 ? Math.round(v * 10) / 10 : Math.round(v))} ms`);
 const percent = (share: number) => `${(share * 100).toFixed(share > 0 && share < 0.001 ? 3 : 1)} %`;
 
 const columns: Column<RouteMetrics>[] = [
@@ -27,12 +29,17 @@ const columns: Column<RouteMetrics>[] = [
   { key: "throttled", header: "Throttled", numeric: true, sort: (r) => r.throttled, cell: (r) => formatNumber(r.throttled) },
 ];
 
-export function ApiTraffic() {
+/** GET /v1/ops/metrics, reloaded every 30 s: one request for the API traffic and Queues cards. */
+export function useOpsMetrics(): Loaded<OpsMetrics> {
   const metrics = useApi((signal) => ok(api.GET("/v1/ops/metrics", { signal })), []);
   useEffect(() => {
     const timer = setInterval(() => metrics.reload(), REFRESH_MS);
     return () => clearInterval(timer);
   }, [metrics.reload]);
+  return metrics;
+}
+
+export function ApiTraffic({ metrics }: { metrics: Loaded<OpsMetrics> }) {
   return (
     <Card title="API traffic, last hour">
       {metrics.error ? (
