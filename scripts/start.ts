@@ -45,6 +45,9 @@ const devArgs = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--log-leve
 // --test-scheduled turns on wrangler's local scheduled-event trigger; our ticker below fires the
 // crons with it, so wrangler's "scheduled Workers are not triggered locally" warning no longer applies.
 devArgs.push("--test-scheduled");
+// Locally the demo franchise is the platform operator (rate plans, platform-wide queue metrics)
+// unless the environment names another one.
+devArgs.push("--var", `PLATFORM_OPERATOR_FRANCHISE_ID:${process.env.PLATFORM_OPERATOR_FRANCHISE_ID ?? credentials.franchiseId}`);
 // Offline machines: wrangler would fetch the Request.cf object from workers.cloudflare.com and
 // print a getaddrinfo stack trace when that fails. Its built-in placeholder is fine locally.
 const devEnv = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? "false" };

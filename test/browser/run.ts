@@ -83,7 +83,7 @@ const port = await freePort();
 const baseUrl = `http://127.0.0.1:${port}`;
 // The local fakes of outside providers (Xero, ...), as npm start runs them, so pages that call out reach them.
 const fakes = await startAllFakes();
-const fakeVars = Object.entries(fakes.vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+const fakeVars = [...Object.entries(fakes.vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]), "--var", `PLATFORM_OPERATOR_FRANCHISE_ID:${credentials.franchiseId}`];
 // --test-scheduled: a suite can fire a cron as the npm start ticker does (the Integrations suite fires the per-minute alert check).
 const dev = spawn(wrangler, ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", STATE, "--log-level", "error", "--test-scheduled", ...fakeVars], {
   detached: true, // setsid: wrangler's node and workerd children share this process group

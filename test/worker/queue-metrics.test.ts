@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../workers/index.ts";
 import { noteOutcome } from "../../workers/observability/batch-tally.ts";
 import { countBatch, countingEnv } from "../../workers/observability/queue-counting.ts";
-import { A, B, callJson, seedFixtures } from "./fixtures.ts";
+import { A, B, callJson, login, seedFixtures, seedStaff, STAFF } from "./fixtures.ts";
 
 /** A Queue binding that only records what it was given. */
 function fakeQueue() {
@@ -39,7 +39,9 @@ async function consume(queue: string, bodies: unknown[], opts: { attempts?: numb
   return getQueueResult(batch, ctx);
 }
 
-async function metrics(key = A.key) {
+/** The platform operator's admin (franchise A in the test config): the per-queue counts are theirs to see. */
+let operator = "";
+async function metrics(key = operator) {
   const res = await callJson("GET", "/v1/ops/metrics", { key });
   expect(res.status).toBe(200);
   return res.body;
@@ -47,7 +49,11 @@ async function metrics(key = A.key) {
 
 const body = (n: number) => ({ franchiseId: A.franchiseId, n });
 
-beforeAll(seedFixtures);
+beforeAll(async () => {
+  await seedFixtures();
+  await seedStaff();
+  operator = await login(STAFF.aAdmin.email);
+});
 
 describe("per-queue metrics", () => {
   it("lists every queue and DLQ at zero before any traffic, beside the outbox status", async () => {
@@ -122,6 +128,7 @@ describe("per-queue metrics", () => {
     });
     noteOutcome(env, A.franchiseId, "dunningSends"); // outside a batch: nothing to count it with
     expect((await metrics()).outcomes).toEqual({ dunningSends: 2, erpSyncFailures: 1 });
+    expect((await metrics(A.key)).outcomes).toEqual({ dunningSends: 2, erpSyncFailures: 1 });
     expect((await metrics(B.key)).outcomes).toEqual({ dunningSends: 1, erpSyncFailures: 0 });
   });
 
@@ -145,3 +152,16 @@ describe("per-queue metrics", () => {
     expect(countingEnv(counted)).toBe(counted); // wrapping twice would count twice
   });
 });
+
+describe("who sees the platform's queues", () => {
+  it("only the platform operator's admins: a partner key and another franchise's admin see their own pipeline and outcomes, no per-queue counts", async () => {
+    expect((await metrics()).queues.reminders).toBeDefined();
+    for (const key of [A.key, await login(STAFF.bAdmin.email)]) {
+      const m = await metrics(key);
+      expect(m.queues.domainEvents).toBeDefined();
+      expect(Object.keys(m.queues)).toEqual(["domainEvents"]);
+      expect(m.outcomes).toBeDefined();
+    }
+  });
+});
+

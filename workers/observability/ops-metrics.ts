@@ -36,7 +36,11 @@ export interface OpsMetrics {
 
 const WINDOW_MINUTES = 60;
 
-export async function opsMetrics(ctx: BillingContext): Promise<OpsMetrics> {
+/**
+ * `platformWide`: the per-queue counts are the whole platform's (every franchise's messages), so
+ * only the platform operator sees them; a franchise sees its own event pipeline and outcomes.
+ */
+export async function opsMetrics(ctx: BillingContext, platformWide: boolean): Promise<OpsMetrics> {
   const nowMs = ctx.clock.now().getTime();
   // This isolate's own unflushed requests count too (in dev there is usually just one isolate).
   await flushRouteMetrics(ctx.env, nowMs);
@@ -45,11 +49,12 @@ export async function opsMetrics(ctx: BillingContext): Promise<OpsMetrics> {
   const [results, queue, perQueue, outcomes, depths] = await Promise.all([
     own.since(since),
     pipelineStatus(ctx),
-    ctx.env.OPS_METRICS.getByName(QUEUE_METRICS_INSTANCE).queueStats(ALL_QUEUES, since, nowMs),
+    platformWide ? ctx.env.OPS_METRICS.getByName(QUEUE_METRICS_INSTANCE).queueStats(ALL_QUEUES, since, nowMs) : Promise.resolve({}),
     own.outcomesSince(since),
-    runtimeDepths(ctx.env, nowMs),
+    platformWide ? runtimeDepths(ctx.env, nowMs) : Promise.resolve({} as Record<string, null>),
   ]);
-  const queues = Object.fromEntries(Object.entries(perQueue).map(([name, stats]) => [name, { ...stats, runtime: depths[name] ?? null }]));
+  const runtime = depths as Record<string, unknown>;
+  const queues = Object.fromEntries(Object.entries(perQueue as Record<string, object>).map(([name, stats]) => [name, { ...stats, runtime: runtime[name] ?? null }]));
   const all = emptyBuckets();
   let requests = 0;
   let errors = 0;

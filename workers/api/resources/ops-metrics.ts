@@ -47,8 +47,8 @@ export const OpsMetrics = z
         oldestPendingSeconds: z.number().int(),
         deadLetters: z.number().int(),
       }),
-      // Platform-wide counts per queue and per dead-letter queue ("<name>-dlq").
-      ...Object.fromEntries(ALL_QUEUES.map((q) => [q, QueueMetrics])),
+      // Platform-wide counts per queue and per dead-letter queue ("<name>-dlq"): the platform operator's only.
+      ...Object.fromEntries(ALL_QUEUES.map((q) => [q, QueueMetrics.optional()])),
     }),
     outcomes: z
       .object({

@@ -11,7 +11,7 @@ import { ErrorState, Loading } from "../../ui/states.tsx";
 import { type Column, DataTable } from "../../ui/table.tsx";
 import type { Loaded } from "../../lib/data.ts";
 
-type QueueStats = OpsMetrics["queues"]["reminders"];
+type QueueStats = NonNullable<OpsMetrics["queues"]["reminders"]>;
 
 interface Row {
   queue: QueueName;
@@ -80,7 +80,9 @@ export function Queues({ metrics }: { metrics: Loaded<OpsMetrics> }) {
 }
 
 function QueueTable({ m }: { m: OpsMetrics }) {
-  const queues = m.queues as unknown as Record<string, QueueStats>;
+  const queues = m.queues as unknown as Record<string, QueueStats | undefined>;
+  // The queues are shared by every franchise: their counts are for the platform operator only.
+  if (!queues.reminders) return <p className="muted small">Queue depth across the platform is shown to the platform operator's administrators. Your franchise's event pipeline is in the card above.</p>;
   const rows: Row[] = SLO_QUEUES.map((queue) => {
     const q = queues[queue]!;
     const dlq = queues[`${queue}-dlq`]!;
