@@ -4,7 +4,7 @@
 // X-Rate-Limit-Problem. Time can be scaled (`minuteMs`) so a "minute" lasts 1 s in benches; every
 // limit and lifetime scales with it. Shapes follow shared/reference/erp/NOTES.md §8 (X1–X14).
 // Control surface: /_fake/config, /_fake/faults, /_fake/state, /_fake/requests, /_fake/webhook,
-// /_fake/intent-to-receive, /_fake/edit-invoice, /_fake/payment, /_fake/reset, /_fake/hooks/<name>.
+// /_fake/intent-to-receive, /_fake/edit-invoice, /_fake/payment, /_fake/revoke, /_fake/reset, /_fake/hooks/<name>.
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import type { FakeDefinition, FakeHandler } from "./fake-server.ts";
 import { componentFor, contractProblems } from "./xero-contract.ts";
@@ -603,6 +603,12 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
         });
       case "/_fake/requests":
         return json(200, { requests: recorded });
+      case "/_fake/revoke":
+        // The organisation disconnects the app inside Xero: every refresh token dies (refreshing
+        // answers invalid_grant) and the access tokens expire (the next call answers TokenExpired).
+        refreshTokens.clear();
+        for (const t of accessTokens.values()) t.expiresAt = now() - 1;
+        return json(200, { revoked: true });
       case "/_fake/reset":
         for (const m of [codes, accessTokens, refreshTokens, contacts, invoices, creditNotes, payments, idempotent, calls, inFlight]) m.clear();
         recorded.length = 0;
