@@ -4,7 +4,7 @@
 // The fake's "minute" may be scaled (--minute-ms); the Worker's rate budget is told the same, so
 // every limit scales with it.
 //
-//   npm run bench -- erp [--invoices 10000] [--customers 50] [--minute-ms 60000] [--hold-seconds 900] [--erp-only] [--branch LON1]
+//   npm run bench -- erp [--invoices 10000] [--customers 50] [--minute-ms 60000] [--hold-seconds 900] [--erp-only] [--branch LON1] [--port 8797]
 //
 // ceilingRatio = achieved invoices/s over what the limits allow over the same window:
 //   allowed invoices/s = min(perMinute × 50 per call / minute, perDay × 50 / day, concurrent × 50 / mean call time)
@@ -83,7 +83,7 @@ export async function run(args: string[]) {
   };
   const fake = await serveFake(timed);
   const worker = await startLocalWorker({
-    port: 8797,
+    port: arg(args, "port", 8797),
     customers: `${customerCount + 10},5`,
     vars: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn", XERO_BASE_URL: fake.url, XERO_MINUTE_MS: String(minuteMs) },
     readyTimeoutMs: 120_000,

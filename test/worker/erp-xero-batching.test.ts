@@ -4,7 +4,7 @@
 // Xero committed it, then the same messages again) creates no duplicate.
 // Runs against its own organisation of the multi-tenant fake Xero (slot 3).
 import { env } from "cloudflare:workers";
-import { createExecutionContext, createMessageBatch, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import worker from "../../workers/index.ts";
 import { envelopeOf, type OutboxRow } from "../../workers/events/envelope.ts";
@@ -173,5 +173,21 @@ describe("Xero refusing the connection", () => {
     // Redelivered while the connection waits for a person: nothing is sent.
     await deliver("erp-sync", messagesOf(fresh));
     expect((await fake("/_fake/state")).counters.apiCalls).toBe(after.apiCalls);
+  });
+});
+
+describe("the connection's rate budget", () => {
+  it("logs a granted call a little later than the grant (1/20 of the minute, at most 250 ms), so its slot frees after Xero's does", async () => {
+    const stub = env.ERP_CONNECTION.get(env.ERP_CONNECTION.idFromName("erc_budget_send_skew"));
+    const { before, after, logged } = await runInDurableObject(stub, async (instance: any) => {
+      const before = Date.now();
+      const permit = await instance.acquire();
+      const after = Date.now();
+      expect(permit.granted).toBe(true);
+      return { before, after, logged: instance.budget.log.at(-1) as number };
+    });
+    // XERO_MINUTE_MS is 1,000 in tests: the margin is 50 ms.
+    expect(logged - before).toBeGreaterThanOrEqual(50);
+    expect(logged - after).toBeLessThanOrEqual(50);
   });
 });
