@@ -128,6 +128,9 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
   const invoices = new Map<string, Json>();
   const creditNotes = new Map<string, Json>();
   const payments = new Map<string, Json>();
+  // The live document holding each number (statuses change in place, so a voided/deleted one shows as such).
+  const invoicesByNumber = new Map<string, Json>();
+  const creditNotesByNumber = new Map<string, Json>();
   const idempotent = new Map<string, { status: number; body: string; fingerprint: string }>();
   // Rate-limit state per tenant.
   const calls = new Map<string, number[]>();
@@ -314,7 +317,9 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
     if (typeof input.CurrencyCode === "string" && !CURRENCIES.includes(input.CurrencyCode))
       errors.push({ Message: `The currency ${input.CurrencyCode} is not enabled for this organisation.` });
     const number = input[numberField];
-    if (typeof number === "string" && [...store.values()].some((d) => d[numberField] === number && d.Status !== "DELETED"))
+    const byNumber = kind === "invoice" ? invoicesByNumber : creditNotesByNumber;
+    // Indexed by number: a scan of every document per created one made the fake's cost grow with the run.
+    if (typeof number === "string" && (byNumber.get(number)?.Status ?? "DELETED") !== "DELETED")
       errors.push({ Message: `${kind === "invoice" ? "Invoice" : "Credit note"} # must be unique.` });
     const lines = Array.isArray(input.LineItems) ? (input.LineItems as Json[]) : [];
     if (lines.length === 0) errors.push({ Message: "At least one line item is required" });
@@ -336,6 +341,7 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
       UpdatedDateUTC: xeroDate(now()),
     };
     store.set(id, doc);
+    if (typeof number === "string") byNumber.set(number, doc);
     return { ...doc, HasErrors: false };
   }
 
@@ -610,7 +616,7 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
         for (const t of accessTokens.values()) t.expiresAt = now() - 1;
         return json(200, { revoked: true });
       case "/_fake/reset":
-        for (const m of [codes, accessTokens, refreshTokens, contacts, invoices, creditNotes, payments, idempotent, calls, inFlight]) m.clear();
+        for (const m of [codes, accessTokens, refreshTokens, contacts, invoices, creditNotes, invoicesByNumber, creditNotesByNumber, payments, idempotent, calls, inFlight]) m.clear();
         recorded.length = 0;
         contractViolations.length = 0;
         Object.assign(counters, { apiCalls: 0, rateLimited: 0, injected5xx: 0, refreshes: 0, rejectedRefreshes: 0 });
