@@ -38,6 +38,13 @@ export type PermitResult = { granted: true; lease: number } | { granted: false; 
 const REFRESH_MARGIN_MS = 60_000;
 /** A permit not released within this time is given back (a consumer died mid-call). */
 const LEASE_MS = 30_000;
+/**
+ * A granted call is logged this much later than the permit is given (at most 1/20 of the budget's
+ * minute): the request reaches the ERP a little after the grant (token lookup, network), so the
+ * ERP's rolling window frees its slot later than ours would, and without this margin we would
+ * start a call the ERP still counts in the previous minute and get a 429 (and its pause) for it.
+ */
+const SEND_SKEW_MS = 250;
 /** NetSuite tokens (60 min, no refresh token) are re-acquired this long before they expire. */
 const NETSUITE_RENEW_MARGIN_MS = 5 * 60_000;
 
@@ -262,7 +269,7 @@ export class ErpConnection extends DurableObject<Env> {
     const permit = askPermit(this.budget, now, this.limits);
     if (!permit.granted) return permit;
     const lease = now + LEASE_MS + Math.random();
-    this.budget.log.push(now);
+    this.budget.log.push(now + Math.min(SEND_SKEW_MS, this.limits.minuteMs / 20));
     this.budget.leases.push(lease);
     return { granted: true, lease };
   }

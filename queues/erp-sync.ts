@@ -13,8 +13,11 @@ import type { Logger } from "../workers/observability/logger.ts";
 import { noteOutcome } from "../workers/observability/batch-tally.ts";
 import { recordDeadLetter } from "./dead-letter-sink.ts";
 
-/** A claim longer than any batch of calls takes; a consumer that died frees its records after it. */
-const CLAIM_MS = 120_000;
+/**
+ * A claim longer than any batch of calls takes (the client may wait up to about two Xero minutes
+ * for rate slots across a pass); a consumer that died frees its records after it.
+ */
+const CLAIM_MS = 300_000;
 
 function parse(body: unknown): ErpSyncMessage | null {
   const b = body as Partial<ErpSyncMessage> | null;

@@ -4,7 +4,7 @@
 // X-Rate-Limit-Problem. Time can be scaled (`minuteMs`) so a "minute" lasts 1 s in benches; every
 // limit and lifetime scales with it. Shapes follow shared/reference/erp/NOTES.md §8 (X1–X14).
 // Control surface: /_fake/config, /_fake/faults, /_fake/state, /_fake/requests, /_fake/webhook,
-// /_fake/intent-to-receive, /_fake/edit-invoice, /_fake/edit-contact, /_fake/payment, /_fake/reset, /_fake/hooks/<name>.
+// /_fake/intent-to-receive, /_fake/edit-invoice, /_fake/edit-contact, /_fake/payment, /_fake/revoke, /_fake/reset, /_fake/hooks/<name>.
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import type { FakeDefinition, FakeHandler } from "./fake-server.ts";
 import { componentFor, contractProblems } from "./xero-contract.ts";
@@ -128,6 +128,9 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
   const invoices = new Map<string, Json>();
   const creditNotes = new Map<string, Json>();
   const payments = new Map<string, Json>();
+  // The live document holding each number (statuses change in place, so a voided/deleted one shows as such).
+  const invoicesByNumber = new Map<string, Json>();
+  const creditNotesByNumber = new Map<string, Json>();
   const idempotent = new Map<string, { status: number; body: string; fingerprint: string }>();
   // Rate-limit state per tenant.
   const calls = new Map<string, number[]>();
@@ -314,7 +317,9 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
     if (typeof input.CurrencyCode === "string" && !CURRENCIES.includes(input.CurrencyCode))
       errors.push({ Message: `The currency ${input.CurrencyCode} is not enabled for this organisation.` });
     const number = input[numberField];
-    if (typeof number === "string" && [...store.values()].some((d) => d[numberField] === number && d.Status !== "DELETED"))
+    const byNumber = kind === "invoice" ? invoicesByNumber : creditNotesByNumber;
+    // Indexed by number: a scan of every document per created one made the fake's cost grow with the run.
+    if (typeof number === "string" && (byNumber.get(number)?.Status ?? "DELETED") !== "DELETED")
       errors.push({ Message: `${kind === "invoice" ? "Invoice" : "Credit note"} # must be unique.` });
     const lines = Array.isArray(input.LineItems) ? (input.LineItems as Json[]) : [];
     if (lines.length === 0) errors.push({ Message: "At least one line item is required" });
@@ -336,6 +341,7 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
       UpdatedDateUTC: xeroDate(now()),
     };
     store.set(id, doc);
+    if (typeof number === "string") byNumber.set(number, doc);
     return { ...doc, HasErrors: false };
   }
 
@@ -614,8 +620,14 @@ export function createXeroFake(baseUrl: string, initial: Partial<XeroFakeConfig>
         });
       case "/_fake/requests":
         return json(200, { requests: recorded });
+      case "/_fake/revoke":
+        // The organisation disconnects the app inside Xero: every refresh token dies (refreshing
+        // answers invalid_grant) and the access tokens expire (the next call answers TokenExpired).
+        refreshTokens.clear();
+        for (const t of accessTokens.values()) t.expiresAt = now() - 1;
+        return json(200, { revoked: true });
       case "/_fake/reset":
-        for (const m of [codes, accessTokens, refreshTokens, contacts, invoices, creditNotes, payments, idempotent, calls, inFlight]) m.clear();
+        for (const m of [codes, accessTokens, refreshTokens, contacts, invoices, creditNotes, invoicesByNumber, creditNotesByNumber, payments, idempotent, calls, inFlight]) m.clear();
         recorded.length = 0;
         contractViolations.length = 0;
         Object.assign(counters, { apiCalls: 0, rateLimited: 0, injected5xx: 0, refreshes: 0, rejectedRefreshes: 0 });

@@ -396,6 +396,26 @@ describe("contact edits both ways", () => {
   });
 });
 
+// Last: it leaves the connection waiting for a person.
+describe("QuickBooks refusing the connection", () => {
+  it("flips the connection to reconnect_required when QuickBooks no longer knows our tokens (401, then invalid_grant), and stops calling", async () => {
+    const invoice = await issueInvoice([{ description: "After the app was disconnected", quantity: 1, unitPrice: 1500, serviceTypeId: A.cleaning }]);
+    await deliverEvents();
+    // The company disconnected the app inside QuickBooks: every token it issued is gone.
+    await fake("/_fake/reset", {});
+    const record = (await records()).find((r: any) => r.entity_id === invoice.id && r.operation === "create");
+    await run("erp-sync", [{ franchiseId: A.franchiseId, connectionId, recordId: record.id }]);
+    const connection = await callJson("GET", `/v1/integrations/${connectionId}`);
+    expect(connection.body.status).toBe("reconnect_required");
+    const after = (await records()).find((r: any) => r.id === record.id);
+    expect(after).toMatchObject({ last_error_class: "reconnect_required" });
+    // Redelivered while it waits for the reconnect: QuickBooks is not asked again.
+    const calls = (await fake("/_fake/requests")).requests.length;
+    await run("erp-sync", [{ franchiseId: A.franchiseId, connectionId, recordId: record.id }]);
+    expect((await fake("/_fake/requests")).requests.length).toBe(calls);
+  });
+});
+
 async function direct(request: Request) {
   const ctx = createExecutionContext();
   const res = await worker.fetch(request, env, ctx);

@@ -53,7 +53,7 @@ export function deleteMapping(db: Db, franchiseId: string, connectionId: string,
 // ---- Sync records ------------------------------------------------------------------------
 
 /** Inserts once per (connection, entity, operation): a redelivered event adds nothing. */
-export function insertSyncRecord(db: Db, row: ErpSyncRecordRow): Statement {
+export function insertSyncRecord(db: Db, row: ErpSyncRecordRow) {
   return db.insert(erpSyncRecords).values(row).onConflictDoNothing({ target: [erpSyncRecords.connectionId, erpSyncRecords.entityType, erpSyncRecords.entityId, erpSyncRecords.operation] });
 }
 

@@ -11,6 +11,7 @@ import { syncNetSuiteRecords } from "./netsuite-sync.ts";
 import { netsuiteClient } from "../netsuite/client.ts";
 import { syncQboRecords } from "./qbo-sync.ts";
 import { qboClient } from "../qbo/client.ts";
+import { withRefusalWatch } from "./refusals.ts";
 
 /** The accounting systems a franchise can connect (the API's `provider` enum). */
 export const ERP_PROVIDERS = ["xero", "qbo", "netsuite"] as const;
@@ -24,14 +25,15 @@ export interface ErpConnector {
   sync(env: Env, db: Db, connection: ErpConnectionRow, records: ErpSyncRecordRow[]): Promise<RecordOutcome[]>;
 }
 
+// Xero and QBO refusing our tokens (invalid_grant, 401/403 after a refresh) mark the connection reconnect_required (./refusals.ts).
 const xero: ErpConnector = {
   provider: "xero",
-  sync: (env, db, connection, records) => syncXeroRecords(env, db, connection, xeroClient(env, connection.id, connection.remoteTenantId ?? ""), records),
+  sync: (env, db, connection, records) => withRefusalWatch(db, connection, xeroClient(env, connection.id, connection.remoteTenantId ?? ""), (client) => syncXeroRecords(env, db, connection, client, records)),
 };
 
 const qbo: ErpConnector = {
   provider: "qbo",
-  sync: (env, db, connection, records) => syncQboRecords(env, db, connection, qboClient(env, connection.id, connection.remoteTenantId ?? ""), records),
+  sync: (env, db, connection, records) => withRefusalWatch(db, connection, qboClient(env, connection.id, connection.remoteTenantId ?? ""), (client) => syncQboRecords(env, db, connection, client, records)),
 };
 
 // NetSuite: remoteTenantId is the account id; every write an upsert by external id.

@@ -7,6 +7,7 @@
 import { database } from "../../db/client.ts";
 import { connectedConnections, findSyncRecord, insertSyncRecord, type ErpConnectionRow, type ErpSyncRecordRow } from "../../db/erp.ts";
 import { runBatch } from "../../db/batch.ts";
+import { erpSyncRecords } from "../../db/schema/erp.ts";
 import { newId } from "../../db/ids.ts";
 import { franchiseDatabase } from "../../db/resolver.ts";
 import { registerSubscriber, type DeliveredEvent } from "../../events/subscribers.ts";
@@ -80,9 +81,11 @@ export async function recordForSync(event: DeliveredEvent, env: Env): Promise<Er
   const connections = await connectedConnections(db, event.franchiseId);
   const messages: ErpSyncMessage[] = [];
   const now = new Date().toISOString();
+  // Drafts a later draft of the same event hangs on (a credit note's create, for its allocation).
+  const parentsInEvent = new Set(drafts.flatMap((d) => (d.parent ? [`${d.parent.entityType}:${d.parent.entityId}:create`] : [])));
   for (const connection of connections) {
     const statements = [];
-    const ids: string[] = [];
+    const rows: ErpSyncRecordRow[] = [];
     // A parent drafted from the same event (a credit note's allocation) is inserted in the same batch.
     const drafted = new Map<string, ErpSyncRecordRow>();
     for (const d of drafts) {
@@ -94,17 +97,21 @@ export async function recordForSync(event: DeliveredEvent, env: Env): Promise<Er
         id: newId("esr"), franchiseId: event.franchiseId, connectionId: connection.id, entityType: d.entityType, entityId: d.entityId, operation: d.operation, entityNumber: d.entityNumber, dependsOn: parent?.id ?? null,
         state: "pending", attempts: 0, payload: d.payload, syncedSnapshot: null, remoteId: null, sourceAt: event.occurredAt, syncedAt: null, nextAttemptAt: null, claimedUntil: null, lastErrorClass: null, lastError: null, lastFix: null, createdAt: now, updatedAt: now,
       };
-      drafted.set(`${d.entityType}:${d.entityId}:${d.operation}`, (await findSyncRecord(db, event.franchiseId, connection.id, d.entityType, d.entityId, d.operation)) ?? row);
-      statements.push(insertSyncRecord(db, row));
-      ids.push(row.id);
+      const key = `${d.entityType}:${d.entityId}:${d.operation}`;
+      // Only a draft something else hangs on needs its existing record (a redelivery) looked up first.
+      drafted.set(key, parentsInEvent.has(key) ? ((await findSyncRecord(db, event.franchiseId, connection.id, d.entityType, d.entityId, d.operation)) ?? row) : row);
+      statements.push(insertSyncRecord(db, row).returning({ id: erpSyncRecords.id }));
+      rows.push(row);
     }
-    await runBatch(db, statements);
+    const inserted = (await runBatch(db, statements)) as Array<Array<{ id: string }>>;
+    rows.forEach((row, i) => {
+      if (inserted[i]?.length) messages.push({ franchiseId: event.franchiseId, connectionId: connection.id, recordId: row.id });
+    });
     // A redelivered event inserted nothing: message the record that exists (the consumer skips a synced one).
-    for (const d of drafts) {
-      const existing = await findSyncRecord(db, event.franchiseId, connection.id, d.entityType, d.entityId, d.operation);
+    for (const row of rows.filter((_, i) => !inserted[i]?.length)) {
+      const existing = await findSyncRecord(db, event.franchiseId, connection.id, row.entityType, row.entityId, row.operation);
       if (existing && existing.state !== "synced") messages.push({ franchiseId: event.franchiseId, connectionId: connection.id, recordId: existing.id });
     }
-    void ids;
     void (connection satisfies ErpConnectionRow);
   }
   for (let i = 0; i < messages.length; i += 100) await env.ERP_SYNC.sendBatch(messages.slice(i, i + 100).map((body) => ({ body })));

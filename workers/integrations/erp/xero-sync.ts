@@ -13,6 +13,7 @@ import { insertConflict, listMappings, upsertMapping, type ErpConnectionRow, typ
 import { erpSyncRecords } from "../../db/schema/erp.ts";
 import { branches, customers } from "../../db/schema.ts";
 import { newId } from "../../db/ids.ts";
+import { chunksOf } from "../../db/chunks.ts";
 import { sha256Hex } from "../../auth/secrets.ts";
 import { MissingMapping, mappingTable, type MappingTable } from "../../domain/erp/mapping.ts";
 import { fixForXeroMessage, } from "../../domain/erp/xero-errors.ts";
@@ -26,6 +27,8 @@ import { updateXeroContacts } from "./xero-contacts.ts";
 /** Xero accepts up to 50 documents per request comfortably (its guidance for batch size). */
 export const XERO_BATCH_SIZE = 50;
 const ENABLED_CURRENCIES_TTL_MS = 10 * 60_000;
+/** Ids per `IN (...)` lookup: with the franchise id, under D1's 100 bound parameters per statement. */
+const LOOKUP_CHUNK = 90;
 
 /** done: the message can be acked (synced, failed, conflict); deadLetter: it also goes to the dead letters (attempts exhausted). */
 export type RecordOutcome = { recordId: string; done: true; deadLetter?: boolean; error?: string } | { recordId: string; done: false; delaySeconds: number };
@@ -71,7 +74,11 @@ export async function syncXeroRecords(env: Env, db: Db, connection: ErpConnectio
           else throw error;
         }
       }
-      for (let i = 0; i < ready.length; i += XERO_BATCH_SIZE) await createDocuments(pass, type, ready.slice(i, i + XERO_BATCH_SIZE));
+      // The batches of one delivery go out together (the connection's budget still caps calls in
+      // flight): one after the other, a second batch would wait out the first's round trip.
+      const chunks: Array<typeof ready> = [];
+      for (let i = 0; i < ready.length; i += XERO_BATCH_SIZE) chunks.push(ready.slice(i, i + XERO_BATCH_SIZE));
+      await Promise.all(chunks.map((chunk) => createDocuments(pass, type, chunk)));
     }
   }
 
@@ -250,7 +257,8 @@ async function voidDocument(pass: Pass, record: ErpSyncRecordRow, parent: ErpSyn
 async function ensureContacts(pass: Pass, records: ErpSyncRecordRow[], contacts: Map<string, string>): Promise<void> {
   const missing = [...new Set(records.map(customerIdOf).filter((id) => !contacts.has(id)))];
   if (missing.length === 0) return;
-  const rows = await pass.db.select({ id: customers.id, name: customers.name, email: customers.email, taxId: customers.taxId }).from(customers).where(and(eq(customers.franchiseId, pass.connection.franchiseId), inArray(customers.id, missing))).all();
+  // Chunked: a delivery of 100 records can name 100 customers, plus the franchise: over D1's 100 bound params.
+  const rows = (await Promise.all(chunksOf(missing, LOOKUP_CHUNK).map((ids) => pass.db.select({ id: customers.id, name: customers.name, email: customers.email, taxId: customers.taxId }).from(customers).where(and(eq(customers.franchiseId, pass.connection.franchiseId), inArray(customers.id, ids))).all()))).flat();
   const recordsOf = (customerId: string) => records.filter((r) => customerIdOf(r) === customerId);
   for (let i = 0; i < rows.length; i += XERO_BATCH_SIZE) {
     const chunk = rows.slice(i, i + XERO_BATCH_SIZE);
@@ -290,13 +298,13 @@ async function enabledCurrencies(pass: Pass): Promise<Set<string>> {
 
 async function branchJurisdictions(pass: Pass, records: ErpSyncRecordRow[]): Promise<Map<string, string>> {
   const ids = [...new Set(records.map(branchIdOf))];
-  const rows = await pass.db.select({ id: branches.id, jurisdiction: branches.jurisdiction }).from(branches).where(and(eq(branches.franchiseId, pass.connection.franchiseId), inArray(branches.id, ids))).all();
+  const rows = (await Promise.all(chunksOf(ids, LOOKUP_CHUNK).map((chunk) => pass.db.select({ id: branches.id, jurisdiction: branches.jurisdiction }).from(branches).where(and(eq(branches.franchiseId, pass.connection.franchiseId), inArray(branches.id, chunk))).all()))).flat();
   return new Map(rows.map((r) => [r.id, r.jurisdiction]));
 }
 
 async function parentsOf(pass: Pass, records: ErpSyncRecordRow[]): Promise<Map<string, ErpSyncRecordRow>> {
   const ids = [...new Set(records.map((r) => r.dependsOn).filter((x): x is string => x !== null))];
   if (ids.length === 0) return new Map();
-  const rows = await pass.db.select().from(erpSyncRecords).where(and(eq(erpSyncRecords.franchiseId, pass.connection.franchiseId), inArray(erpSyncRecords.id, ids))).all();
+  const rows = (await Promise.all(chunksOf(ids, LOOKUP_CHUNK).map((chunk) => pass.db.select().from(erpSyncRecords).where(and(eq(erpSyncRecords.franchiseId, pass.connection.franchiseId), inArray(erpSyncRecords.id, chunk))).all()))).flat();
   return new Map(rows.map((r) => [r.id, r]));
 }

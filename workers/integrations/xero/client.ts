@@ -9,8 +9,17 @@ import { xeroEndpoints } from "./endpoints.ts";
 
 export type XeroResult = { ok: true; status: number; body: Record<string, unknown> } | { ok: false; failure: SyncFailure };
 
-/** Waits longer than this are not slept in the consumer: the message is delayed instead. */
+/**
+ * Waits for the next slot in the rolling minute (or a call in flight to finish) are slept here,
+ * up to a little more than one Xero minute: handing a full batch back to the queue instead would
+ * re-deliver its records scattered over the next seconds and leave slots unused meanwhile. Longer
+ * waits (the daily limit, a Retry-After pause) are handed back so the message is delayed instead.
+ */
 const MAX_INLINE_WAIT_MS = 2_500;
+const inlineWaitLimitMs = (env: Env) => {
+  const minuteMs = Number(env.XERO_MINUTE_MS);
+  return Math.max(MAX_INLINE_WAIT_MS, (Number.isFinite(minuteMs) && minuteMs > 0 ? minuteMs : 60_000) + 5_000);
+};
 
 export interface XeroClient {
   call(method: "GET" | "POST" | "PUT", path: string, options?: { body?: unknown; idempotencyKey?: string; ifModifiedSince?: string }): Promise<XeroResult>;
@@ -24,18 +33,26 @@ export function xeroClient(env: Env, connectionId: string, tenantId: string): Xe
   const stub = connectionStub(env, connectionId);
   const api = xeroEndpoints(env.XERO_BASE_URL).api;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const inlineWaitLimit = inlineWaitLimitMs(env);
   return {
     async call(method, path, options = {}) {
       let refreshed = false;
-      for (let tries = 0; tries < 20; tries++) {
+      // Time spent waiting for slots, bounded so one call never holds its records past their claim.
+      let waited = 0;
+      for (let tries = 0; tries < 20; ) {
         const permit = await stub.acquire();
         if (!permit.granted) {
-          if (permit.waitMs <= MAX_INLINE_WAIT_MS) {
-            await sleep(permit.waitMs);
+          const inline = permit.reason === "minute" || permit.reason === "concurrent" ? inlineWaitLimit : MAX_INLINE_WAIT_MS;
+          if (permit.waitMs <= inline && waited + permit.waitMs <= 2 * inlineWaitLimit) {
+            // A call in flight usually ends long before its lease would: look again soon.
+            const ms = permit.reason === "concurrent" ? Math.min(permit.waitMs, 100) : permit.waitMs;
+            waited += ms;
+            await sleep(ms);
             continue;
           }
           return { ok: false, failure: { class: permit.reason === "day" ? "daily_limit" : "rate_limited", message: `held back to stay within Xero's ${permit.reason} limit`, fix: "Nothing to do: syncing resumes when the limit window reopens.", retryAfterSeconds: Math.ceil(permit.waitMs / 1000) } };
         }
+        tries++;
         let status = 0;
         let text = "";
         let headers: Headers = new Headers();
