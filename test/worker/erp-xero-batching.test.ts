@@ -173,7 +173,18 @@ describe("Xero refusing the connection", () => {
     // Redelivered while the connection waits for a person: nothing is sent.
     await deliver("erp-sync", messagesOf(fresh));
     expect((await fake("/_fake/state")).counters.apiCalls).toBe(after.apiCalls);
-  });
+    // An admin reconnects (same connection, consent again): the records that waited go again by
+    // themselves (the real erp-sync queue and consumer), and reach Xero.
+    const again = await callJson("POST", "/v1/integrations", { key: admin, body: { provider: "xero" } });
+    expect(again.body.integration.id).toBe(connectionId);
+    const consent = await fetch(`${again.body.authorizeUrl}&fake_tenant=${SLOT}`, { redirect: "manual" });
+    const back = new URL(consent.headers.get("location")!);
+    const ctx = createExecutionContext();
+    expect((await worker.fetch(new Request(`http://ledgerline.test${back.pathname}${back.search}`), env, ctx)).status).toBe(302);
+    await waitOnExecutionContext(ctx);
+    expect((await callJson("GET", `/v1/integrations/${connectionId}`)).body.status).toBe("connected");
+    await vi.waitUntil(async () => (await records()).filter((r: any) => fresh.some((f: any) => f.id === r.id)).every((r: any) => r.state === "synced"), { timeout: 60_000, interval: 500 });
+  }, 180_000);
 });
 
 describe("the connection's rate budget", () => {

@@ -9,6 +9,7 @@ import { conflict, notFound } from "../../domain/errors.ts";
 import type { BillingContext } from "../../billing/context.ts";
 import { connectionStub } from "../xero/client.ts";
 import type { ErpProviderId } from "./connectors.ts";
+import { resendWaiting } from "./resend-waiting.ts";
 import type { ContactOwner } from "../../domain/erp/three-way.ts";
 
 export const OAUTH_CALLBACK_PATH = "/oauth/xero/callback";
@@ -35,7 +36,10 @@ export async function completeConnection(env: Env, input: { state: string; code:
   const result = await connectionStub(env, connectionId).completeAuthorization(input);
   if (!result.ok) return result;
   const db = database(franchiseDatabase(env, result.franchiseId));
+  const before = await getConnection(db, result.franchiseId, connectionId);
   await updateConnection(db, result.franchiseId, connectionId, { status: "connected", remoteTenantId: result.tenantId, remoteTenantName: result.tenantName, updatedAt: new Date().toISOString() });
+  // A reconnect after the ERP refused our tokens: what waited for it goes again.
+  if (before?.status === "reconnect_required") await resendWaiting(env, db, result.franchiseId, connectionId);
   return { ok: true, connectionId };
 }
 

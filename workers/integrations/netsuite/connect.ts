@@ -3,12 +3,13 @@
 // Setup), then gives us the account id, the integration's client id and the certificate id. The
 // connection's ErpConnection DO proves the setup at once by getting a token with a signed
 // assertion; a refusal answers 422 with what to fix in NetSuite and leaves no connection behind.
-import { insertConnection, listConnections, listSyncRecords, updateConnection, type ErpConnectionRow } from "../../db/erp.ts";
+import { insertConnection, listConnections, updateConnection, type ErpConnectionRow } from "../../db/erp.ts";
 import { newId } from "../../db/ids.ts";
 import { conflict, DomainError, invalid } from "../../domain/errors.ts";
 import type { BillingContext } from "../../billing/context.ts";
 import { connectionStub } from "../xero/client.ts";
 import { ACCOUNT_ID_PATTERN } from "./endpoints.ts";
+import { resendWaiting } from "../erp/resend-waiting.ts";
 
 export interface NetSuiteConnectInput {
   accountId?: string;
@@ -38,14 +39,8 @@ export async function connectNetSuite(ctx: BillingContext, input: NetSuiteConnec
   };
   if (existing) await updateConnection(ctx.db, ctx.franchiseId, id, { status: "connected", remoteTenantId: setup.accountId, remoteTenantName: connection.remoteTenantName, updatedAt: now });
   else await insertConnection(ctx.db, connection);
-  // A reconnect after NetSuite refused us: the records that waited (pending, not failed) go again;
-  // the ones that failed on the refusal are the admin's to replay (the page offers it).
-  if (existing?.status === "reconnect_required") await resendWaiting(ctx, id);
+  // A reconnect after NetSuite refused us: the records that waited go again (../erp/resend-waiting.ts).
+  if (existing?.status === "reconnect_required") await resendWaiting(ctx.env, ctx.db, ctx.franchiseId, id);
   return connection;
 }
 
-async function resendWaiting(ctx: BillingContext, connectionId: string): Promise<void> {
-  const waiting = await listSyncRecords(ctx.db, ctx.franchiseId, connectionId, { states: ["pending", "retrying"], limit: 1000 });
-  const messages = waiting.slice(0, 1000).map((r) => ({ body: { franchiseId: ctx.franchiseId, connectionId, recordId: r.id } }));
-  for (let i = 0; i < messages.length; i += 100) await ctx.env.ERP_SYNC.sendBatch(messages.slice(i, i + 100));
-}
