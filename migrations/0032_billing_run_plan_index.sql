@@ -1,0 +1,1 @@
+CREATE INDEX `agreements_branch_customer` ON `agreements` (`franchise_id`,`branch_id`,`customer_id`,`id`);
