@@ -5,7 +5,6 @@ import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Statement } from "./batch.ts";
 import { rawStatement } from "./raw-statement.ts";
 import type { Db } from "./client.ts";
-import { selectInChunks } from "./chunks.ts";
 import { billingRunInvoices, billingRunItems, billingRuns } from "./schema/billing-runs.ts";
 
 export type BillingRunRow = typeof billingRuns.$inferSelect;
@@ -42,6 +41,12 @@ export function runCountersUpdate(db: Db, franchiseId: string, runId: string, no
       created = (SELECT COUNT(*) FROM billing_run_items WHERE run_id = ${runId} AND status = 'issued'),
       failed = (SELECT COUNT(*) FROM billing_run_items WHERE run_id = ${runId} AND status = 'failed'),
       updated_at = ${now}
+    WHERE id = ${runId} AND franchise_id = ${franchiseId}`);
+}
+
+/** A block's invoices, created and issued in the batch this statement is part of. */
+export function runProgressIncrement(db: Db, franchiseId: string, runId: string, invoices: number, now: string): Statement {
+  return rawStatement(db, sql`UPDATE billing_runs SET created = created + ${invoices}, issued = issued + ${invoices}, updated_at = ${now}
     WHERE id = ${runId} AND franchise_id = ${franchiseId}`);
 }
 
@@ -104,11 +109,11 @@ export async function countItems(db: Db, runId: string): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** Which of `keys` already have an invoice (from any run). */
+/** Which of `keys` already have an invoice (from any run): one statement, the keys as one JSON parameter. */
 export async function billedKeys(db: Db, franchiseId: string, keys: string[]): Promise<Set<string>> {
-  const rows = await selectInChunks(keys, (chunk) =>
-    db.select({ key: billingRunInvoices.billingKey }).from(billingRunInvoices).where(and(eq(billingRunInvoices.franchiseId, franchiseId), inArray(billingRunInvoices.billingKey, chunk))),
-  );
+  if (keys.length === 0) return new Set();
+  const rows = await db.all<{ key: string }>(sql`SELECT billing_key AS key FROM billing_run_invoices
+    WHERE franchise_id = ${franchiseId} AND billing_key IN (SELECT value FROM json_each(${JSON.stringify(keys)}))`);
   return new Set(rows.map((r) => r.key));
 }
 
