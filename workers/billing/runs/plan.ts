@@ -7,7 +7,7 @@ import { and, asc, eq, gt, or } from "drizzle-orm";
 import { chargesForPeriod, type BillableAgreement } from "../../domain/agreements/invoice-lines.ts";
 import type { Cadence } from "../../domain/agreements/cadence.ts";
 import { runBatch } from "../../db/batch.ts";
-import { countItems, getRun, insertRunItemsStatement, runCountersUpdate, setRunStatusStatement, type NewRunItem } from "../../db/billing-runs.ts";
+import { countItems, getRun, markRunStarted, insertRunItemsStatement, runCountersUpdate, setRunStatusStatement, type NewRunItem } from "../../db/billing-runs.ts";
 import type { Db } from "../../db/client.ts";
 import { agreements } from "../../db/schema/billing-runs.ts";
 
@@ -23,6 +23,7 @@ export async function planRun(db: Db, franchiseId: string, runId: string, now: D
   const run = await getRun(db, franchiseId, runId);
   if (!run) throw new Error(`billing run ${runId} not found`);
   if (run.status === "done" || run.status === "failed") return { planned: run.planned };
+  if (run.startedAt === null) await markRunStarted(db, franchiseId, runId, now.toISOString());
   if (run.source === "agreements") await planAgreements(db, franchiseId, runId, run.branchId, run.period);
   await runBatch(db, [setRunStatusStatement(db, franchiseId, runId, "running", now.toISOString()), runCountersUpdate(db, franchiseId, runId, now.toISOString())]);
   return { planned: await countItems(db, runId) };

@@ -59,6 +59,8 @@ export const billingRuns = sqliteTable(
     requestedBy: text("requested_by").notNull(),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
+    /** When the plan step set it running (the workflow picked it up); the run's own clock starts here. */
+    startedAt: text("started_at"),
     finishedAt: text("finished_at"),
   },
   (t) => [
