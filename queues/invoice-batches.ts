@@ -18,8 +18,10 @@ export async function consumeInvoiceBatches(batch: MessageBatch<unknown>, env: E
         return;
       }
       try {
+        const received = Date.now();
         const how = await ensureRunWorkflow(env, { runId: body.runId, franchiseId: body.franchiseId });
-        logger.info("billing run workflow started", { runId: body.runId, how });
+        // queuedMs: send -> delivery; createMs: how long the engine took to accept the instance.
+        logger.info("billing run workflow started", { runId: body.runId, how, queuedMs: received - message.timestamp.getTime(), createMs: Date.now() - received });
         message.ack();
       } catch (error) {
         logger.warn("billing run workflow start failed; retrying", { runId: body.runId, attempt: message.attempts, error: error instanceof Error ? error.message : String(error) });
