@@ -14,7 +14,7 @@
 // picking it up to done: plan, every chunk, finish), which gives invoicesPerSecond and ratio; and
 // the bench's wall clock from sending the POST to seeing done (adds the queue hop that starts the
 // workflow and up to one poll interval), in detail.wall*.
-//   npm run bench -- billing-run [--invoices 50000] [--raw-sample 10000]
+//   npm run bench -- billing-run [--invoices 50000] [--raw-sample <default: --invoices>]
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -80,7 +80,9 @@ async function rawInsertRate(persistDir: string, franchiseId: string, templateIn
 
 export async function run(args: string[]) {
   const invoices = arg(args, "invoices", 50_000);
-  const rawSample = Math.min(invoices, arg(args, "raw-sample", 10_000));
+  // By default the raw side inserts as many invoices as the run made: the same rows, and a
+  // baseline long enough that a few seconds of other load on the machine do not swing it.
+  const rawSample = Math.min(invoices, arg(args, "raw-sample", invoices));
   let franchiseId = "";
   const worker = await startLocalWorker({
     port: 8796,
