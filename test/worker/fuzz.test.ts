@@ -15,7 +15,7 @@ import { EXPECTED_STATUS, type Family, familiesFor, type HostileCase, STREAM_BYT
 import { KNOWN_DEFECTS_FIXED_ELSEWHERE } from "./openapi-suites/known-defects.ts";
 import { fetchOpenApi, type Operation, operationsOf } from "./openapi-suites/operations.ts";
 import { type Answer, describeProbe, problemDefect, send, validProbe } from "./openapi-suites/requests.ts";
-import { A, aIdFor, B, buildWorld, endedSessions, sessionFor, settleEventRelay, type World } from "./openapi-suites/world.ts";
+import { A, aIdFor, B, buildWorld, endedSessions, sessionFor, settleBillingRuns, settleEventRelay, type World } from "./openapi-suites/world.ts";
 
 const settings = env as unknown as { FUZZ_SEED?: string; FUZZ_RUNS?: string };
 const SEED = Number(settings.FUZZ_SEED || 20261201);
@@ -76,6 +76,7 @@ beforeAll(async () => {
     costFactor.set(op.key, Math.min(1, Math.max(0.1, 25 / Math.max(1, Date.now() - started))));
   }
   weightSum = operations.reduce((sum, op) => sum + Object.keys(familiesFor({ op, token: null, aIds: world.aIds, bIds })).reduce((w, f) => w + weightOf(op, f as Family), 0), 0);
+  await settleBillingRuns();
   await settleEventRelay();
   baseline = await d1Fingerprint(env.DB);
 }, 180_000);
@@ -183,7 +184,11 @@ async function check(op: Operation, c: HostileCase, failures: string[]): Promise
     return;
   }
   // The relay a successful write starts after its response writes too: count it here, not in the next case.
-  if (answer.status < 400 && op.isWrite) await settleEventRelay();
+  // So does a billing run an accepted submit queued (its workflow starts after the response).
+  if (answer.status < 400 && op.isWrite) {
+    await settleBillingRuns();
+    await settleEventRelay();
+  }
   const now = await fingerprint();
   const changed = writesBetween(baseline, now);
   baseline = now;
