@@ -10,9 +10,14 @@
 // one db.batch per block of RUN_CHUNK_SIZE invoices, and nothing else.
 //   ratio = run rows/s / raw rows/s, where run rows/s = invoicesPerSecond x rowsPerInvoice
 // (the same rows per invoice on both sides), so the units compare: rows/s vs rows/s.
-//   npm run bench -- billing-run [--invoices 50000] [--raw-sample 10000]
+// Two clocks, both reported: the run's own (its row's startedAt -> finishedAt, from the workflow
+// picking it up to done: plan, every chunk, finish), which gives invoicesPerSecond and ratio; and
+// the bench's wall clock from sending the POST to seeing done (adds the queue hop that starts the
+// workflow and up to one poll interval), in detail.wall*.
+//   npm run bench -- billing-run [--invoices 50000] [--raw-sample <default: --invoices>]
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
+import { loadavg } from "node:os";
 import { startLocalWorker } from "./local-worker.ts";
 import { RUN_CHUNK_SIZE } from "../workers/billing/runs/chunk.ts";
 
@@ -75,13 +80,17 @@ async function rawInsertRate(persistDir: string, franchiseId: string, templateIn
 
 export async function run(args: string[]) {
   const invoices = arg(args, "invoices", 50_000);
-  const rawSample = Math.min(invoices, arg(args, "raw-sample", 10_000));
+  // By default the raw side inserts as many invoices as the run made: the same rows, and a
+  // baseline long enough that a few seconds of other load on the machine do not swing it.
+  const rawSample = Math.min(invoices, arg(args, "raw-sample", invoices));
   let franchiseId = "";
   const worker = await startLocalWorker({
     port: 8796,
     customers: "20,10",
     vars: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn" },
     readyTimeoutMs: 120_000,
+    // BENCH_LOG_FILE=path keeps wrangler dev's output (with BENCH_LOG_LEVEL=info: one line per chunk with its timings).
+    ...(process.env.BENCH_LOG_FILE ? { logFile: process.env.BENCH_LOG_FILE } : {}),
     setupSql: async (cred) => {
       franchiseId = cred.franchiseId;
       return setupSql(cred.franchiseId, invoices);
@@ -90,6 +99,7 @@ export async function run(args: string[]) {
   try {
     const headers = { authorization: `Bearer ${worker.credentials.apiKey}`, "content-type": "application/json" };
     const period = new Date().toISOString().slice(0, 7);
+    const loadBefore = loadavg().map((x) => Math.round(x * 100) / 100);
     const started = performance.now();
     const res = await fetch(`${worker.baseUrl}/v1/billing-runs`, { method: "POST", headers, body: JSON.stringify({ branchId: BRANCH, period, source: "agreements" }) });
     const submitted = (await res.json()) as any;
@@ -97,26 +107,32 @@ export async function run(args: string[]) {
     const acceptedMs = performance.now() - started;
     let runState: any;
     for (;;) {
-      await new Promise((r) => setTimeout(r, 1000));
+      await new Promise((r) => setTimeout(r, 250));
       runState = await (await fetch(`${worker.baseUrl}/v1/billing-runs/${submitted.id}`, { headers })).json();
       if (runState.status === "done" || runState.status === "failed") break;
       process.stderr.write(`\r${runState.status} ${runState.issued}/${runState.planned}   `);
     }
-    const seconds = (performance.now() - started) / 1000;
+    const wallSeconds = (performance.now() - started) / 1000;
+    const loadAfter = loadavg().map((x) => Math.round(x * 100) / 100);
     process.stderr.write("\n");
     if (runState.status !== "done" || runState.issued !== invoices) throw new Error(`run ended ${runState.status} with ${runState.issued}/${invoices} issued: ${JSON.stringify(runState).slice(0, 500)}`);
 
-    process.stderr.write(`run done: ${invoices} invoices in ${seconds.toFixed(1)} s = ${(invoices / seconds).toFixed(1)} invoices/s\n`);
+    if (!runState.startedAt || !runState.finishedAt) throw new Error(`run ${submitted.id} is done without startedAt/finishedAt`);
+    const seconds = (Date.parse(runState.finishedAt) - Date.parse(runState.startedAt)) / 1000;
+    process.stderr.write(`run done: ${invoices} invoices in ${seconds.toFixed(1)} s by the run's row (${(invoices / seconds).toFixed(1)} invoices/s); ${wallSeconds.toFixed(1)} s on the bench's wall clock (${(invoices / wallSeconds).toFixed(1)} invoices/s)\n`);
     // The raw rate of the same rows, in the same database file, inside a Worker, with the product Worker stopped.
     const list = (await (await fetch(`${worker.baseUrl}/v1/invoices?branchId=${BRANCH}&limit=1`, { headers })).json()) as any;
     await worker.stop({ keepState: true });
     const raw = await rawInsertRate(worker.persistDir, franchiseId, list.data[0].id, rawSample, RUN_CHUNK_SIZE);
+    const loadAfterRaw = loadavg().map((x) => Math.round(x * 100) / 100);
     const invoicesPerSecond = Math.round((invoices / seconds) * 10) / 10;
     const runRowsPerSecond = Math.round(invoicesPerSecond * raw.rowsPerInvoice);
     const ratio = Math.round((runRowsPerSecond / raw.rowsPerSecond) * 1000) / 1000;
+    const wallInvoicesPerSecond = Math.round((invoices / wallSeconds) * 10) / 10;
+    const wallRatio = Math.round(((wallInvoicesPerSecond * raw.rowsPerInvoice) / raw.rowsPerSecond) * 1000) / 1000;
     process.stderr.write(`raw: ${raw.rows} rows in ${raw.seconds.toFixed(2)} s = ${raw.rowsPerSecond} rows/s; run: ${runRowsPerSecond} rows/s; ratio ${ratio}\n`);
     return {
-      detail: { runId: submitted.id, acceptedMs: Math.round(acceptedMs), runSeconds: Math.round(seconds * 10) / 10, rowsPerInvoice: raw.rowsPerInvoice, runRowsPerSecond, rawSampleInvoices: rawSample, rawBlock: RUN_CHUNK_SIZE, rawSeconds: Math.round(raw.seconds * 100) / 100, targetRatio: TARGET_RATIO, failed: runState.failed },
+      detail: { runId: submitted.id, acceptedMs: Math.round(acceptedMs), clock: "run row startedAt -> finishedAt", runSeconds: Math.round(seconds * 10) / 10, wallSeconds: Math.round(wallSeconds * 10) / 10, wallInvoicesPerSecond, wallRatio, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter, loadAverageAfterRaw: loadAfterRaw, rowsPerInvoice: raw.rowsPerInvoice, runRowsPerSecond, rawSampleInvoices: rawSample, rawBlock: RUN_CHUNK_SIZE, rawSeconds: Math.round(raw.seconds * 100) / 100, targetRatio: TARGET_RATIO, failed: runState.failed },
       invoices,
       invoicesPerSecond,
       rawRowsPerSecond: raw.rowsPerSecond,

@@ -88,7 +88,8 @@ export class InvoiceSequence extends DurableObject<Env> {
         const firstSeq = head.lastSeq + 1;
         const lastSeq = head.lastSeq + cmd.invoices.length;
         try {
-          await this.writeBatch(cmd.franchiseId, [this.nextInSeriesAssertion("invoice", cmd.franchiseId, cmd.branchId, firstSeq), ...blockIssueStatements(db, cmd, firstSeq, (seq) => formatDocumentNumber(branchCode, "invoice", seq))]);
+          const { inserts, bookkeeping } = blockIssueStatements(db, cmd, firstSeq, (seq) => formatDocumentNumber(branchCode, "invoice", seq));
+          await this.writeBatch(cmd.franchiseId, [this.nextInSeriesAssertion("invoice", cmd.franchiseId, cmd.branchId, firstSeq), ...inserts, ...bookkeeping]);
         } catch (error) {
           const actual = await this.resyncFromD1("invoice", cmd.franchiseId, cmd.branchId);
           if (!isBatchAssertionFailure(error) || actual.lastSeq === head.lastSeq) throw error;

@@ -1,5 +1,5 @@
 // Bench-only Worker (never deployed): inserts the rows of N billing-run invoices through the D1
-// binding with the run's OWN insert statements (blockIssueStatements: one INSERT ... SELECT FROM
+// binding with the run's OWN insert statements (blockIssueStatements' `inserts`: INSERT ... SELECT FROM
 // json_each per table, a block of `block` invoices per db.batch), but none of the run's other
 // work (no reads, pricing, InvoiceSequence DO, series assertion, item/counter updates, workflow
 // steps). Its rows/s is the practical ceiling the billing run is compared with.
@@ -38,9 +38,6 @@ async function template(d1: D1Database, franchiseId: string, id: string) {
   };
 }
 
-// The statements of blockIssueStatements that insert rows (invoices, lines, outbox events, billing keys).
-const INSERTS = 4;
-
 export default {
   async fetch(request: Request, env: { DB: D1Database }): Promise<Response> {
     const r = (await request.json()) as RawRequest;
@@ -65,8 +62,8 @@ export default {
         billingKeys: Array.from({ length: t.keysPerInvoice }, (_, k) => `raw:${first + i}:${k}`),
         position: first + i,
       }));
-      const statements = blockIssueStatements(db, { franchiseId: r.franchiseId, branchId, runId: "raw", currency: t.currency, issueDate: t.issueDate, now, actor: "system:bench", invoices }, first + 1, (seq) => `RAW-${seq}`).slice(0, INSERTS);
-      await db.batch(statements as [Statement, ...Statement[]]);
+      const statements = blockIssueStatements(db, { franchiseId: r.franchiseId, branchId, runId: "raw", currency: t.currency, issueDate: t.issueDate, now, actor: "system:bench", invoices }, first + 1, (seq) => `RAW-${seq}`);
+      await db.batch(statements.inserts as [Statement, ...Statement[]]);
       rows += invoices.reduce((sum, inv) => sum + 1 + inv.lines.length + 2 + inv.billingKeys.length, 0);
     }
     const seconds = (performance.now() - started) / 1000;

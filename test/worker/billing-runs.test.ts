@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { introspectWorkflow } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { A, B, callJson, createCustomer, createDraft, seedFixtures } from "./fixtures.ts";
-import { billChunk } from "../../workers/billing/runs/chunk.ts";
+import { billChunk, RUN_CHUNK_SIZE } from "../../workers/billing/runs/chunk.ts";
 import { restartStalledRuns } from "../../workers/billing/runs/sweep.ts";
 import { createLogger } from "../../workers/observability/logger.ts";
 import { database } from "../../workers/db/client.ts";
@@ -55,8 +55,9 @@ describe("POST /v1/billing-runs (items)", () => {
       expect(submitted.status).toBe(202);
       expect(submitted.body).toMatchObject({ status: "queued", planned: 101, created: 0, issued: 0, failed: 0, errors: [] });
       expect(submitted.headers.get("location")).toBe(`/v1/billing-runs/${submitted.body.id}`);
-      const [instance] = await workflows.get();
-      await instance!.waitForStatus("complete");
+      // The workflow is started by the invoice-batches consumer, a moment after the 202.
+      const instance = await vi.waitUntil(async () => (await workflows.get())[0], { timeout: 10_000, interval: 50 });
+      await instance.waitForStatus("complete");
       const run = await waitForRun(submitted.body.id);
       expect(run).toMatchObject({ status: "done", planned: 101, created: 100, issued: 100, failed: 1 });
       expect(run.errors).toEqual([{ position: 37, customerId: customers[37], code: "no_tax_rate_in_force", message: expect.stringContaining("no reduced tax rate is in force in US-NY") }]);
@@ -135,7 +136,7 @@ describe("POST /v1/billing-runs (items)", () => {
   });
 
   it("a run whose instance died (a restarted dev server) is restarted by the sweeper and finishes without billing anyone twice", async () => {
-    const customers = await seedCustomers(150, "restart");
+    const customers = await seedCustomers(RUN_CHUNK_SIZE + 50, "restart");
     const runId = "brun_0000000000000000000restart";
     const old = "2026-01-01T00:00:00.000Z";
     const today = new Date().toISOString().slice(0, 10);
@@ -144,14 +145,14 @@ describe("POST /v1/billing-runs (items)", () => {
       ...customers.map((c, i) => env.DB.prepare("INSERT INTO billing_run_items (run_id, position, franchise_id, customer_id, billing_keys, lines) VALUES (?, ?, ?, ?, ?, ?)").bind(runId, i, A.franchiseId, c, JSON.stringify([`run:${runId}:${i}`]), JSON.stringify(threeLines(i)))),
     ]);
     // The dead instance had finished its first chunk before it stopped.
-    expect(await billChunk(env, db(), A.franchiseId, runId, 0, new Date(), "system:test")).toEqual({ issued: 100, failed: 0 });
+    expect(await billChunk(env, db(), A.franchiseId, runId, 0, new Date(), "system:test")).toEqual({ issued: RUN_CHUNK_SIZE, failed: 0 });
     await env.DB.prepare("UPDATE billing_runs SET updated_at = ? WHERE id = ?").bind(old, runId).run();
     const logger = createLogger("silent");
     expect(await restartStalledRuns(env, logger)).toBe(1);
     const run = await waitForRun(runId);
-    expect(run).toMatchObject({ status: "done", planned: 150, issued: 150, failed: 0 });
+    expect(run).toMatchObject({ status: "done", planned: RUN_CHUNK_SIZE + 50, issued: RUN_CHUNK_SIZE + 50, failed: 0 });
     const invoices = await env.DB.prepare("SELECT COUNT(*) AS n, COUNT(DISTINCT customer_id) AS c FROM invoices WHERE id IN (SELECT invoice_id FROM billing_run_invoices WHERE run_id = ?)").bind(runId).first<any>();
-    expect(invoices).toEqual({ n: 150, c: 150 });
+    expect(invoices).toEqual({ n: RUN_CHUNK_SIZE + 50, c: RUN_CHUNK_SIZE + 50 });
     // Nothing stalled is left: a second sweep restarts nothing.
     expect(await restartStalledRuns(env, logger)).toBe(0);
   });

@@ -182,7 +182,8 @@ async function check(op: Operation, c: HostileCase, failures: string[]): Promise
     if (unverified.length >= WINDOW) await verifyWindow(failures);
     return;
   }
-  // The relay and the subscribers a successful write starts write after its response: count them here, not in the next case.
+  // The relay and the subscribers a successful write starts write after its response, and so does a
+  // billing run an accepted submit queued: count them here, not in the next case.
   if (answer.status < 400 && op.isWrite) await settleEventPipeline();
   const now = await fingerprint();
   const changed = writesBetween(baseline, now);

@@ -1,11 +1,10 @@
 // Billing runs and their work lists (issue 13): reads scoped by franchise, and the statements
 // the submit / plan / chunk steps run. Bulk rows travel as one JSON parameter (json_each), so
 // every statement binds a handful of parameters whatever the chunk size (D1 allows 100).
-import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Statement } from "./batch.ts";
 import { rawStatement } from "./raw-statement.ts";
 import type { Db } from "./client.ts";
-import { selectInChunks } from "./chunks.ts";
 import { billingRunInvoices, billingRunItems, billingRuns } from "./schema/billing-runs.ts";
 
 export type BillingRunRow = typeof billingRuns.$inferSelect;
@@ -45,6 +44,17 @@ export function runCountersUpdate(db: Db, franchiseId: string, runId: string, no
     WHERE id = ${runId} AND franchise_id = ${franchiseId}`);
 }
 
+/** A block's invoices, created and issued in the batch this statement is part of. */
+export function runProgressIncrement(db: Db, franchiseId: string, runId: string, invoices: number, now: string): Statement {
+  return rawStatement(db, sql`UPDATE billing_runs SET created = created + ${invoices}, issued = issued + ${invoices}, updated_at = ${now}
+    WHERE id = ${runId} AND franchise_id = ${franchiseId}`);
+}
+
+/** The run's clock starts when the workflow first picks it up (before planning); a re-run keeps the first time. */
+export async function markRunStarted(db: Db, franchiseId: string, runId: string, now: string): Promise<void> {
+  await db.run(sql`UPDATE billing_runs SET started_at = COALESCE(started_at, ${now}) WHERE id = ${runId} AND franchise_id = ${franchiseId}`);
+}
+
 export function setRunStatusStatement(db: Db, franchiseId: string, runId: string, status: BillingRunRow["status"], now: string, error: string | null = null): Statement {
   const finished = status === "done" || status === "failed" ? now : null;
   return rawStatement(db, sql`UPDATE billing_runs SET status = ${status}, error = COALESCE(${error}, error), updated_at = ${now}, finished_at = COALESCE(finished_at, ${finished})
@@ -79,14 +89,37 @@ export async function listRuns(db: Db, franchiseId: string, opts: { before?: str
   return db.select().from(billingRuns).where(and(...conditions)).orderBy(desc(billingRuns.id)).limit(opts.limit + 1).all();
 }
 
-/** Planned items of positions [from, to): one chunk's work. */
-export async function plannedItems(db: Db, franchiseId: string, runId: string, from: number, to: number): Promise<BillingRunItemRow[]> {
-  return db
-    .select()
-    .from(billingRunItems)
-    .where(and(eq(billingRunItems.runId, runId), eq(billingRunItems.franchiseId, franchiseId), eq(billingRunItems.status, "planned"), gte(billingRunItems.position, from), lt(billingRunItems.position, to)))
-    .orderBy(asc(billingRunItems.position))
-    .all();
+/** A planned item with what pricing it needs: its customer (null if unknown) and the first of its keys already invoiced. */
+export interface ChunkWorkItem {
+  position: number;
+  customerId: string;
+  billingKeys: string;
+  lines: string;
+  customer: { id: string; status: string; name: string; email: string | null; taxId: string | null; address: string | null } | null;
+  billedKey: string | null;
+}
+
+/**
+ * Planned items of positions [from, to) (one chunk's work) in ONE statement: each item with its
+ * customer (same franchise) and whether any of its billing keys was already invoiced by any run,
+ * instead of three reads per chunk. CROSS JOIN makes SQLite walk the item's few keys and look each
+ * up by primary key; with a plain JOIN it scanned the franchise's whole ledger once per item.
+ */
+export async function chunkWork(db: Db, franchiseId: string, runId: string, from: number, to: number): Promise<ChunkWorkItem[]> {
+  const rows = await db.all<{ position: number; customer_id: string; billing_keys: string; lines: string; c_id: string | null; c_status: string; c_name: string; c_email: string | null; c_tax_id: string | null; c_address: string | null; billed_key: string | null }>(sql`
+    SELECT i.position, i.customer_id, i.billing_keys, i.lines, c.id AS c_id, c.status AS c_status, c.name AS c_name, c.email AS c_email, c.tax_id AS c_tax_id, c.address AS c_address,
+      (SELECT k.value FROM json_each(i.billing_keys) AS k CROSS JOIN billing_run_invoices AS b ON b.franchise_id = ${franchiseId} AND b.billing_key = k.value LIMIT 1) AS billed_key
+    FROM billing_run_items AS i LEFT JOIN customers AS c ON c.id = i.customer_id AND c.franchise_id = ${franchiseId}
+    WHERE i.run_id = ${runId} AND i.franchise_id = ${franchiseId} AND i.status = 'planned' AND i.position >= ${from} AND i.position < ${to}
+    ORDER BY i.position`);
+  return rows.map((r) => ({
+    position: r.position,
+    customerId: r.customer_id,
+    billingKeys: r.billing_keys,
+    lines: r.lines,
+    customer: r.c_id === null ? null : { id: r.c_id, status: r.c_status, name: r.c_name, email: r.c_email, taxId: r.c_tax_id, address: r.c_address },
+    billedKey: r.billed_key,
+  }));
 }
 
 export async function failedItems(db: Db, franchiseId: string, runId: string, limit: number): Promise<BillingRunItemRow[]> {
@@ -102,14 +135,6 @@ export async function failedItems(db: Db, franchiseId: string, runId: string, li
 export async function countItems(db: Db, runId: string): Promise<number> {
   const row = await db.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM billing_run_items WHERE run_id = ${runId}`);
   return row?.n ?? 0;
-}
-
-/** Which of `keys` already have an invoice (from any run). */
-export async function billedKeys(db: Db, franchiseId: string, keys: string[]): Promise<Set<string>> {
-  const rows = await selectInChunks(keys, (chunk) =>
-    db.select({ key: billingRunInvoices.billingKey }).from(billingRunInvoices).where(and(eq(billingRunInvoices.franchiseId, franchiseId), inArray(billingRunInvoices.billingKey, chunk))),
-  );
-  return new Set(rows.map((r) => r.key));
 }
 
 /** Runs that should be moving: queued or running, untouched since `before` (the restart sweeper). */

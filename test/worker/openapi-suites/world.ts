@@ -247,8 +247,24 @@ export async function settleSubscribers(timeoutMs = 15_000): Promise<void> {
   }
 }
 
-/** A successful write's whole pipeline: the relay publishes, then every subscriber has handled it. */
+/**
+ * Waits until no billing run is queued or running. An accepted POST /v1/billing-runs only records
+ * the run; the invoice-batches consumer starts its workflow about a second later, and the workflow
+ * writes after the response (plan, invoices, status): those writes belong to that request.
+ */
+export async function settleBillingRuns(timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await env.DB.prepare("SELECT count(*) AS busy FROM billing_runs WHERE status IN ('queued', 'running')").first<{ busy: number }>();
+    if (row!.busy === 0) return;
+    if (Date.now() > deadline) throw new Error(`world: ${row!.busy} billing runs still queued or running after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A successful write's whole pipeline: a billing run it queued ends, the relay publishes, then every subscriber has handled it. */
 export async function settleEventPipeline(): Promise<void> {
+  await settleBillingRuns();
   await settleEventRelay();
   await settleSubscribers();
 }

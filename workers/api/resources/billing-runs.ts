@@ -49,6 +49,7 @@ export const BillingRun = z
     requestedBy: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    startedAt: z.string().nullable().describe("when the workflow picked the run up (null while queued)"),
     finishedAt: z.string().nullable(),
   })
   .meta({ id: "BillingRun" });
@@ -72,6 +73,7 @@ export function billingRunResource(r: BillingRunRow, failures: BillingRunItemRow
     requestedBy: r.requestedBy,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
+    startedAt: r.startedAt,
     finishedAt: r.finishedAt,
   };
 }

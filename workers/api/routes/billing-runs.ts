@@ -14,14 +14,14 @@ export class CreateBillingRun extends OpenAPIRoute {
     tags,
     summary: "Bill a branch for a month: 202 with the run at once, then follow Location for progress",
     description:
-      "A durable workflow plans the run, then creates and issues its invoices in chunks of 100 (one D1 batch and one block of gapless numbers each). Customers that cannot be billed (archived, unknown, a missing tax rate, a bad line) are listed in `errors` and the run goes on. A branch is billed once per month: a second run for the same branch and period is refused with 409 billing_run_exists; an agreement is invoiced at most once per period, enforced by a unique key.",
+      "The run is recorded and queued; a durable workflow then plans it and creates and issues its invoices in chunks of 500 (one D1 batch and one block of gapless numbers each, in run order). Customers that cannot be billed (archived, unknown, a missing tax rate, a bad line) are listed in `errors` and the run goes on. A branch is billed once per month: a second run for the same branch and period is refused with 409 billing_run_exists; an agreement is invoiced at most once per period, enforced by a unique key.",
     request: { headers: IdempotencyHeader, body: jsonRequestBody(CreateBillingRunBody) },
     responses: { "202": jsonResponse(BillingRun, "Accepted: the run is queued", "Location", "Idempotent-Replayed"), ...problemResponses(...AUTHENTICATED, ...WITH_BODY) },
   };
 
   async handle(c: AppContext) {
     const { body } = await this.getValidatedData<typeof this.schema>();
-    const run = await submitBillingRun(billing(c), body, (start) => c.executionCtx.waitUntil(start));
+    const run = await submitBillingRun(billing(c), body);
     c.header("location", `/v1/billing-runs/${run.id}`);
     return c.json(billingRunResource(run, []), 202);
   }

@@ -7,11 +7,12 @@ import { and, asc, eq, gt, or } from "drizzle-orm";
 import { chargesForPeriod, type BillableAgreement } from "../../domain/agreements/invoice-lines.ts";
 import type { Cadence } from "../../domain/agreements/cadence.ts";
 import { runBatch } from "../../db/batch.ts";
-import { countItems, getRun, insertRunItemsStatement, runCountersUpdate, setRunStatusStatement, type NewRunItem } from "../../db/billing-runs.ts";
+import { countItems, getRun, markRunStarted, insertRunItemsStatement, runCountersUpdate, setRunStatusStatement, type NewRunItem } from "../../db/billing-runs.ts";
 import type { Db } from "../../db/client.ts";
 import { agreements } from "../../db/schema/billing-runs.ts";
 
-const PAGE = 2_000;
+/** Agreements per read: 6,000 (a 50,000-invoice run of 3 agreements each plans in 25 pages, not 75). */
+const PAGE = 6_000;
 /** Items per insert statement: one JSON parameter, kept well under D1's statement size. */
 const ITEMS_PER_INSERT = 500;
 
@@ -23,6 +24,7 @@ export async function planRun(db: Db, franchiseId: string, runId: string, now: D
   const run = await getRun(db, franchiseId, runId);
   if (!run) throw new Error(`billing run ${runId} not found`);
   if (run.status === "done" || run.status === "failed") return { planned: run.planned };
+  if (run.startedAt === null) await markRunStarted(db, franchiseId, runId, now.toISOString());
   if (run.source === "agreements") await planAgreements(db, franchiseId, runId, run.branchId, run.period);
   await runBatch(db, [setRunStatusStatement(db, franchiseId, runId, "running", now.toISOString()), runCountersUpdate(db, franchiseId, runId, now.toISOString())]);
   return { planned: await countItems(db, runId) };
@@ -43,7 +45,10 @@ async function planAgreements(db: Db, franchiseId: string, runId: string, branch
     const ready = rows.slice(0, cut);
     carry = rows.slice(cut);
     const items: NewRunItem[] = chargesForPeriod(ready, period).map((charge) => ({ position: position++, customerId: charge.customerId, billingKeys: charge.billingKeys, lines: charge.lines }));
-    for (let i = 0; i < items.length; i += ITEMS_PER_INSERT) await runBatch(db, [insertRunItemsStatement(db, franchiseId, runId, items.slice(i, i + ITEMS_PER_INSERT))]);
+    // A page's items in ONE batch (a round trip per page, not per 500 items).
+    const inserts = [];
+    for (let i = 0; i < items.length; i += ITEMS_PER_INSERT) inserts.push(insertRunItemsStatement(db, franchiseId, runId, items.slice(i, i + ITEMS_PER_INSERT)));
+    await runBatch(db, inserts);
     if (done || !last) break;
     after = { customerId: last.customerId, id: last.id };
   }

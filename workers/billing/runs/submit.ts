@@ -1,5 +1,6 @@
 // Submitting a billing run: validate, record the run (and, for ad-hoc items, its whole work
-// list) in ONE batch, then start its workflow. The run row's unique (branch, period) index is
+// list) in ONE batch, then send the start message to the invoice-batches queue, whose consumer
+// starts the workflow (queues/invoice-batches.ts). The run row's unique (branch, period) index is
 // what refuses a second run for the same branch and month, even when two submits race.
 import { assertBillingPeriod } from "../../domain/agreements/cadence.ts";
 import { conflict, invalid } from "../../domain/errors.ts";
@@ -10,7 +11,8 @@ import { idempotencyCommit } from "../../db/idempotency.ts";
 import { newId } from "../../db/ids.ts";
 import { loadPricingBranch } from "../branch-context.ts";
 import type { BillingContext } from "../context.ts";
-import { startRunWorkflow } from "./workflow-client.ts";
+import { createLogger } from "../../observability/logger.ts";
+import { startRunMessage } from "./start-message.ts";
 
 /** Ad-hoc items per request: the body limit (1 MB) allows about this many small invoices. */
 export const MAX_RUN_ITEMS = 2_000;
@@ -25,11 +27,12 @@ export interface SubmitRunInput {
 export const itemBillingKey = (runId: string, position: number) => `run:${runId}:${position}`;
 
 /**
- * `defer` receives the workflow start: the route hands it to waitUntil, because the local engine
- * can hold create() for the instance's whole first stretch and the 202 must come at once (a start
- * that never happens leaves the run queued, and the sweeper starts it).
+ * Records the run and queues its start. The request never touches the workflow engine: a local
+ * engine can hold create() for the instance's first stretch, and a started run's writes would
+ * queue this request's reads behind them, so the 202 comes at once. A start message that cannot
+ * be sent leaves the run `queued`, and the sweeper starts it.
  */
-export async function submitBillingRun(ctx: BillingContext, input: SubmitRunInput, defer: (start: Promise<void>) => void = (start) => void start): Promise<BillingRunRow> {
+export async function submitBillingRun(ctx: BillingContext, input: SubmitRunInput): Promise<BillingRunRow> {
   const period = assertBillingPeriod(input.period);
   const { branch, today } = await loadPricingBranch(ctx, input.branchId, "branchId");
   if (input.source === "items" && (!input.items || input.items.length === 0)) throw invalid("items_required", "items", "a run with source \"items\" needs at least one item");
@@ -52,9 +55,11 @@ export async function submitBillingRun(ctx: BillingContext, input: SubmitRunInpu
     if (winner && winner.id !== id) throw runExists(winner);
     throw error;
   }
-  defer(startRunWorkflow(ctx.env, { runId: id, franchiseId: ctx.franchiseId }));
   const run = await getRunForPeriod(ctx.db, ctx.franchiseId, branch.id, period);
   if (!run) throw new Error("billing run vanished after it was written");
+  await ctx.env.INVOICE_BATCHES.send(startRunMessage(id, ctx.franchiseId), { contentType: "json" }).catch((error: unknown) => {
+    createLogger(ctx.env.LOG_LEVEL, { runId: id }).warn("billing run start message not sent; the sweeper will start the run", { error: error instanceof Error ? error.message : String(error) });
+  });
   return run;
 }
 

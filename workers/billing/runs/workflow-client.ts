@@ -1,19 +1,32 @@
 // Starting and restarting a billing run's workflow instance. The instance id IS the run id, so
-// starting a run twice (a retried submit, the sweeper racing a live instance) cannot create a
+// starting a run twice (a redelivered start message, the sweeper racing a live instance) cannot create a
 // second instance; and every step is idempotent, so a restart from the first step is harmless.
-import { createLogger } from "../../observability/logger.ts";
 
 export interface BillingRunParams {
   runId: string;
   franchiseId: string;
 }
 
-export async function startRunWorkflow(env: Env, params: BillingRunParams): Promise<void> {
+/**
+ * Creates the run's instance; an instance that already exists (a redelivered start message, the
+ * sweeper first) is fine. Throws when the engine refused and no instance exists, so the caller retries.
+ */
+export async function ensureRunWorkflow(env: Env, params: BillingRunParams): Promise<"created" | "exists"> {
   try {
     await env.BILLING_RUN.create({ id: params.runId, params });
+    return "created";
   } catch (error) {
-    // Already started (or the engine is briefly unavailable): the sweeper restarts runs that stall.
-    createLogger(env.LOG_LEVEL, { runId: params.runId }).warn("billing run workflow not created", { error: error instanceof Error ? error.message : String(error) });
+    if (await instanceExists(env, params.runId)) return "exists";
+    throw error;
+  }
+}
+
+async function instanceExists(env: Env, id: string): Promise<boolean> {
+  try {
+    // A local engine answers "unknown" for an id it never started.
+    return (await (await env.BILLING_RUN.get(id)).status()).status !== "unknown";
+  } catch {
+    return false;
   }
 }
 

@@ -30,6 +30,8 @@ export const agreements = sqliteTable(
   (t) => [
     index("agreements_franchise").on(t.franchiseId, t.id),
     index("agreements_franchise_branch").on(t.franchiseId, t.branchId, t.id),
+    // The plan step pages a branch's agreements by (customer, id): this index serves it in order.
+    index("agreements_branch_customer").on(t.franchiseId, t.branchId, t.customerId, t.id),
     check("agreements_cadence", sql`${t.cadence} IN ('monthly','quarterly','annual')`),
     check("agreements_amounts", sql`${t.quantityMilli} > 0 AND ${t.unitPrice} >= 0`),
     check("agreements_dates", sql`${t.endDate} IS NULL OR ${t.endDate} >= ${t.startDate}`),
@@ -57,6 +59,8 @@ export const billingRuns = sqliteTable(
     requestedBy: text("requested_by").notNull(),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
+    /** When the plan step set it running (the workflow picked it up); the run's own clock starts here. */
+    startedAt: text("started_at"),
     finishedAt: text("finished_at"),
   },
   (t) => [
