@@ -1,4 +1,4 @@
-// npm run bench -- dunning [--customers N] (default 10000): one daily dunning run for N overdue
+// npm run bench -- dunning [--customers N] [--state disk|tmpfs] (default 10000, disk): one daily dunning run for N overdue
 // customers on a local Worker (wrangler dev), through the real path: the cron (fired via
 // --test-scheduled) fans out one wake per customer on the reminders queue, the consumer wakes
 // one CustomerDunning DO per customer, each DO queues its due send, and the consumer sends it to
