@@ -1,25 +1,36 @@
 // CustomerDunning: one per customer. Serializes the customer's dunning runs, pins the cadence
 // version the sequence started with, remembers what it already enqueued or recorded (so a
 // re-run alarm or a repeated wake never does it twice) and keeps one alarm: the next due item.
+// Its whole state is ONE small value in the DO's built-in key-value table (ctx.storage.kv): no
+// tables of its own to create (a new DO's CREATE TABLEs were the biggest part of its first
+// wake), one read and at most one write per wake.
 import { DurableObject } from "cloudflare:workers";
 import type { DunningSnapshot } from "../workers/db/dunning-snapshot.ts";
+import { type DunningDoState, emptyDunningState, pruneHandled } from "../workers/dunning/do-state.ts";
 import { wakeCustomer, type WakeOutcome } from "../workers/dunning/wake.ts";
 
+const STATE_KEY = "state";
+/** Handled keys older than this can never be due again (wake.ts does not send items staler than 36 h). */
+const HANDLED_TTL_MS = 3 * 86_400_000;
+
 export class CustomerDunning extends DurableObject<Env> {
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    ctx.blockConcurrencyWhile(async () => {
-      ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS handled (key TEXT PRIMARY KEY, at TEXT NOT NULL)");
-      ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)");
-    });
+  private load(): DunningDoState {
+    return this.ctx.storage.kv.get<DunningDoState>(STATE_KEY) ?? this.legacyState() ?? emptyDunningState();
   }
 
-  private meta(k: string): string | undefined {
-    return this.ctx.storage.sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = ?", k).toArray()[0]?.v;
-  }
-
-  private setMeta(k: string, v: string) {
-    this.ctx.storage.sql.exec("INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v", k, v);
+  /** DOs written before the key-value state kept it in two tables (handled, meta): read them once. */
+  private legacyState(): DunningDoState | undefined {
+    const sql = this.ctx.storage.sql;
+    const tables = sql.exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('handled', 'meta')").one().n;
+    if (tables < 2) return undefined;
+    const meta = new Map(sql.exec<{ k: string; v: string }>("SELECT k, v FROM meta").toArray().map((r) => [r.k, r.v]));
+    const cadence = meta.get("cadence");
+    return {
+      franchiseId: meta.get("franchiseId") ?? null,
+      customerId: meta.get("customerId") ?? null,
+      cadence: cadence ? (JSON.parse(cadence) as { cadenceId: string; version: number }) : null,
+      handled: Object.fromEntries(sql.exec<{ key: string; at: string }>("SELECT key, at FROM handled").toArray().map((r) => [r.key, r.at])),
+    };
   }
 
   /**
@@ -29,32 +40,29 @@ export class CustomerDunning extends DurableObject<Env> {
    * customer); the consumer re-checks every send against fresh state, so a stale one cannot send.
    */
   async wake(franchiseId: string, customerId: string, nowIso?: string, opts: { enqueue?: boolean; snapshot?: DunningSnapshot } = {}): Promise<WakeOutcome> {
-    this.setMeta("franchiseId", franchiseId);
-    this.setMeta("customerId", customerId);
     const now = nowIso ? new Date(nowIso) : new Date();
-    const pinnedRaw = this.meta("cadence");
-    const pinned = pinnedRaw ? (JSON.parse(pinnedRaw) as { cadenceId: string; version: number }) : undefined;
-    const isHandled = (key: string) => this.ctx.storage.sql.exec("SELECT 1 FROM handled WHERE key = ?", key).toArray().length > 0;
-    const outcome = await wakeCustomer(this.env, franchiseId, customerId, now, pinned, isHandled, opts.enqueue ?? true, opts.snapshot);
-    for (const key of outcome.handledKeys) this.ctx.storage.sql.exec("INSERT OR IGNORE INTO handled (key, at) VALUES (?, ?)", key, now.toISOString());
-    if (outcome.cadence === null) {
-      // Nothing owed: the sequence ends, and a later one starts on the then-current cadence.
-      this.ctx.storage.sql.exec("DELETE FROM meta WHERE k = 'cadence'");
-      await this.ctx.storage.deleteAlarm();
-    } else {
-      if (!pinned || pinned.cadenceId !== outcome.cadence.id) this.setMeta("cadence", JSON.stringify({ cadenceId: outcome.cadence.id, version: outcome.cadence.version }));
-      if (outcome.nextAt) await this.ctx.storage.setAlarm(new Date(outcome.nextAt));
-      else await this.ctx.storage.deleteAlarm();
-    }
-    // Keys older than the staleness window can never be due again.
-    this.ctx.storage.sql.exec("DELETE FROM handled WHERE at < ?", new Date(now.getTime() - 3 * 86_400_000).toISOString());
-    const { handledKeys: _, ...rest } = outcome as WakeOutcome & { handledKeys?: string[] };
-    return rest;
+    const before = this.load();
+    const pinned = before.cadence ?? undefined;
+    const outcome = await wakeCustomer(this.env, franchiseId, customerId, now, pinned, (key) => key in this.load().handled, opts.enqueue ?? true, opts.snapshot);
+    // Re-read after the await: another wake of this DO (an event) may have run meanwhile.
+    const current = this.load();
+    const nowAt = now.toISOString();
+    const handled = pruneHandled({ ...current.handled, ...Object.fromEntries(outcome.handledKeys.map((k) => [k, current.handled[k] ?? nowAt])) }, new Date(now.getTime() - HANDLED_TTL_MS).toISOString());
+    // Nothing owed: the sequence ends, and a later one starts on the then-current cadence.
+    const cadence = outcome.cadence === null ? null : pinned && pinned.cadenceId === outcome.cadence.id ? pinned : { cadenceId: outcome.cadence.id, version: outcome.cadence.version };
+    const next: DunningDoState = { franchiseId, customerId, cadence, handled };
+    const isNew = this.ctx.storage.kv.get(STATE_KEY) === undefined;
+    // A customer with nothing owed whose DO never ran: nothing to remember, so no storage at all.
+    if (isNew && cadence === null && Object.keys(handled).length === 0) return withoutKeys(outcome);
+    // The state and the alarm in the same synchronous turn: one implicit transaction, one commit.
+    if (isNew || JSON.stringify(next) !== JSON.stringify(current)) this.ctx.storage.kv.put(STATE_KEY, next);
+    const nextAt = cadence === null ? null : outcome.nextAt;
+    await (nextAt ? this.ctx.storage.setAlarm(new Date(nextAt)) : isNew ? Promise.resolve() : this.ctx.storage.deleteAlarm());
+    return withoutKeys(outcome);
   }
 
   async alarm(): Promise<void> {
-    const franchiseId = this.meta("franchiseId");
-    const customerId = this.meta("customerId");
+    const { franchiseId, customerId } = this.load();
     if (franchiseId && customerId) await this.wake(franchiseId, customerId);
   }
 
@@ -62,6 +70,11 @@ export class CustomerDunning extends DurableObject<Env> {
   async nextAlarm(): Promise<number | null> {
     return this.ctx.storage.getAlarm();
   }
+}
+
+function withoutKeys(outcome: WakeOutcome & { handledKeys?: string[] }): WakeOutcome {
+  const { handledKeys: _, ...rest } = outcome;
+  return rest;
 }
 
 export function customerDunningStub(env: Env, franchiseId: string, customerId: string) {

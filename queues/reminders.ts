@@ -15,6 +15,8 @@ import { plan } from "../workers/domain/dunning/planner.ts";
 import { retryDelaySeconds } from "../workers/domain/retry-backoff.ts";
 import { DUNNING_ACTOR } from "../workers/dunning/wake.ts";
 import { parseReminderMessage, type ReminderMessage } from "../workers/dunning/reminder-message.ts";
+import { wakeCustomers } from "../workers/dunning/wake-customers.ts";
+import { parseWakeMessage, type WakeMessage } from "../workers/dunning/wake-message.ts";
 import { senderFor, twilioStatusCallbackUrl, unsubscribeKey } from "../workers/integrations/messaging/senders.ts";
 import { signUnsubscribe } from "../workers/integrations/messaging/signatures.ts";
 import type { Logger } from "../workers/observability/logger.ts";
@@ -36,13 +38,27 @@ export async function consumeReminders(batch: MessageBatch<unknown>, env: Env, l
   // Each send waits on D1 and a provider: sequentially, a 50-message batch took 50 round trips
   // back to back. Different customers are independent, so they go in parallel; and the batch's
   // "already sent?" checks and customer inputs are read in a few chunked queries, not 2 per message.
-  const byCustomer = new Map<string, Array<Message<unknown>>>();
+  // The daily sweep's wakes: one bulk read for the batch's customers, their DOs woken in parallel.
+  const wakes: Array<{ message: Message<unknown>; body: WakeMessage }> = [];
+  const sends: Array<Message<unknown>> = [];
   for (const message of batch.messages) {
+    const wake = parseWakeMessage(message.body);
+    if (wake) wakes.push({ message, body: wake });
+    else sends.push(message);
+  }
+  if (wakes.length > 0) {
+    const { woken, enqueued, failed } = await wakeCustomers(env, wakes.map((w) => w.body), now(), logger);
+    logger.info("dunning wakes", { woken, enqueued, failed: failed.length });
+    const retry = new Set(failed);
+    wakes.forEach((w, i) => (retry.has(i) ? w.message.retry({ delaySeconds: retryDelaySeconds(w.message.attempts, Math.random()) }) : w.message.ack()));
+  }
+  const byCustomer = new Map<string, Array<Message<unknown>>>();
+  for (const message of sends) {
     const body = parseReminderMessage(message.body);
     const customer = body ? `${body.franchiseId}:${body.customerId}` : "";
     byCustomer.set(customer, [...(byCustomer.get(customer) ?? []), message]);
   }
-  const preloaded = await preload(env, batch.messages, now(), logger);
+  const preloaded = await preload(env, sends, now(), logger);
   const groups = [...byCustomer.values()];
   for (let i = 0; i < groups.length; i += CUSTOMER_CONCURRENCY) {
     await Promise.all(groups.slice(i, i + CUSTOMER_CONCURRENCY).map((messages) => consumeInOrder(messages, batch.queue, env, logger, now, preloaded)));

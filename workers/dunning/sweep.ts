@@ -1,28 +1,31 @@
-// The daily dunning cron: wakes the CustomerDunning DO of every customer with an open invoice due
-// within the planning horizon (pre-due steps included). Each DO plans its own day and sets its
-// alarm for the exact send instant in the customer's timezone.
-import { customerDunningStub } from "../../durable-objects/customer-dunning.ts";
-import { loadDunningSnapshots } from "../billing/dunning/customer-state.ts";
+// The daily dunning cron: finds every customer with an open invoice due within the planning
+// horizon (pre-due steps included) and fans out one `wake` message per customer on the reminders
+// queue. The consumer wakes their CustomerDunning DOs a batch at a time (wake-customers.ts); each
+// DO plans its own day and sets its alarm for the exact send instant in the customer's timezone.
+// Waking 10,000 DOs from inside this one invocation kept them all resident at once (memory) and
+// serialized the day's run behind one event loop.
 import { addDays } from "../domain/dates.ts";
 import { database } from "../db/client.ts";
 import { customersToWake } from "../db/dunning.ts";
 import { tenantDatabases } from "../db/resolver.ts";
 import type { Logger } from "../observability/logger.ts";
-import type { WakeOutcome } from "./wake.ts";
+import { wakeCustomers, type WakeCustomersOptions } from "./wake-customers.ts";
+import type { WakeMessage } from "./wake-message.ts";
 
 export const DUNNING_CRON = "0 6 * * *";
 const PAGE = 500;
-const CONCURRENCY = 32;
+/** Queue sendBatch limit: 100 messages (a wake is ~100 bytes, far under 256 KB). */
+const SEND_BATCH = 100;
 
-export interface SweepOptions {
-  /** false: the DOs return their due sends instead of queueing them (simulated-clock tests). */
-  enqueue?: boolean;
-  /** Called with each woken customer's outcome (tests follow every DO's next alarm with it). */
-  onWake?: (customer: { franchiseId: string; customerId: string }, outcome: WakeOutcome) => void;
-}
+export interface SweepOptions extends WakeCustomersOptions {}
 
-export async function sweepDunning(env: Env, logger: Logger, now: Date = new Date(), opts: SweepOptions = {}): Promise<{ customers: number; enqueued: number }> {
+/**
+ * `enqueue: false` (simulated-clock tests): nothing goes to a queue; each page's wakes run here
+ * through the same wakeCustomers the consumer uses, and the DOs return their due sends.
+ */
+export async function sweepDunning(env: Env, logger: Logger, now: Date = new Date(), opts: SweepOptions = {}): Promise<{ customers: number; wakesQueued: number; enqueued: number }> {
   let customers = 0;
+  let wakesQueued = 0;
   let enqueued = 0;
   const dueBy = addDays(now.toISOString().slice(0, 10), 61);
   for (const d1 of tenantDatabases(env)) {
@@ -31,32 +34,21 @@ export async function sweepDunning(env: Env, logger: Logger, now: Date = new Dat
     for (;;) {
       const page = await customersToWake(db, after, dueBy, PAGE);
       if (page.length === 0) break;
-      // The page's inputs in a few chunked reads (not one round trip per customer), each DO
-      // handed its own in the wake RPC; the wakes run CONCURRENCY at a time.
-      const snapshots = new Map<string, Awaited<ReturnType<typeof loadDunningSnapshots>>>();
-      for (const franchiseId of new Set(page.map((c) => c.franchiseId))) {
-        snapshots.set(franchiseId, await loadDunningSnapshots(db, franchiseId, page.filter((c) => c.franchiseId === franchiseId).map((c) => c.customerId), now));
-      }
-      let next = 0;
-      const wakeNext = async () => {
-        while (next < page.length) {
-          const c = page[next++]!;
-          try {
-            const snapshot = snapshots.get(c.franchiseId)?.get(c.customerId);
-            const outcome = await customerDunningStub(env, c.franchiseId, c.customerId).wake(c.franchiseId, c.customerId, now.toISOString(), { enqueue: opts.enqueue ?? true, snapshot });
-            enqueued += outcome.enqueued.length;
-            opts.onWake?.(c, outcome);
-          } catch (error) {
-            logger.warn("dunning wake failed", { error: error instanceof Error ? error.message : String(error) });
-          }
+      const wakes: WakeMessage[] = page.map((c) => ({ kind: "wake", franchiseId: c.franchiseId, customerId: c.customerId }));
+      if (opts.enqueue === false) {
+        enqueued += (await wakeCustomers(env, wakes, now, logger, opts)).enqueued;
+      } else {
+        for (let i = 0; i < wakes.length; i += SEND_BATCH) {
+          const chunk = wakes.slice(i, i + SEND_BATCH);
+          await env.REMINDERS.sendBatch(chunk.map((body) => ({ body })));
+          wakesQueued += chunk.length;
         }
-      };
-      await Promise.all(Array.from({ length: CONCURRENCY }, wakeNext));
+      }
       customers += page.length;
       after = page[page.length - 1] ?? null;
       if (page.length < PAGE) break;
     }
   }
-  logger.info("dunning sweep done", { customers, enqueued });
-  return { customers, enqueued };
+  logger.info("dunning sweep done", { customers, wakesQueued, enqueued });
+  return { customers, wakesQueued, enqueued };
 }

@@ -15,6 +15,8 @@ import type { ReminderMessage } from "./reminder-message.ts";
 export const DUNNING_ACTOR = "system:dunning";
 /** How far ahead a run plans, to find its next alarm. */
 const HORIZON_DAYS = 45;
+/** Planned first: when something is due in it, the full horizon is not needed (plan() costs ~per day planned). */
+const NEAR_DAYS = 7;
 /** A due item older than this is not sent late (e.g. a DO woken after a long outage). */
 const STALE_MS = 36 * 3_600_000;
 
@@ -43,7 +45,12 @@ export async function wakeCustomer(
   const today = localDateAt(now, state.timezone);
   const nowIso = now.toISOString();
   // Sends up to now are in state.sentAt; re-planning yesterday must not count them twice.
-  const schedule = plan(state, cadence, inputs.calendar, addDays(today, -1), addDays(today, HORIZON_DAYS), inputs.buckets, { historyUntil: nowIso });
+  // plan() runs forward from yesterday, so a day's items do not depend on how far it plans: the
+  // near window gives the same due items and, if it holds a future item, the same next alarm.
+  const planUntil = (days: number) => plan(state, cadence, inputs.calendar, addDays(today, -1), addDays(today, days), inputs.buckets, { historyUntil: nowIso });
+  const near = planUntil(NEAR_DAYS);
+  const hasFuture = near.messages.some((m) => m.at > nowIso) || near.escalations.some((e) => e.at > nowIso);
+  const schedule = hasFuture ? near : planUntil(HORIZON_DAYS);
   const oldest = new Date(now.getTime() - STALE_MS).toISOString();
   const enqueued: ReminderMessage[] = [];
   const statements: Statement[] = [];
