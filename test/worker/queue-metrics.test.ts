@@ -30,11 +30,11 @@ function fakeQueue() {
 }
 
 let seq = 0;
-async function consume(queue: string, bodies: unknown[], opts: { attempts?: number; sentAgoMs?: number } = {}) {
+async function consume(queue: string, bodies: unknown[], opts: { attempts?: number; sentAgoMs?: number; env?: Env } = {}) {
   const timestamp = new Date(Date.now() - (opts.sentAgoMs ?? 0));
   const batch = createMessageBatch(queue, bodies.map((body) => ({ id: `qm-${seq++}`, timestamp, attempts: opts.attempts ?? 1, body })));
   const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
+  await worker.queue(batch, opts.env ?? env, ctx);
   await waitOnExecutionContext(ctx); // the batch's metrics report goes through waitUntil
   return getQueueResult(batch, ctx);
 }
@@ -77,9 +77,12 @@ describe("per-queue metrics", () => {
     let q = (await metrics()).queues["invoice-batches"];
     expect(q).toMatchObject({ backlog: 3, retries: 0, processedLastHour: 0 });
 
-    // invoice-batches has no consumer yet: dispatch retries the whole batch.
-    const result = await consume("invoice-batches", [body(1), body(2), body(3)], { sentAgoMs: 150_000 });
-    expect(result.retryBatch.retry).toBe(true);
+    // The workflow engine refuses every start: the invoice-batches consumer retries each message.
+    const engineDown = { ...env, BILLING_RUN: { create: async () => { throw new Error("engine unavailable"); }, get: async () => { throw new Error("engine unavailable"); } } } as unknown as Env;
+    const start = (n: number) => ({ kind: "billing_run.start", runId: `brun_qm${n}`, franchiseId: A.franchiseId });
+    const result = await consume("invoice-batches", [start(1), start(2), start(3)], { sentAgoMs: 150_000, env: engineDown });
+    expect(result.explicitAcks).toEqual([]);
+    expect(result.retryMessages.map((r) => r.msgId)).toHaveLength(3);
     q = (await metrics()).queues["invoice-batches"];
     expect(q).toMatchObject({ backlog: 3, retries: 3, deadLetters: 0, processedLastHour: 0 });
     expect(q.oldestAgeSeconds).toBeGreaterThanOrEqual(150); // the retried messages were sent 150 s ago

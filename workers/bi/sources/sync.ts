@@ -14,12 +14,12 @@ export async function connections(db: Db, franchiseId: string): Promise<Connecti
   return db.all<ConnectionRow>(sql`SELECT id, provider FROM erp_connections WHERE franchise_id = ${franchiseId} ORDER BY id`);
 }
 
-/** Seconds from the change in Ledgerline to its sync, per record synced that day, per connection. */
+/** Seconds from the change in Ledgerline to its sync, per document or payment synced that day, per connection (contact records are not in the SLA, as in GET …/status). */
 export async function syncedLagsOfDay(db: Db, franchiseId: string, day: string): Promise<{ connectionId: string; lag: number }[]> {
   return db.all(
     sql`SELECT connection_id AS connectionId, max(0, (julianday(synced_at) - julianday(source_at)) * 86400.0) AS lag
         FROM erp_sync_records
-        WHERE franchise_id = ${franchiseId} AND synced_at >= ${day} AND synced_at < ${`${day}~`} AND substr(synced_at, 1, 10) = ${day}`,
+        WHERE franchise_id = ${franchiseId} AND synced_at >= ${day} AND synced_at < ${`${day}~`} AND substr(synced_at, 1, 10) = ${day} AND entity_type != 'customer'`,
   );
 }
 
