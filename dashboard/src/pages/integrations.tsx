@@ -165,7 +165,7 @@ function Connection({ integration, admin, onReconnected }: { integration: Integr
         {status.error ? <ErrorState error={status.error} onRetry={status.reload} /> : !status.data ? <Loading rows={2} label="Loading alerts" /> : <AlertsPanel integrationId={id} alerts={status.data.alerts} canEdit={admin} onSaved={status.reload} />}
       </Card>
       <Card title="Contact edits">
-        <ContactOwnerPanel key={integration.contactOwner} integration={integration} providerName={name} canEdit={admin} onSaved={onReconnected} />
+        <ContactOwnerPanel integration={integration} providerName={name} canEdit={admin} />
       </Card>
       <Card title="Mappings">
         {mappings.error ? <ErrorState error={mappings.error} onRetry={mappings.reload} /> : !mappings.data ? <Loading rows={3} label="Loading mappings" /> : <Mappings integrationId={id} mappings={mappings.data.data} canEdit={admin} onSaved={refresh} providerName={name} />}

@@ -15,7 +15,8 @@ const CHOICES: Array<[Owner, string]> = [
   ["ledgerline", "Keep Ledgerline's details"],
 ];
 
-export function ContactOwnerPanel({ integration, providerName, canEdit, onSaved }: { integration: Integration; providerName: string; canEdit: boolean; onSaved: () => void }) {
+/** Keeps the saved choice itself: reloading the page's integration list here would remount it and lose "Saved.". */
+export function ContactOwnerPanel({ integration, providerName, canEdit }: { integration: Integration; providerName: string; canEdit: boolean }) {
   const [owner, setOwner] = useState<Owner>(integration.contactOwner);
   const [saved, setSaved] = useState(false);
   const action = useAction();
@@ -30,9 +31,9 @@ export function ContactOwnerPanel({ integration, providerName, canEdit, onSaved 
   const save = () =>
     action.run(async () => {
       setSaved(false);
-      await ok(api.PUT("/v1/integrations/{id}/contact-owner", { params: { path: { id: integration.id } }, body: { contactOwner: owner } }));
+      const updated = await ok(api.PUT("/v1/integrations/{id}/contact-owner", { params: { path: { id: integration.id } }, body: { contactOwner: owner } }));
+      setOwner(updated.contactOwner);
       setSaved(true);
-      onSaved();
     });
   return (
     <form
