@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../workers/index.ts";
+import { withoutErpQueue } from "./erp-test-env.ts";
 import { envelopeOf, type OutboxRow } from "../../workers/events/envelope.ts";
 import { ERP_POLL_CRON } from "../../workers/integrations/erp/xero-polling.ts";
 import { assertMatchesContract } from "./openapi-contract.ts";
@@ -27,12 +28,6 @@ let admin: string;
 let connectionId: string;
 let customerId: string;
 
-/**
- * The test drives the erp-sync consumer itself (drain, or one record at a time), so the events it
- * delivers do not also go to the real erp-sync queue: its background consumer would race the
- * test's own passes (a record "syncing" there while the test checks the order of two records).
- */
-const withoutErpQueue = { ...env, ERP_SYNC: { send: async () => {}, sendBatch: async () => {} } } as unknown as Env;
 
 async function run(queue: string, bodies: unknown[]) {
   for (let i = 0; i < bodies.length; i += 25) {
@@ -41,7 +36,7 @@ async function run(queue: string, bodies: unknown[]) {
       bodies.slice(i, i + 25).map((body, j) => ({ id: `${queue}-${Date.now()}-${i + j}-${Math.random()}`, attempts: 1, timestamp: new Date(), body })),
     );
     const ctx = createExecutionContext();
-    await worker.queue(batch, queue === "domain-events" ? withoutErpQueue : env, ctx);
+    await worker.queue(batch, queue === "domain-events" ? withoutErpQueue(env) : env, ctx);
     await waitOnExecutionContext(ctx);
   }
 }
