@@ -53,6 +53,14 @@ export function deleteMapping(db: Db, franchiseId: string, connectionId: string,
 // ---- Sync records ------------------------------------------------------------------------
 
 /** Inserts once per (connection, entity, operation): a redelivered event adds nothing. */
+/** A record that is synced from the start (linked to something the ERP already holds): no attempts, no error. */
+export function syncedRecordRow(
+  fields: Pick<ErpSyncRecordRow, "id" | "franchiseId" | "connectionId" | "entityType" | "entityId" | "operation" | "entityNumber" | "payload" | "syncedSnapshot" | "remoteId">,
+  at: string,
+): ErpSyncRecordRow {
+  return { ...fields, dependsOn: null, state: "synced", attempts: 0, sourceAt: at, syncedAt: at, nextAttemptAt: null, claimedUntil: null, lastErrorClass: null, lastError: null, lastFix: null, createdAt: at, updatedAt: at };
+}
+
 export function insertSyncRecord(db: Db, row: ErpSyncRecordRow) {
   return db.insert(erpSyncRecords).values(row).onConflictDoNothing({ target: [erpSyncRecords.connectionId, erpSyncRecords.entityType, erpSyncRecords.entityId, erpSyncRecords.operation] });
 }

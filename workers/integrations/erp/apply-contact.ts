@@ -36,6 +36,7 @@ export async function applyRemoteContact(env: Env, connection: ErpConnectionRow,
   const db = database(franchiseDatabase(env, connection.franchiseId));
   const at = new Date().toISOString();
   let record = await recordByRemoteId(db, connection.franchiseId, connection.id, CONTACT_ENTITY, remote.remoteId);
+  let linked: Awaited<ReturnType<typeof getCustomer>>;
   if (!record) {
     // A contact linked before its details were kept: the mapping names the customer, and
     // Ledgerline's details now are the base (an edit made only here since then reads as the ERP's).
@@ -46,11 +47,13 @@ export async function applyRemoteContact(env: Env, connection: ErpConnectionRow,
       .get();
     const customer = mapping ? await getCustomer(db, connection.franchiseId, mapping.customerId) : undefined;
     if (!customer) return [{ group, decision: "skipped", detail: "not a contact Ledgerline created or linked" }];
+    linked = customer;
     await runBatch(db, [syncedContactRecord(db, connection, contactPayload(customer.customer), remote.remoteId, at)]);
     record = await recordByRemoteId(db, connection.franchiseId, connection.id, CONTACT_ENTITY, remote.remoteId);
     if (!record) return [];
   }
-  const current = await getCustomer(db, connection.franchiseId, record.entityId);
+  // The customer read to create the record is still current: no second read.
+  const current = linked ?? (await getCustomer(db, connection.franchiseId, record.entityId));
   if (!current) return [{ group, decision: "skipped", detail: `customer ${record.entityId} no longer exists` }];
   const ours = normalContact(current.customer);
   const base = contactViewOf(record.syncedSnapshot) ?? ours;

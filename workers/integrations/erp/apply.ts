@@ -12,7 +12,7 @@ import { recordPayment } from "../../billing/payments.ts";
 import { voidInvoice } from "../../billing/invoices.ts";
 import { database, type Db } from "../../db/client.ts";
 import { runBatch, type Statement } from "../../db/batch.ts";
-import { insertConflict, insertSyncRecord, updateSyncRecord, type ErpConnectionRow, type ErpSyncRecordRow } from "../../db/erp.ts";
+import { insertConflict, insertSyncRecord, syncedRecordRow, updateSyncRecord, type ErpConnectionRow, type ErpSyncRecordRow } from "../../db/erp.ts";
 import { findInboundChange, insertInboundChange, recordByRemoteId } from "../../db/erp-flow.ts";
 import { loadKey, releaseKey, reserveKey, settleCommitted } from "../../db/idempotency.ts";
 import { newId } from "../../db/ids.ts";
@@ -336,38 +336,32 @@ function finishStatements(db: Db, connection: ErpConnectionRow, remote: RemotePa
         at,
       ),
     ),
-    insertSyncRecord(db, {
-      id: newId("esr"),
-      franchiseId: connection.franchiseId,
-      connectionId: connection.id,
-      entityType: "payment",
-      entityId: `${paymentId}:${invoiceId}`,
-      operation: "create",
-      entityNumber: `${connection.provider}:${remote.remoteId}`.slice(0, 200),
-      dependsOn: null,
-      state: "synced",
-      attempts: 0,
-      payload: JSON.stringify({
-        id: `${paymentId}:${invoiceId}`,
-        paymentId,
-        invoiceId,
-        amount: remote.amount,
-        currency: remote.currency,
-        receivedAt: remote.receivedAt,
-        origin: "erp",
-      }),
-      syncedSnapshot: null,
-      remoteId: remote.remoteId,
-      sourceAt: at,
-      syncedAt: at,
-      nextAttemptAt: null,
-      claimedUntil: null,
-      lastErrorClass: null,
-      lastError: null,
-      lastFix: null,
-      createdAt: at,
-      updatedAt: at,
-    }),
+    insertSyncRecord(
+      db,
+      syncedRecordRow(
+        {
+          id: newId("esr"),
+          franchiseId: connection.franchiseId,
+          connectionId: connection.id,
+          entityType: "payment",
+          entityId: `${paymentId}:${invoiceId}`,
+          operation: "create",
+          entityNumber: `${connection.provider}:${remote.remoteId}`.slice(0, 200),
+          payload: JSON.stringify({
+            id: `${paymentId}:${invoiceId}`,
+            paymentId,
+            invoiceId,
+            amount: remote.amount,
+            currency: remote.currency,
+            receivedAt: remote.receivedAt,
+            origin: "erp",
+          }),
+          syncedSnapshot: null,
+          remoteId: remote.remoteId,
+        },
+        at,
+      ),
+    ),
   ];
 }
 

@@ -3,7 +3,7 @@
 // the ERP edits the contact, and the outbound record a Ledgerline edit of the customer re-sends.
 import type { Db } from "../../db/client.ts";
 import type { Statement } from "../../db/batch.ts";
-import { insertSyncRecord, type ErpConnectionRow, type ErpSyncRecordRow } from "../../db/erp.ts";
+import { insertSyncRecord, syncedRecordRow, type ErpConnectionRow } from "../../db/erp.ts";
 import { newId } from "../../db/ids.ts";
 import { CONTACT_FIELDS, normalContact, type ContactField, type ContactView } from "../../domain/erp/contact-changes.ts";
 
@@ -22,30 +22,21 @@ export const contactViewOf = (json: string | null): ContactView | null => (json 
 
 /** The record made when the contact is first created (or linked) in the ERP: synced, its snapshot what was sent. */
 export function syncedContactRecord(db: Db, connection: ErpConnectionRow, customer: ContactPayload, remoteId: string, at: string): Statement {
-  const row: ErpSyncRecordRow = {
-    id: newId("esr"),
-    franchiseId: connection.franchiseId,
-    connectionId: connection.id,
-    entityType: CONTACT_ENTITY,
-    entityId: customer.id,
-    operation: "create",
-    entityNumber: customer.id,
-    dependsOn: null,
-    state: "synced",
-    attempts: 0,
-    payload: JSON.stringify(customer),
-    syncedSnapshot: JSON.stringify(normalContact(customer)),
-    remoteId,
-    sourceAt: at,
-    syncedAt: at,
-    nextAttemptAt: null,
-    claimedUntil: null,
-    lastErrorClass: null,
-    lastError: null,
-    lastFix: null,
-    createdAt: at,
-    updatedAt: at,
-  };
+  const row = syncedRecordRow(
+    {
+      id: newId("esr"),
+      franchiseId: connection.franchiseId,
+      connectionId: connection.id,
+      entityType: CONTACT_ENTITY,
+      entityId: customer.id,
+      operation: "create",
+      entityNumber: customer.id,
+      payload: JSON.stringify(customer),
+      syncedSnapshot: JSON.stringify(normalContact(customer)),
+      remoteId,
+    },
+    at,
+  );
   return insertSyncRecord(db, row);
 }
 
