@@ -7,21 +7,14 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../workers/index.ts";
-import { withoutErpQueue } from "./erp-test-env.ts";
+import { withoutErpQueue, xeroFake } from "./erp-test-env.ts";
 import { envelopeOf, type OutboxRow } from "../../workers/events/envelope.ts";
 import { assertMatchesContract } from "./openapi-contract.ts";
 import { A, call, callJson, createCustomer, createDraft, login, seedFixtures, seedStaff, STAFF } from "./fixtures.ts";
 
-const XERO = (env as unknown as { XERO_BASE_URL: string }).XERO_BASE_URL;
 const SLOT = 11;
 const TENANT_ID = `7a1e1f0e-0000-4000-8000-${(0xf001 + SLOT).toString(16).padStart(12, "0")}`;
-const fake = async (path: string, body?: unknown) =>
-  (
-    await fetch(
-      `${XERO}${path}${path.includes("?") ? "&" : "?"}tenant=${SLOT}`,
-      body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
-    )
-  ).json() as Promise<any>;
+const fake = xeroFake(env, SLOT);
 
 let admin: string;
 let connectionId: string;

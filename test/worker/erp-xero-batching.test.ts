@@ -7,18 +7,12 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import worker from "../../workers/index.ts";
+import { xeroFake } from "./erp-test-env.ts";
 import { envelopeOf, type OutboxRow } from "../../workers/events/envelope.ts";
 import { A, callJson, createCustomer, createDraft, login, seedFixtures, seedStaff, STAFF } from "./fixtures.ts";
 
 const SLOT = 3;
-const XERO = (env as unknown as { XERO_BASE_URL: string }).XERO_BASE_URL;
-const fake = async (path: string, body?: unknown) =>
-  (
-    await fetch(
-      `${XERO}${path}${path.includes("?") ? "&" : "?"}tenant=${SLOT}`,
-      body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
-    )
-  ).json() as Promise<any>;
+const fake = xeroFake(env, SLOT);
 
 let admin: string;
 let connectionId: string;
