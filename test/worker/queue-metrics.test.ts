@@ -97,6 +97,21 @@ describe("per-queue metrics", () => {
     expect(results[0]!.n).toBe(3);
   });
 
+  it("the counting env is a view: other bindings read through, and a spread copy still counts once (not twice)", async () => {
+    const fake = fakeQueue();
+    const counted = countingEnv({ ...env, REMINDERS: fake as unknown as Queue });
+    expect(counted.DB).toBe(env.DB);
+    expect(counted.REMINDERS).toBe(counted.REMINDERS); // one wrapper per binding, not one per read
+    expect(countingEnv(counted)).toBe(counted);
+    const copy = { ...counted, EXTRA: 1 } as unknown as Env;
+    expect(countingEnv(copy)).toBe(copy); // the marker survives the spread: no second wrapper
+    expect(Object.keys(copy)).toContain("DB");
+    await copy.REMINDERS.send(body(1));
+    await counted.REMINDERS.sendBatch([{ body: body(2) }]);
+    expect(fake.sent).toHaveLength(2);
+    expect((await metrics()).queues.reminders).toMatchObject({ backlog: 2 });
+  });
+
   it("counts acks through the real consumer: backlog 0 after consumption, a malformed body as a dead letter", async () => {
     const fake = fakeQueue();
     const counted = countingEnv({ ...env, DOMAIN_EVENTS: fake as unknown as Queue });

@@ -144,3 +144,48 @@ describe("expensive-endpoint concurrency", () => {
     expect(results.filter((r) => r.acquired)).toHaveLength(3);
   });
 });
+
+describe("read-ahead: a plain read runs alongside the limiter's decision, and the limits stay exact", () => {
+  const listInvoices = (key: string) => callJson("GET", "/v1/invoices?limit=1", { key });
+  const readAhead = (r: { headers: Headers }) => /ratelimit;dur=[\d.]+;desc="read-ahead"/.test(r.headers.get("server-timing") ?? "");
+
+  it("reads ahead only while the key has headroom, and still refuses exactly after the burst", async () => {
+    const { id, key } = await newKey(A.franchiseId);
+    await plan("rp_read_ahead_8", { keyBurst: 8, keyPerMinute: 1 });
+    await assign(A.franchiseId, id, "rp_read_ahead_8");
+    const results = [];
+    for (let i = 0; i < 10; i++) results.push(await listInvoices(key));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 429, 429]);
+    // The first read has no history (decides first); the next ones had headroom (remaining >= 2
+    // of 8) and ran ahead; once 2 or fewer were left the key decides first again.
+    expect(results.slice(0, 8).map(readAhead)).toEqual([false, true, true, true, true, true, true, false]);
+    const refused = results[8]!;
+    expect(refused.body.code).toBe("rate_limited");
+    expect(refused.headers.get("content-type")).toBe("application/problem+json");
+    expect(refused.body.data).toBeUndefined(); // no invoice leaks out with the refusal
+  });
+
+  it("concurrent reads ahead never pass more than the budget", async () => {
+    const { id, key } = await newKey(A.franchiseId);
+    await plan("rp_read_ahead_12", { keyBurst: 12, keyPerMinute: 1 });
+    await assign(A.franchiseId, id, "rp_read_ahead_12");
+    expect((await listInvoices(key)).status).toBe(200); // gives the key its headroom
+    const results = await Promise.all(Array.from({ length: 30 }, () => listInvoices(key)));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(11);
+    expect(results.filter((r) => r.status === 429)).toHaveLength(19);
+    expect(results.some(readAhead)).toBe(true);
+    for (const r of results.filter((x) => x.status === 429)) expect(r.body.code).toBe("rate_limited");
+  });
+
+  it("a write never runs ahead of its decision", async () => {
+    const { id, key } = await newKey(A.franchiseId);
+    await plan("rp_read_ahead_write", { keyBurst: 20, keyPerMinute: 1 });
+    await assign(A.franchiseId, id, "rp_read_ahead_write");
+    await listInvoices(key);
+    const created = await callJson("POST", "/v1/customers", { key, body: { name: "Ahead Test", email: "ahead@example.es", segment: "smb", language: "es", timezone: "Europe/Madrid" } });
+    expect(created.status).toBe(201);
+    expect(readAhead(created)).toBe(false);
+    expect(created.headers.get("server-timing")).toMatch(/ratelimit;dur=/);
+  });
+});
+

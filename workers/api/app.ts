@@ -1,5 +1,6 @@
 // The HTTP surface: middleware order, the OpenAPI 3.1 document and every route.
 import { fromHono } from "chanfana";
+import { installCachedRequestValidation } from "./request-validation.ts";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
 import { toProblemResponse } from "./error-handler.ts";
@@ -119,6 +120,7 @@ export function createApp() {
     c.res = c.json({ ...doc, servers: [{ url: new URL(c.req.url).origin, description: "the deployment that served this document" }] });
   });
 
+  installCachedRequestValidation();
   const openapi = fromHono(app, {
     // chanfana's own /docs loads swagger-ui from a CDN; ours is served from static assets.
     docs_url: null,

@@ -53,6 +53,26 @@ describe("dates", () => {
     expect(localDateAt(instant, "Europe/Madrid")).toBe("2026-03-01");
     expect(localDateAt(instant, "America/Los_Angeles")).toBe("2026-02-28");
   });
+
+  it("remembers a timezone's date per UTC minute without ever giving a stale one (any instants, in any order, across midnights)", () => {
+    const zones = ["Europe/Madrid", "America/Los_Angeles", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Lord_Howe", "Pacific/Chatham", "UTC"];
+    const uncached = (instant: Date, timeZone: string) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
+    const base = Date.UTC(2026, 2, 28, 22, 0, 0); // a DST weekend in Europe, near midnight in several zones
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: -3 * 3600, max: 3 * 3600 }), fc.constantFrom(...zones)), { minLength: 1, maxLength: 40 }), (calls) => {
+        for (const [offsetSeconds, zone] of calls) {
+          const instant = new Date(base + offsetSeconds * 1000);
+          if (localDateAt(instant, zone) !== uncached(instant, zone)) return false;
+        }
+        return true;
+      }),
+      { numRuns: 300 },
+    );
+    // Before 1972 Liberia was at -0:44:30: its midnight fell at 00:44:30 UTC, inside a UTC minute,
+    // so those instants are never memoised (the second call would otherwise get the first's date).
+    expect(localDateAt(new Date("1971-06-01T00:44:29Z"), "Africa/Monrovia")).toBe("1971-05-31");
+    expect(localDateAt(new Date("1971-06-01T00:44:30Z"), "Africa/Monrovia")).toBe("1971-06-01");
+  });
 });
 
 describe("aging", () => {

@@ -3,7 +3,7 @@
 // principal fixes the franchise for the whole request.
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env.ts";
-import { API_KEY_PREFIX, SESSION_TOKEN_PREFIX, sha256Hex } from "../../auth/secrets.ts";
+import { API_KEY_PREFIX, SESSION_TOKEN_PREFIX, sha256HexSync } from "../../auth/secrets.ts";
 import { parseScopes, type Principal } from "../../auth/principal.ts";
 import { roleOf, scopesForRole } from "../../auth/roles.ts";
 import { cachedPrincipal, isKnownUnknown, rememberPrincipal, rememberUnknown } from "../../auth/principal-cache.ts";
@@ -15,7 +15,7 @@ const unauthorized = (detail: string) =>
   new HttpProblem(401, "unauthorized", detail, { headers: { "www-authenticate": 'Bearer realm="ledgerline"' } });
 
 async function principalFor(db: D1Database, token: string, nowMs: number): Promise<Principal | null> {
-  const tokenHash = await sha256Hex(token);
+  const tokenHash = sha256HexSync(token);
   const cached = cachedPrincipal(tokenHash, nowMs);
   if (cached) return cached;
   // A token D1 did not know a moment ago is refused without asking again (junk-token floods).
