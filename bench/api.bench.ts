@@ -43,15 +43,37 @@ export async function run(args: string[]) {
   try {
     const auth = { authorization: `Bearer ${worker.credentials.apiKey}` };
     const json = { ...auth, "content-type": "application/json" };
+    let retriedPosts = 0;
     const get = async (path: string, headers: Record<string, string> = auth) => {
       const res = await fetch(worker.baseUrl + path, { headers });
       if (!res.ok) throw new Error(`${res.status}`);
       return res;
     };
+    // As a careful partner does: each POST carries an Idempotency-Key and is retried with the same
+    // key when the connection fails under it (a kept-alive socket the server closed: EPIPE), so a
+    // retry can never create a second invoice. A 409 "in progress" means the first attempt is still
+    // running: wait and ask again.
     const post = async (path: string, body?: unknown) => {
-      const res = await fetch(worker.baseUrl + path, { method: "POST", headers: json, body: body === undefined ? undefined : JSON.stringify(body) });
-      if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
-      return res.json() as Promise<any>;
+      const headers = { ...json, "idempotency-key": crypto.randomUUID() };
+      for (let attempt = 1; ; attempt++) {
+        let res: Response;
+        try {
+          res = await fetch(worker.baseUrl + path, { method: "POST", headers, body: body === undefined ? undefined : JSON.stringify(body) });
+        } catch (error) {
+          if (attempt >= 4) throw error;
+          retriedPosts++;
+          continue;
+        }
+        if (!res.ok) {
+          const text = await res.text();
+          if (res.status === 409 && text.includes("idempotency_in_progress") && attempt < 20) {
+            await new Promise((r) => setTimeout(r, 100));
+            continue;
+          }
+          throw new Error(`${res.status} ${text}`);
+        }
+        return res.json() as Promise<any>;
+      }
     };
     const branch = ((await (await get("/v1/branches")).json()) as any).data[0];
     const customer = ((await (await get("/v1/customers?limit=1")).json()) as any).data[0];
@@ -158,7 +180,7 @@ export async function run(args: string[]) {
       load: { connections, seconds, rounds, loadAverage: loadavg().map((x) => round(x)) },
       limiterP50Ms,
       throttledKey: { allowed: throttled.ok, refused: throttled.throttled, allowedMax: throttledAllowedMax, exact: throttled.ok <= throttledAllowedMax },
-      createIssue: { pairs: numbers.length, gapless, errorSamples: pairs.errorSamples },
+      createIssue: { pairs: numbers.length, gapless, retriedPosts, errorSamples: pairs.errorSamples },
       table,
       targets: TARGETS,
       meetsTargets: ratio >= TARGETS.ratio && read.p99Ms < TARGETS.p99Ms && errors === 0 && limiterP50Ms < TARGETS.limiterP50Ms && gapless && throttled.ok <= throttledAllowedMax,
