@@ -10,6 +10,7 @@ import { invoicePayload } from "../events/payloads.ts";
 import { newId } from "./ids.ts";
 import { inBranchScope, type BranchScope } from "./branch-scope.ts";
 import { branches, customers, invoiceLines, invoices } from "./schema.ts";
+import { rowMapper } from "./row-mapping.ts";
 import type { DraftLine, PricedDraft } from "../domain/invoice-draft.ts";
 import type { InvoiceTotals } from "../domain/invoice-totals.ts";
 import type { InvoiceStatus } from "../domain/settlement.ts";
@@ -45,6 +46,7 @@ export async function getInvoice(db: Db, franchiseId: string, id: string, scope?
  * cost in D1 (planning, result encoding), on top of the round trip.
  */
 export async function getInvoiceView(db: Db, franchiseId: string, id: string, scope?: BranchScope): Promise<(InvoiceWithLines & { branchTimezone: string | undefined }) | undefined> {
+  if (!scope) return getInvoiceViewUnscoped(db, franchiseId, id);
   const [found, lines] = await db.batch([
     db
       .select({ invoice: invoices, branchTimezone: branches.timezone })
@@ -60,6 +62,25 @@ export async function getInvoiceView(db: Db, franchiseId: string, id: string, sc
   ]);
   const row = found[0];
   return row ? { invoice: row.invoice, lines, branchTimezone: row.branchTimezone ?? undefined } : undefined;
+}
+
+// The same two statements as fixed SQL text for callers without a branch scope (partner keys,
+// franchise-wide staff): every partner GET /v1/invoices/{id} runs them, and building them with
+// drizzle per request cost more CPU than D1 running them. test/worker/invoice-view.test.ts holds
+// both paths to the same result.
+const INVOICE_VIEW_SQL =
+  "SELECT invoices.*, branches.timezone AS branch_timezone__ FROM invoices LEFT JOIN branches ON branches.franchise_id = invoices.franchise_id AND branches.id = invoices.branch_id WHERE invoices.franchise_id = ?1 AND invoices.id = ?2 LIMIT 1";
+const INVOICE_LINES_SQL = "SELECT * FROM invoice_lines WHERE franchise_id = ?1 AND invoice_id = ?2 ORDER BY position";
+const invoiceFromRow = rowMapper(invoices);
+const lineFromRow = rowMapper(invoiceLines);
+
+async function getInvoiceViewUnscoped(db: Db, franchiseId: string, id: string): Promise<(InvoiceWithLines & { branchTimezone: string | undefined }) | undefined> {
+  const d1 = db.$client;
+  const [head, lines] = await d1.batch<Record<string, unknown>>([d1.prepare(INVOICE_VIEW_SQL).bind(franchiseId, id), d1.prepare(INVOICE_LINES_SQL).bind(franchiseId, id)]);
+  const row = head?.results[0];
+  if (!row) return undefined;
+  const timezone = row.branch_timezone__;
+  return { invoice: invoiceFromRow(row), lines: (lines?.results ?? []).map(lineFromRow), branchTimezone: typeof timezone === "string" ? timezone : undefined };
 }
 
 export async function getInvoicesByIds(db: Db, franchiseId: string, ids: string[], scope?: BranchScope): Promise<InvoiceRow[]> {
