@@ -11,6 +11,8 @@ export interface Logger {
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
   child(fields: LogFields): Logger;
+  /** Whether a line at `level` would be written (to skip building fields nobody will see). */
+  enabled(level: Exclude<LogLevel, "silent">): boolean;
 }
 
 function parseLevel(level: string | undefined): LogLevel {
@@ -48,6 +50,9 @@ class JsonLogger implements Logger {
   }
   child(fields: LogFields): Logger {
     return new JsonLogger(this.min, this.level, { ...this.bound, ...fields });
+  }
+  enabled(level: Exclude<LogLevel, "silent">): boolean {
+    return ORDER[level] >= this.min;
   }
 
   private emit(lvl: Exclude<LogLevel, "silent">, msg: string, fields?: LogFields): void {

@@ -15,6 +15,8 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("logger", logger);
   await next();
   c.res.headers.set("x-request-id", requestId);
+  // The access line's fields (a URL parse among them) are only built when the line is written.
+  if (!logger.enabled("info")) return;
   const principal = c.get("principal");
   logger.info("request", {
     method: c.req.method,
