@@ -57,6 +57,7 @@ export function xeroClient(env: Env, connectionId: string, tenantId: string): Xe
         let text = "";
         let headers: Headers = new Headers();
         let token: string | undefined;
+        let sentAt: number | undefined;
         try {
           const t = await stub.accessToken();
           if (!t.ok) {
@@ -64,6 +65,7 @@ export function xeroClient(env: Env, connectionId: string, tenantId: string): Xe
             return { ok: false, failure: t.reason === "refresh_failed" ? { class: "transient", message: t.message, fix: "Nothing to do: retried with backoff." } : { class: "reconnect_required", message: t.message, fix: "Reconnect Xero under Integrations." } };
           }
           token = t.accessToken;
+          sentAt = Date.now();
           const response = await fetch(`${api}${path}`, {
             method,
             headers: {
@@ -80,11 +82,11 @@ export function xeroClient(env: Env, connectionId: string, tenantId: string): Xe
           headers = response.headers;
           text = await response.text();
         } catch (error) {
-          await stub.release(permit.lease, { status: 0 });
+          await stub.release(permit.lease, { status: 0, sentAt });
           return { ok: false, failure: networkFailure(error) };
         }
         const retryAfter = Number(headers.get("retry-after"));
-        await stub.release(permit.lease, { status, retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined, problem: headers.get("x-rate-limit-problem") });
+        await stub.release(permit.lease, { status, retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined, problem: headers.get("x-rate-limit-problem"), sentAt });
         // If-Modified-Since and nothing changed: an empty answer, not a failure.
         if (status === 304) return { ok: true, status, body: {} };
         if (status >= 200 && status < 300) {
