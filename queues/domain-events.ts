@@ -105,7 +105,17 @@ async function runSubscribers(db: Db, env: Env, franchiseId: string, items: Item
       work.set(subscriber, [...(work.get(subscriber) ?? []), item]);
     }
   }
-  const results = await Promise.all([...work].map(([subscriber, list]) => runSubscriber(env, subscriber, list, logger)));
+  const took: string[] = [];
+  const results = await Promise.all(
+    [...work].map(async ([subscriber, list]) => {
+      const t0 = Date.now();
+      const outcomes = await runSubscriber(env, subscriber, list, logger);
+      took.push(`${subscriber.name}:${list.length}/${Date.now() - t0}ms`);
+      return outcomes;
+    }),
+  );
+  // Which subscriber holds a batch back (the batch is acked when its slowest one is done).
+  logger.debug("domain events delivered", { franchiseId, events: items.length, subscribers: took.join(",") });
   return results.flat();
 }
 
