@@ -59,7 +59,7 @@ export async function run(args: string[]) {
   const load = { start: loadavg().map((x) => Math.round(x * 100) / 100) };
 
   // The fake Xero in this process, its calls timed (for the concurrency term of the ceiling).
-  const calls: Array<{ at: number; ms: number; method: string; path: string; status: number }> = [];
+  const calls: Array<{ at: number; ms: number; method: string; path: string; status: number; problem?: string }> = [];
   let created = 0;
   // When each invoice number first reached the fake (the "POST sent" stage of the breakdown).
   const postedAt = new Map<string, number>();
@@ -79,7 +79,7 @@ export async function run(args: string[]) {
           for (const inv of sent.Invoices ?? []) if (inv.InvoiceNumber && !postedAt.has(inv.InvoiceNumber)) postedAt.set(inv.InvoiceNumber, at);
         }
         const response = await inner(request);
-        if (path.startsWith("/api.xro/")) calls.push({ at: Date.now(), ms: performance.now() - t0, method: request.method, path, status: response.status });
+        if (path.startsWith("/api.xro/")) calls.push({ at: Date.now(), ms: performance.now() - t0, method: request.method, path, status: response.status, ...(response.status === 429 ? { problem: response.headers.get("x-rate-limit-problem") ?? "?" } : {}) });
         // Progress is counted here, outside the Worker: polling its status endpoint would load
         // the same single local runtime that does the syncing.
         if (request.method === "POST" && path.endsWith("/Invoices") && response.status === 200) {
@@ -187,7 +187,9 @@ export async function run(args: string[]) {
         const s = status.states as Record<string, number>;
         const settled = (s.synced ?? 0) + (s.failed ?? 0) + (s.conflict ?? 0);
         process.stderr.write(`\n  worker: synced ${s.synced ?? 0}  failed ${s.failed ?? 0}  conflict ${s.conflict ?? 0}  backlog ${status.backlog}\n`);
-        if (settled >= invoices) break;
+        // The states count the contacts' records too: settled also needs an empty backlog, or a
+        // run could end with its last invoices still syncing (50 did once, with 50 contacts).
+        if (settled >= invoices && status.backlog === 0) break;
       }
       if (Date.now() > deadline) {
         process.stderr.write("\n");
@@ -286,10 +288,11 @@ export async function run(args: string[]) {
         ceilingRatioRollingMinute,
         limitsPerSecond: Object.fromEntries(Object.entries(perSecond).map(([k, v]) => [k, Math.round(v * 10) / 10])),
         meanInvoicePostMs: Math.round(meanCallMs),
-        calls: { total: calls.length, invoicePosts: invoicePosts.length, lookups: byKind((c) => c.method === "GET" && c.path.endsWith("/Invoices")), contacts: byKind((c) => c.path.endsWith("/Contacts")), other: byKind((c) => !c.path.endsWith("/Invoices") && !c.path.endsWith("/Contacts")), rateLimited429: byKind((c) => c.status === 429) },
+        calls: { total: calls.length, invoicePosts: invoicePosts.length, lookups: byKind((c) => c.method === "GET" && c.path.endsWith("/Invoices")), contacts: byKind((c) => c.path.endsWith("/Contacts")), other: byKind((c) => !c.path.endsWith("/Invoices") && !c.path.endsWith("/Contacts")), rateLimited429: byKind((c) => c.status === 429), rateLimitedBy: Object.fromEntries(["minute", "concurrent", "day"].map((p) => [p, byKind((c) => c.problem === p)])) },
         p50LagSeconds: Math.round(percentile(lags, 50) * 10) / 10,
         maxLagSeconds: Math.round((lags.at(-1) ?? 0) * 10) / 10,
         states: status?.states,
+        lastErrors: (status?.lastErrors as unknown[] | undefined)?.slice(0, 3),
         stages,
         attemptOutcomes: Object.fromEntries(attemptOutcomes.map((o) => [String(o.outcome), Number(o.n)])),
         missingInXero: missing,
