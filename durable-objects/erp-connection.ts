@@ -264,6 +264,10 @@ export class ErpConnection extends DurableObject<Env> {
     await this.loadProvider();
     if (!this.loadedPause) {
       this.budget.pausedUntil = (await this.ctx.storage.get<number>("pausedUntil")) ?? 0;
+      // The calls of the last minute, kept across an eviction (an idle DO while its callers
+      // sleep out the minute): forgotten, the next minute's full burst would meet Xero's 429s.
+      const recent = (await this.ctx.storage.get<number[]>("recentCalls")) ?? [];
+      this.budget.log = [...recent.filter((t) => !this.budget.log.includes(t)), ...this.budget.log].sort((a, b) => a - b);
       this.loadedPause = true;
     }
     const now = Date.now();
@@ -275,8 +279,14 @@ export class ErpConnection extends DurableObject<Env> {
     this.budget.log.push(logged);
     this.budget.leases.push(lease);
     this.loggedAt.set(lease, logged);
+    await this.saveRecentCalls(now);
     for (const [l] of this.loggedAt) if (l <= now) this.loggedAt.delete(l); // leases that were never released
     return { granted: true, lease };
+  }
+
+  /** Only the last minute's calls are kept (a put per call stays small); the day's count restarts with the object. */
+  private async saveRecentCalls(now: number): Promise<void> {
+    await this.ctx.storage.put("recentCalls", this.budget.log.filter((t) => t > now - this.limits.minuteMs));
   }
 
   private get sendSkewMs(): number {
@@ -298,6 +308,7 @@ export class ErpConnection extends DurableObject<Env> {
         const later = outcome.sentAt + this.sendSkewMs;
         const at = this.budget.log.findIndex((t) => t > later);
         this.budget.log.splice(at < 0 ? this.budget.log.length : at, 0, later);
+        await this.saveRecentCalls(Date.now());
       }
     }
     if (this.providerId === "netsuite") this.slice = adaptSlice(this.slice, NETSUITE_LIMITS.concurrent, outcome.status === 429 ? "limited" : outcome.status >= 200 && outcome.status < 300 ? "ok" : "other");

@@ -217,4 +217,22 @@ describe("the connection's rate budget", () => {
     expect(late[0]).toBeLessThan(late[1]!);
     expect(onTime).toEqual(late);
   });
+
+  it("remembers the last minute's calls across an eviction, so the next burst does not exceed Xero's minute", async () => {
+    const stub = env.ERP_CONNECTION.get(env.ERP_CONNECTION.idFromName("erc_budget_evicted"));
+    const inside = runInDurableObject as unknown as (stub: unknown, run: (instance: any) => Promise<{ before: number[]; after: number[] }>) => Promise<{ before: number[]; after: number[] }>;
+    const { before, after } = await inside(stub, async (instance: any) => {
+      await instance.acquire();
+      await instance.acquire();
+      const before = [...instance.budget.log] as number[];
+      // What a new instance of the object starts from: nothing in memory.
+      instance.budget = { log: [], leases: [], pausedUntil: 0 };
+      instance.loadedPause = false;
+      await instance.acquire();
+      return { before, after: [...instance.budget.log] as number[] };
+    });
+    expect(before).toHaveLength(2);
+    expect(after).toHaveLength(3);
+    expect(after.slice(0, 2)).toEqual(before);
+  });
 });
