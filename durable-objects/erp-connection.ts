@@ -51,6 +51,8 @@ const NETSUITE_RENEW_MARGIN_MS = 5 * 60_000;
 export class ErpConnection extends DurableObject<Env> {
   private refreshing: Promise<TokenResult> | null = null;
   private budget: BudgetState = { log: [], leases: [], pausedUntil: 0 };
+  /** Each permit in flight → the time its call was logged at (moved later on release if it was sent later). */
+  private loggedAt = new Map<number, number>();
   private loadedPause = false;
   /** Which ERP this connection is (stored when it begins; connections made before providers existed are Xero). */
   private providerId = "xero";
@@ -262,6 +264,10 @@ export class ErpConnection extends DurableObject<Env> {
     await this.loadProvider();
     if (!this.loadedPause) {
       this.budget.pausedUntil = (await this.ctx.storage.get<number>("pausedUntil")) ?? 0;
+      // The calls of the last minute, kept across an eviction (an idle DO while its callers
+      // sleep out the minute): forgotten, the next minute's full burst would meet Xero's 429s.
+      const recent = (await this.ctx.storage.get<number[]>("recentCalls")) ?? [];
+      this.budget.log = [...recent.filter((t) => !this.budget.log.includes(t)), ...this.budget.log].sort((a, b) => a - b);
       this.loadedPause = true;
     }
     const now = Date.now();
@@ -269,14 +275,42 @@ export class ErpConnection extends DurableObject<Env> {
     const permit = askPermit(this.budget, now, this.limits);
     if (!permit.granted) return permit;
     const lease = now + LEASE_MS + Math.random();
-    this.budget.log.push(now + Math.min(SEND_SKEW_MS, this.limits.minuteMs / 20));
+    const logged = now + this.sendSkewMs;
+    this.budget.log.push(logged);
     this.budget.leases.push(lease);
+    this.loggedAt.set(lease, logged);
+    await this.saveRecentCalls(now);
+    for (const [l] of this.loggedAt) if (l <= now) this.loggedAt.delete(l); // leases that were never released
     return { granted: true, lease };
   }
 
+  /** Only the last minute's calls are kept (a put per call stays small); the day's count restarts with the object. */
+  private async saveRecentCalls(now: number): Promise<void> {
+    await this.ctx.storage.put("recentCalls", this.budget.log.filter((t) => t > now - this.limits.minuteMs));
+  }
+
+  private get sendSkewMs(): number {
+    return Math.min(SEND_SKEW_MS, this.limits.minuteMs / 20);
+  }
+
   /** Gives the permit back, with what the ERP said about its limits (429s pause the budget). */
-  async release(lease: number, outcome: { status: number; retryAfterSeconds?: number; problem?: string | null }): Promise<void> {
+  async release(lease: number, outcome: { status: number; retryAfterSeconds?: number; problem?: string | null; sentAt?: number }): Promise<void> {
     this.budget.leases = this.budget.leases.filter((l) => l !== lease);
+    const logged = this.loggedAt.get(lease);
+    this.loggedAt.delete(lease);
+    // The call left later than its grant (a token lookup, a busy runtime): the ERP counts it from
+    // then, so its slot frees later than we logged; left as logged, the slot would be given out
+    // while the ERP still counts the call, and answered with a 429 (and a pause).
+    if (logged !== undefined && outcome.sentAt !== undefined && outcome.sentAt + this.sendSkewMs > logged) {
+      const index = this.budget.log.indexOf(logged);
+      if (index >= 0) {
+        this.budget.log.splice(index, 1);
+        const later = outcome.sentAt + this.sendSkewMs;
+        const at = this.budget.log.findIndex((t) => t > later);
+        this.budget.log.splice(at < 0 ? this.budget.log.length : at, 0, later);
+        await this.saveRecentCalls(Date.now());
+      }
+    }
     if (this.providerId === "netsuite") this.slice = adaptSlice(this.slice, NETSUITE_LIMITS.concurrent, outcome.status === 429 ? "limited" : outcome.status >= 200 && outcome.status < 300 ? "ok" : "other");
     if (outcome.status === 429 && outcome.problem !== "concurrent") {
       const until = Date.now() + (outcome.retryAfterSeconds ?? 60) * 1000;

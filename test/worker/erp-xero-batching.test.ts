@@ -197,4 +197,42 @@ describe("the connection's rate budget", () => {
     expect(logged - before).toBeGreaterThanOrEqual(50);
     expect(logged - after).toBeLessThanOrEqual(50);
   });
+
+  it("moves a call's logged time to when it was really sent (plus the margin) when it left later than its grant", async () => {
+    const stub = env.ERP_CONNECTION.get(env.ERP_CONNECTION.idFromName("erc_budget_sent_late"));
+    const inside = runInDurableObject as unknown as (stub: unknown, run: (instance: any) => Promise<{ first: number; late: number[]; onTime: number[] }>) => Promise<{ first: number; late: number[]; onTime: number[] }>;
+    const { first, late, onTime } = await inside(stub, async (instance: any) => {
+      const a = await instance.acquire();
+      const b = await instance.acquire();
+      const first = instance.budget.log[0] as number;
+      // a left 400 ms after its grant; b on time (sent before its logged time: left as logged).
+      await instance.release(a.lease, { status: 200, sentAt: first + 400 });
+      const late = [...instance.budget.log] as number[];
+      await instance.release(b.lease, { status: 200, sentAt: first - 100 });
+      return { first, late, onTime: [...instance.budget.log] as number[] };
+    });
+    // Oldest first still (the budget reads log[0] as the oldest): b's entry, then a's moved one.
+    expect(late).toHaveLength(2);
+    expect(late[1]).toBe(first + 400 + 50);
+    expect(late[0]).toBeLessThan(late[1]!);
+    expect(onTime).toEqual(late);
+  });
+
+  it("remembers the last minute's calls across an eviction, so the next burst does not exceed Xero's minute", async () => {
+    const stub = env.ERP_CONNECTION.get(env.ERP_CONNECTION.idFromName("erc_budget_evicted"));
+    const inside = runInDurableObject as unknown as (stub: unknown, run: (instance: any) => Promise<{ before: number[]; after: number[] }>) => Promise<{ before: number[]; after: number[] }>;
+    const { before, after } = await inside(stub, async (instance: any) => {
+      await instance.acquire();
+      await instance.acquire();
+      const before = [...instance.budget.log] as number[];
+      // What a new instance of the object starts from: nothing in memory.
+      instance.budget = { log: [], leases: [], pausedUntil: 0 };
+      instance.loadedPause = false;
+      await instance.acquire();
+      return { before, after: [...instance.budget.log] as number[] };
+    });
+    expect(before).toHaveLength(2);
+    expect(after).toHaveLength(3);
+    expect(after.slice(0, 2)).toEqual(before);
+  });
 });

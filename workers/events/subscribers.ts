@@ -14,6 +14,13 @@ export interface Subscriber {
   types: readonly DomainEventType[] | "*";
   /** Must be idempotent per event id; throwing retries this subscriber alone. */
   handle(event: DeliveredEvent, env: Env): Promise<void>;
+  /**
+   * Optional: handles several events of one franchise at once, in the order given (a queue
+   * batch's order), so per-event costs (reads, queue sends) are paid once per batch. All or
+   * nothing from the pipeline's view: if it throws, each event is handled again alone with
+   * `handle`, so only the events that really fail are retried.
+   */
+  handleBatch?(events: DeliveredEvent[], env: Env): Promise<void>;
 }
 
 const registry = new Map<string, Subscriber>();
