@@ -155,8 +155,8 @@ export async function run(args: string[]) {
     const sweepSeconds = (performance.now() - started) / 1000;
     let messages = await countSent();
     let lastChange = performance.now();
-    // Progress is messages at the fake OR a stage line in the Worker's log: the sends queue
-    // behind every wake (one FIFO queue), so the first message can come minutes after the cron.
+    // Progress is messages at the fake OR a stage line in the Worker's log (a slow first batch
+    // of wakes can come seconds before the first message).
     let logSize = statSync(logFile).size;
     let lastMessageAt = started;
     while (messages < customers && performance.now() - lastChange < 30_000) {
