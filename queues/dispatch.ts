@@ -12,6 +12,7 @@ import { consumeErpSync } from "./erp-sync.ts";
 import { consumeModelTraining, MODEL_TRAINING_QUEUE } from "./model-training.ts";
 import { consumeBiExports } from "./bi-export.ts"; // analytics (issue 11)
 import { consumeReminders } from "./reminders.ts";
+import { consumeDunningWakes, DUNNING_WAKES_QUEUE } from "./dunning-wakes.ts";
 // Billing runs (issue 13): the submit's start message
 import { consumeInvoiceBatches } from "./invoice-batches.ts";
 import { INVOICE_BATCHES_QUEUE } from "../workers/billing/runs/start-message.ts";
@@ -29,6 +30,7 @@ async function consume(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   if (batch.queue === MODEL_TRAINING_QUEUE) return consumeModelTraining(batch, env, logger);
   if (batch.queue === "bi-export") return consumeBiExports(batch, env, logger); // analytics (issue 11)
   if (batch.queue === "reminders") return consumeReminders(batch, env, logger);
+  if (batch.queue === DUNNING_WAKES_QUEUE) return consumeDunningWakes(batch, env, logger);
   if (batch.queue === AEAT_SUBMISSION_QUEUE) return consumeAeatSubmissions(batch, env, logger); // e-invoicing (issue 9)
   if (batch.queue === INVOICE_BATCHES_QUEUE) return consumeInvoiceBatches(batch, env, logger); // billing runs (issue 13)
   if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, env, logger);

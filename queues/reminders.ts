@@ -15,13 +15,13 @@ import { plan } from "../workers/domain/dunning/planner.ts";
 import { retryDelaySeconds } from "../workers/domain/retry-backoff.ts";
 import { DUNNING_ACTOR } from "../workers/dunning/wake.ts";
 import { parseReminderMessage, type ReminderMessage } from "../workers/dunning/reminder-message.ts";
-import { wakeCustomers } from "../workers/dunning/wake-customers.ts";
 import { parseWakeMessage, type WakeMessage } from "../workers/dunning/wake-message.ts";
 import { senderFor, twilioStatusCallbackUrl, unsubscribeKey } from "../workers/integrations/messaging/senders.ts";
 import { signUnsubscribe } from "../workers/integrations/messaging/signatures.ts";
 import type { Logger } from "../workers/observability/logger.ts";
 import { noteOutcome } from "../workers/observability/batch-tally.ts";
 import { recordDeadLetter } from "./dead-letter-sink.ts";
+import { consumeWakes } from "./dunning-wakes.ts";
 
 export type ReminderResult = { kind: "sent" | "duplicate" | "suppressed"; detail?: string } | { kind: "retry"; delaySeconds: number; error: string };
 
@@ -38,7 +38,6 @@ export async function consumeReminders(batch: MessageBatch<unknown>, env: Env, l
   // Each send waits on D1 and a provider: sequentially, a 50-message batch took 50 round trips
   // back to back. Different customers are independent, so they go in parallel; and the batch's
   // "already sent?" checks and customer inputs are read in a few chunked queries, not 2 per message.
-  // The daily sweep's wakes: one bulk read for the batch's customers, their DOs woken in parallel.
   const wakes: Array<{ message: Message<unknown>; body: WakeMessage }> = [];
   const sends: Array<Message<unknown>> = [];
   for (const message of batch.messages) {
@@ -46,12 +45,9 @@ export async function consumeReminders(batch: MessageBatch<unknown>, env: Env, l
     if (wake) wakes.push({ message, body: wake });
     else sends.push(message);
   }
-  if (wakes.length > 0) {
-    const { woken, enqueued, failed } = await wakeCustomers(env, wakes.map((w) => w.body), now(), logger);
-    logger.info("dunning wakes", { woken, enqueued, failed: failed.length });
-    const retry = new Set(failed);
-    wakes.forEach((w, i) => (retry.has(i) ? w.message.retry({ delaySeconds: retryDelaySeconds(w.message.attempts, Math.random()) }) : w.message.ack()));
-  }
+  // Wakes now have their own queue (dunning-wakes); one still arrives here when it was queued
+  // before that, or replayed from reminders-dlq (where the wake queue's dead letters also go).
+  await consumeWakes(wakes, env, logger, now());
   const byCustomer = new Map<string, Array<Message<unknown>>>();
   for (const message of sends) {
     const body = parseReminderMessage(message.body);

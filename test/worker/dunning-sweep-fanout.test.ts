@@ -1,4 +1,4 @@
-// The daily sweep at scale: it fans out one `wake` per overdue customer on the reminders queue
+// The daily sweep at scale: it fans out one `wake` per overdue customer on the dunning-wakes queue
 // (sendBatch within the queue's limits), the consumer wakes each customer's CustomerDunning DO
 // once from a bulk read, each DO queues its one due send, and the real reminders queue delivers
 // it to the fake email provider. Every customer is woken once and messaged once; redelivering
@@ -6,6 +6,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { consumeDunningWakes } from "../../queues/dunning-wakes.ts";
 import { consumeReminders, deliverReminder } from "../../queues/reminders.ts";
 import { idempotencyKey } from "../../workers/domain/dunning/planner.ts";
 import { sweepDunning } from "../../workers/dunning/sweep.ts";
@@ -54,12 +55,15 @@ async function sentRows(): Promise<Array<{ customer_id: string; idempotency_key:
   return (await env.DB.prepare("SELECT customer_id, idempotency_key FROM communications WHERE franchise_id = ? AND kind = 'sent' AND customer_id LIKE 'cus_0000000000000000fo%'").bind(B.franchiseId).all<any>()).results;
 }
 
-/** The wakes, delivered to the consumer as the queue would: batches of at most 100 (the consumer's max_batch_size). */
-async function deliverWakes(wakes: WakeMessage[], attempts: number) {
+/**
+ * The wakes, delivered as the queue would: batches of at most 100 (the consumer's max_batch_size),
+ * to the dunning-wakes consumer, or to the reminders consumer (a wake replayed from reminders-dlq).
+ */
+async function deliverWakes(wakes: WakeMessage[], attempts: number, queue: "dunning-wakes" | "reminders" = "dunning-wakes") {
   for (let i = 0; i < wakes.length; i += 100) {
-    const batch = createMessageBatch("reminders", wakes.slice(i, i + 100).map((body, k) => ({ id: `wake-${i + k}-${attempts}`, timestamp: new Date(), attempts, body })));
+    const batch = createMessageBatch(queue, wakes.slice(i, i + 100).map((body, k) => ({ id: `wake-${i + k}-${attempts}`, timestamp: new Date(), attempts, body })));
     const ctx = createExecutionContext();
-    await consumeReminders(batch, env, logger);
+    await (queue === "reminders" ? consumeReminders(batch, env, logger) : consumeDunningWakes(batch, env, logger));
     const result = await getQueueResult(batch, ctx);
     expect(result.retryMessages).toEqual([]);
     expect(result.explicitAcks.length).toBe(Math.min(100, wakes.length - i));
@@ -73,9 +77,14 @@ beforeAll(async () => {
 
 describe("daily dunning sweep fan-out", () => {
   it(`wakes each of ${N} overdue customers once through the queue and sends each one message, and a redelivery sends nothing twice`, async () => {
-    // The sweep's sendBatch calls, captured (the test delivers them, and again, to the consumer).
+    // The sweep's sendBatch calls on the wake queue, captured (the test delivers them, and again, to the consumers).
     const calls: Array<MessageSendRequest<WakeMessage>[]> = [];
-    const sweepEnv = { ...env, REMINDERS: { sendBatch: async (messages: MessageSendRequest<WakeMessage>[]) => void calls.push(messages) } } as unknown as Env;
+    const reminderSends: unknown[] = [];
+    const sweepEnv = {
+      ...env,
+      DUNNING_WAKES: { sendBatch: async (messages: MessageSendRequest<WakeMessage>[]) => void calls.push(messages) },
+      REMINDERS: { send: async (m: unknown) => void reminderSends.push(m), sendBatch: async (m: unknown[]) => void reminderSends.push(...m) },
+    } as unknown as Env;
     const swept = await sweepDunning(sweepEnv, logger, now);
     const wakes = calls.flat().map((m) => m.body);
     for (const call of calls) {
@@ -85,6 +94,8 @@ describe("daily dunning sweep fan-out", () => {
     expect(swept.wakesQueued).toBe(wakes.length);
     expect(swept.customers).toBe(wakes.length);
     expect(swept.enqueued).toBe(0);
+    // Wakes go only to the wake queue: nothing of the sweep's lands on the reminders queue ahead of the sends.
+    expect(reminderSends).toEqual([]);
     const mine = wakes.filter((w) => w.customerId.startsWith("cus_0000000000000000fo"));
     expect(mine.every((w) => w.kind === "wake" && w.franchiseId === B.franchiseId)).toBe(true);
     // Each customer exactly once.
@@ -102,8 +113,10 @@ describe("daily dunning sweep fan-out", () => {
     expect(emails.length).toBe(N);
     expect(new Set(emails).size).toBe(N);
 
-    // At-least-once: every wake batch again, and a send message again, change nothing.
+    // At-least-once: every wake batch again (on the wake queue, and as replayed onto the
+    // reminders queue from reminders-dlq), and a send message again, change nothing.
     await deliverWakes(wakes, 2);
+    await deliverWakes(wakes, 3, "reminders");
     const redelivered = await deliverReminder(env, { kind: "send", franchiseId: B.franchiseId, customerId: cid(1), key: expectedKey, stepId: "d1", localDate: todayUtc, cadenceId: "cad_00000000000000000000fanout", cadenceVersion: 1 }, new Date());
     expect(redelivered.kind).toBe("duplicate");
     // Give anything wrongly queued by the second wake time to arrive, then recount.

@@ -247,13 +247,13 @@ export async function wasSent(db: Db, franchiseId: string, idempotencyKey: strin
 /** Which of these idempotency keys already have a "sent" record (the consumer checks a whole batch at once). */
 export async function sentKeys(db: Db, franchiseId: string, keys: readonly string[]): Promise<Set<string>> {
   const out = new Set<string>();
-  // franchise id and kind are bound beside the keys: 90 keys stay under D1's 100 parameters.
-  for (let i = 0; i < keys.length; i += 90) {
-    const rows = await db
-      .select({ key: communications.idempotencyKey })
-      .from(communications)
-      .where(and(eq(communications.franchiseId, franchiseId), eq(communications.kind, "sent"), inArray(communications.idempotencyKey, keys.slice(i, i + 90))))
-      .all();
+  // The keys go in as ONE JSON parameter (json_each), not one parameter each: drizzle's inArray
+  // over 90 keys cost ~2 ms of query building per key (the consumer's biggest CPU item at 1,000
+  // sends), and one parameter keeps any number of keys under D1's 100.
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await db.all<{ key: string }>(
+      sql`SELECT idempotency_key AS key FROM communications WHERE franchise_id = ${franchiseId} AND kind = 'sent' AND idempotency_key IN (SELECT value FROM json_each(${JSON.stringify(keys.slice(i, i + 500))}))`,
+    );
     for (const r of rows) if (r.key) out.add(r.key);
   }
   return out;

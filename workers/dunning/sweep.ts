@@ -1,7 +1,8 @@
 // The daily dunning cron: finds every customer with an open invoice due within the planning
-// horizon (pre-due steps included) and fans out one `wake` message per customer on the reminders
-// queue. The consumer wakes their CustomerDunning DOs a batch at a time (wake-customers.ts); each
-// DO plans its own day and sets its alarm for the exact send instant in the customer's timezone.
+// horizon (pre-due steps included) and fans out one `wake` message per customer on the
+// dunning-wakes queue (not reminders: the day's sends there must not wait behind the wakes).
+// Its consumer wakes their CustomerDunning DOs a batch at a time (wake-customers.ts); each DO
+// plans its own day and sets its alarm for the exact send instant in the customer's timezone.
 // Waking 10,000 DOs from inside this one invocation kept them all resident at once (memory) and
 // serialized the day's run behind one event loop.
 import { addDays } from "../domain/dates.ts";
@@ -40,7 +41,7 @@ export async function sweepDunning(env: Env, logger: Logger, now: Date = new Dat
       } else {
         for (let i = 0; i < wakes.length; i += SEND_BATCH) {
           const chunk = wakes.slice(i, i + SEND_BATCH);
-          await env.REMINDERS.sendBatch(chunk.map((body) => ({ body })));
+          await env.DUNNING_WAKES.sendBatch(chunk.map((body) => ({ body })));
           wakesQueued += chunk.length;
         }
       }
