@@ -18,7 +18,11 @@ export class CustomerDunning extends DurableObject<Env> {
   private noLegacyTables = false;
 
   private load(): DunningDoState {
-    return this.ctx.storage.kv.get<DunningDoState>(STATE_KEY) ?? this.legacyState() ?? emptyDunningState();
+    return this.stored() ?? this.legacyState() ?? emptyDunningState();
+  }
+
+  private stored(): DunningDoState | undefined {
+    return this.ctx.storage.kv.get<DunningDoState>(STATE_KEY);
   }
 
   /** DOs written before the key-value state kept it in two tables (handled, meta): read them once. */
@@ -54,13 +58,14 @@ export class CustomerDunning extends DurableObject<Env> {
     const pinned = before.cadence ?? undefined;
     const outcome = await wakeCustomer(this.env, franchiseId, customerId, now, pinned, (key) => key in this.load().handled, opts.enqueue ?? true, opts.snapshot);
     // Re-read after the await: another wake of this DO (an event) may have run meanwhile.
-    const current = this.load();
+    const stored = this.stored();
+    const isNew = stored === undefined;
+    const current = stored ?? this.legacyState() ?? emptyDunningState();
     const nowAt = now.toISOString();
     const handled = pruneHandled({ ...current.handled, ...Object.fromEntries(outcome.handledKeys.map((k) => [k, current.handled[k] ?? nowAt])) }, new Date(now.getTime() - HANDLED_TTL_MS).toISOString());
     // Nothing owed: the sequence ends, and a later one starts on the then-current cadence.
     const cadence = outcome.cadence === null ? null : pinned && pinned.cadenceId === outcome.cadence.id ? pinned : { cadenceId: outcome.cadence.id, version: outcome.cadence.version };
     const next: DunningDoState = { franchiseId, customerId, cadence, handled };
-    const isNew = this.ctx.storage.kv.get(STATE_KEY) === undefined;
     // A customer with nothing owed whose DO never ran: nothing to remember, so no storage at all.
     if (isNew && cadence === null && Object.keys(handled).length === 0) return withoutKeys(outcome);
     // The state and the alarm in the same synchronous turn: one implicit transaction, one commit.

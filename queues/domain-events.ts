@@ -59,7 +59,12 @@ export async function consumeDomainEvents(batch: MessageBatch<unknown>, env: Env
   );
   // Per franchise (its processed_events live in its database), batch order kept within each.
   const byFranchise = new Map<string, Item[]>();
-  for (const item of items) if (item) byFranchise.set(item.event.franchiseId, [...(byFranchise.get(item.event.franchiseId) ?? []), item]);
+  for (const item of items) {
+    if (!item) continue;
+    const group = byFranchise.get(item.event.franchiseId);
+    if (group) group.push(item);
+    else byFranchise.set(item.event.franchiseId, [item]);
+  }
   await Promise.all([...byFranchise.values()].map((group) => deliverFranchise(env, group, logger)));
 }
 
@@ -102,7 +107,9 @@ async function runSubscribers(db: Db, env: Env, franchiseId: string, items: Item
   for (const item of items) {
     for (const subscriber of subscribersFor(item.event.type)) {
       if (done.get(item.event.eventId)?.has(subscriber.name)) continue;
-      work.set(subscriber, [...(work.get(subscriber) ?? []), item]);
+      const list = work.get(subscriber);
+      if (list) list.push(item);
+      else work.set(subscriber, [item]);
     }
   }
   const took: string[] = [];

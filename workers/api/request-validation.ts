@@ -22,8 +22,11 @@ function combinedSchema(route: RouteInstance, request: Request): z.ZodType {
   const withBody = !["get", "head"].includes(request.method.toLowerCase());
   const strict = route.params?.raiseUnknownParameters === undefined || route.params.raiseUnknownParameters === true;
   const key = `${withBody}:${strict}`;
-  const perClass = built.get(route.constructor) ?? new Map<string, z.ZodType>();
-  built.set(route.constructor, perClass);
+  let perClass = built.get(route.constructor);
+  if (!perClass) {
+    perClass = new Map<string, z.ZodType>();
+    built.set(route.constructor, perClass);
+  }
   let schema = perClass.get(key);
   if (!schema) {
     const r = route.getSchemaZod().request;

@@ -18,7 +18,7 @@ const PAGE = 500;
 /** Queue sendBatch limit: 100 messages (a wake is ~100 bytes, far under 256 KB). */
 const SEND_BATCH = 100;
 
-export interface SweepOptions extends WakeCustomersOptions {}
+export type SweepOptions = WakeCustomersOptions;
 
 /**
  * `enqueue: false` (simulated-clock tests): nothing goes to a queue; each page's wakes run here

@@ -1,5 +1,5 @@
 // Wakes a batch of customers' CustomerDunning DOs (the daily sweep's fan-out, consumed from the
-// reminders queue): ONE bulk D1 read of the batch's customers per franchise, then the DOs woken
+// dunning-wakes queue): ONE bulk D1 read of the batch's customers per franchise, then the DOs woken
 // in parallel, each handed its own snapshot so it reads nothing more from D1.
 import { customerDunningStub } from "../../durable-objects/customer-dunning.ts";
 import { loadDunningSnapshots } from "../billing/dunning/customer-state.ts";

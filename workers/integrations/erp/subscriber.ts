@@ -154,28 +154,28 @@ export async function recordForSync(event: DeliveredEvent, env: Env): Promise<Er
  * payment, a void, an allocation) first flushes what is pending, so the records it looks up exist.
  */
 export async function recordBatchForSync(events: DeliveredEvent[], env: Env): Promise<ErpSyncMessage[]> {
+  const franchiseId = events[0]?.franchiseId;
+  // The domain-events consumer delivers a batch per franchise (Subscriber.handleBatch's contract);
+  // anything else is refused, and the consumer then handles each event alone.
+  if (events.some((e) => e.franchiseId !== franchiseId)) throw new Error("recordBatchForSync: events of more than one franchise");
+  const drafted = events.map((event) => ({ event, drafts: draftsOf(event) })).filter((d) => d.drafts.length > 0);
+  if (franchiseId === undefined || drafted.length === 0) return [];
+  const db = database(franchiseDatabase(env, franchiseId));
+  const connections = await connectedConnections(db, franchiseId);
+  if (connections.length === 0) return [];
   const messages: ErpSyncMessage[] = [];
-  const byFranchise = new Map<string, DeliveredEvent[]>();
-  for (const e of events) byFranchise.set(e.franchiseId, [...(byFranchise.get(e.franchiseId) ?? []), e]);
-  for (const [franchiseId, ofFranchise] of byFranchise) {
-    const drafted = ofFranchise.map((event) => ({ event, drafts: draftsOf(event) })).filter((d) => d.drafts.length > 0);
-    if (drafted.length === 0) continue;
-    const db = database(franchiseDatabase(env, franchiseId));
-    const connections = await connectedConnections(db, franchiseId);
-    if (connections.length === 0) continue;
-    let pending: ErpSyncRecordRow[] = [];
-    const now = new Date().toISOString();
-    for (const { event, drafts } of drafted) {
-      if (drafts.every((d) => !d.parent)) {
-        for (const connection of connections) for (const d of drafts) pending.push(rowOf(event, connection, d, null, now));
-        continue;
-      }
-      messages.push(...(await insertRecords(db, pending)));
-      pending = [];
-      messages.push(...(await recordsOf(db, event, drafts, connections)));
+  let pending: ErpSyncRecordRow[] = [];
+  const now = new Date().toISOString();
+  for (const { event, drafts } of drafted) {
+    if (drafts.every((d) => !d.parent)) {
+      for (const connection of connections) for (const d of drafts) pending.push(rowOf(event, connection, d, null, now));
+      continue;
     }
     messages.push(...(await insertRecords(db, pending)));
+    pending = [];
+    messages.push(...(await recordsOf(db, event, drafts, connections)));
   }
+  messages.push(...(await insertRecords(db, pending)));
   await send(env, messages);
   return messages;
 }
