@@ -1,6 +1,8 @@
 // The hot invoice read (workers/db/invoices.ts getInvoiceView) has two paths: fixed SQL text for
 // callers without a branch scope, drizzle's query builder for branch managers. Both must give the
-// same invoice, lines (in order) and branch timezone, and both stay inside the franchise.
+// same invoice, lines (in order) and branch timezone, and both stay inside the franchise. The
+// fixed-SQL path carries the lines as a JSON array inside one row, so order and values are checked
+// beyond the two-line case.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { database } from "../../workers/db/client.ts";
@@ -51,5 +53,17 @@ describe("getInvoiceView: the unscoped fixed-SQL path equals the scoped drizzle 
     expect(await getInvoiceView(db, A.franchiseId, "inv_00000000000000000000000000", null)).toBeUndefined();
     expect(await getInvoiceView(db, B.franchiseId, issuedId, null)).toBeUndefined();
     expect(await getInvoiceView(db, A.franchiseId, issuedId, [A.newYork])).toBeUndefined();
+  });
+
+  it("keeps twelve lines in position order (10 after 9, not after 1) with their exact amounts", async () => {
+    const customerId = await createCustomer();
+    const lines = Array.from({ length: 12 }, (_, i) => ({ description: `Visit ${i + 1}`, quantity: 1, unitPrice: 1000 + i }));
+    const draft = await createDraft(customerId, { lines });
+    const db = database(env.DB);
+    const unscoped = (await getInvoiceView(db, A.franchiseId, draft.id, null))!;
+    expect(unscoped).toEqual(await getInvoiceView(db, A.franchiseId, draft.id, [A.madrid, A.newYork]));
+    expect(unscoped.lines.map((l) => l.position)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(unscoped.lines.map((l) => l.description)).toEqual(lines.map((l) => l.description));
+    expect(unscoped.lines.map((l) => l.unitPrice)).toEqual(lines.map((l) => l.unitPrice));
   });
 });
